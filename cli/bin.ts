@@ -1,0 +1,30 @@
+/**
+ * The only place the CLI ends the process: it runs the program, prints what went wrong and sets
+ * `process.exitCode`. Everything else throws typed errors or returns data.
+ */
+import { CommanderError } from 'commander';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError } from './errors.js';
+import { createProgram } from './program.js';
+import { createReporter } from './ui/reporter.js';
+
+const reporter = createReporter();
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+try {
+  await createProgram({ reporter, root, env: process.env }).parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message (or the help / version text).
+    process.exitCode = err.exitCode;
+  } else if (err instanceof CliError) {
+    reporter.error(err.message);
+    for (const line of err.details) reporter.info('  ' + line);
+    process.exitCode = err.exitCode;
+  } else {
+    reporter.error('unexpected failure (this is a bug in the CLI, please report it):');
+    reporter.info(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 70;
+  }
+}

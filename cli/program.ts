@@ -1,0 +1,39 @@
+/**
+ * Commander wiring only: each command module exports a `xxxCommand(deps)` that returns a
+ * configured `Command`; the work itself lives in plain async functions next to it.
+ */
+import { Command } from 'commander';
+import type { Reporter } from './ui/reporter.js';
+
+export interface ProgramDeps {
+  reporter: Reporter;
+  /** Project root (where package.json and infra/ live). */
+  root: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function createProgram(deps: ProgramDeps): Command {
+  const program = new Command('cli')
+    .description('Build, lint, run locally and deploy the API Gateway -> Lambda -> DynamoDB stack.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ npx cli dev                       run the whole stack on http://127.0.0.1:3000
+  $ npx cli invoke samples/create.json
+  $ npx cli build                     bundle the handler into dist/handler-<hash>.zip
+  $ npx cli lint                      cfn-lint infra/cfn/template.yaml
+  $ npx cli deploy --stage prod       deploy to the AWS account of your credentials`,
+    );
+
+  // Commands register below, one line each.
+  void deps;
+
+  return program;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Creates the project-local .venv with requirements-dev.txt (cfn-lint, moto server) when it is
+// missing or when requirements-dev.txt changed since it was made, so `npm test` passes on a fresh
+// clone that has only Node and python3. Prints nothing when the venv is already current.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const venv = join(root, '.venv');
+const requirements = join(root, 'requirements-dev.txt');
+const stamp = join(venv, '.requirements-sha256');
+const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex');
+const python = process.env.PYTHON ?? 'python3';
+
+if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === wanted) process.exit(0);
+
+function run(cmd, args) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.error) {
+    console.error(`ensure-venv: could not run ${cmd}: ${result.error.message}`);
+    process.exit(1);
+  }
+  if (result.status !== 0) {
+    console.error(`ensure-venv: '${cmd} ${args.join(' ')}' exited with ${result.status}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+console.error(`ensure-venv: installing requirements-dev.txt into ${venv}`);
+if (existsSync(venv) && !existsSync(join(venv, 'bin', 'python'))) rmSync(venv, { recursive: true, force: true });
+if (!existsSync(venv)) run(python, ['-m', 'venv', venv]);
+const pip = join(venv, 'bin', 'pip');
+run(pip, ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
+writeFileSync(stamp, wanted + '\n');
