@@ -1,0 +1,212 @@
+/**
+ * Reads a CloudFormation template (YAML or JSON) into plain data, turning the short-form tags
+ * (`!Ref X`, `!Sub '...'`, `!GetAtt A.B`, ...) into the long forms CloudFormation itself uses
+ * (`{Ref: 'X'}`, `{'Fn::Sub': '...'}`, `{'Fn::GetAtt': ['A', 'B']}`), so every consumer (lint
+ * tests, the local emulator, deploy) walks one shape. Positions of every node are kept for
+ * error messages.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
+ */
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { UsageError } from '../errors.js';
+
+export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+export type TemplateObject = { [key: string]: TemplateValue };
+
+export interface TemplateResource {
+  Type: string;
+  Properties?: TemplateObject;
+  Condition?: string;
+  DependsOn?: string | string[];
+  Metadata?: TemplateObject;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  [key: string]: TemplateValue | undefined;
+}
+
+export interface TemplateParameter {
+  Type: string;
+  Default?: string | number;
+  AllowedValues?: (string | number)[];
+  [key: string]: TemplateValue | undefined;
+}
+
+export interface TemplateOutput {
+  Value: TemplateValue;
+  Description?: string;
+  Condition?: string;
+  Export?: TemplateObject;
+}
+
+export interface CfnTemplate {
+  AWSTemplateFormatVersion?: string;
+  Description?: string;
+  Transform?: TemplateValue;
+  Metadata?: TemplateObject;
+  Parameters?: Record<string, TemplateParameter>;
+  Mappings?: TemplateObject;
+  Conditions?: TemplateObject;
+  Resources: Record<string, TemplateResource>;
+  Outputs?: Record<string, TemplateOutput>;
+}
+
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+export interface ParsedTemplate {
+  template: CfnTemplate;
+  /**
+   * Where a value starts in the source, by its path in the long form (intrinsic keys such as
+   * `Fn::Sub` may be included or left out). 1-based line and column.
+   */
+  locate(path: readonly (string | number)[]): SourcePosition | undefined;
+}
+
+/** The template is not valid YAML/JSON, or not shaped like a CloudFormation template. */
+export class TemplateSyntaxError extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateSyntaxError';
+  }
+}
+
+/** Short-form tag -> long-form key. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html */
+export const INTRINSIC_TAGS: Readonly<Record<string, string>> = {
+  '!Ref': 'Ref',
+  '!Condition': 'Condition',
+  '!Sub': 'Fn::Sub',
+  '!GetAtt': 'Fn::GetAtt',
+  '!If': 'Fn::If',
+  '!Equals': 'Fn::Equals',
+  '!Not': 'Fn::Not',
+  '!And': 'Fn::And',
+  '!Or': 'Fn::Or',
+  '!Join': 'Fn::Join',
+  '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split',
+  '!FindInMap': 'Fn::FindInMap',
+  '!Base64': 'Fn::Base64',
+  '!Cidr': 'Fn::Cidr',
+  '!GetAZs': 'Fn::GetAZs',
+  '!ImportValue': 'Fn::ImportValue',
+  '!Transform': 'Fn::Transform',
+  '!ToJsonString': 'Fn::ToJsonString',
+  '!Length': 'Fn::Length',
+};
+
+/** Parses template text (YAML or JSON). `file` only names the source in error messages. */
+export function parseTemplate(text: string, options: { file?: string } = {}): CfnTemplate {
+  return parseTemplateWithPositions(text, options).template;
+}
+
+/** Reads and parses a template file; a missing file is a UsageError naming it. */
+export async function readTemplate(path: string, options: { root?: string } = {}): Promise<ParsedTemplate & { text: string }> {
+  const shown = options.root ? relative(options.root, path) || path : path;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT' ? `template not found: ${shown}` : `cannot read template ${shown}: ${(err as Error).message}`,
+    );
+  }
+  return { text, ...parseTemplateWithPositions(text, { file: shown }) };
+}
+
+export function parseTemplateWithPositions(text: string, options: { file?: string } = {}): ParsedTemplate {
+  const file = options.file ?? 'template';
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const where = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return `${file}:${p.line}:${p.col}`;
+  };
+  const firstError = doc.errors[0];
+  if (firstError) throw new TemplateSyntaxError(`${where(firstError.pos[0])}: ${firstLine(firstError.message)}`);
+  for (const warning of doc.warnings) {
+    // Unknown-to-YAML tags are expected (they are CloudFormation's); convert() checks them.
+    if (warning.code !== 'TAG_RESOLVE_FAILED') throw new TemplateSyntaxError(`${where(warning.pos[0])}: ${firstLine(warning.message)}`);
+  }
+
+  const convert = (node: unknown): TemplateValue => {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) throw new TemplateSyntaxError(`${where(rangeOf(node)[0])}: YAML aliases are not supported in templates`);
+    const n = node as Node;
+    let value: TemplateValue;
+    if (isMap(n)) {
+      const obj: TemplateObject = {};
+      for (const pair of n.items) {
+        if (!isScalar(pair.key)) throw new TemplateSyntaxError(`${where(rangeOf(pair.key)[0])}: mapping keys must be plain strings`);
+        // defineProperty: a key named "__proto__" must stay a key, not replace the prototype.
+        Object.defineProperty(obj, String(pair.key.value), { value: convert(pair.value), enumerable: true, writable: true, configurable: true });
+      }
+      value = obj;
+    } else if (isSeq(n)) {
+      value = n.items.map(convert);
+    } else if (isScalar(n)) {
+      const v = n.value;
+      value = typeof v === 'bigint' ? Number(v) : (v as TemplateValue);
+    } else {
+      throw new TemplateSyntaxError(`${where(rangeOf(n)[0])}: unsupported YAML node`);
+    }
+    const tag = n.tag;
+    if (tag === undefined || !tag.startsWith('!') || tag.startsWith('!!')) return value;
+    const key = INTRINSIC_TAGS[tag];
+    if (!key) throw new TemplateSyntaxError(`${where(rangeOf(n)[0])}: unknown tag ${tag} (not a CloudFormation intrinsic function)`);
+    if (key === 'Fn::GetAtt' && typeof value === 'string') {
+      // `!GetAtt A.B.C` -> ['A', 'B.C']: the logical id never has a dot, attribute names may.
+      const dot = value.indexOf('.');
+      if (dot <= 0) throw new TemplateSyntaxError(`${where(rangeOf(n)[0])}: !GetAtt needs Resource.Attribute, got "${value}"`);
+      value = [value.slice(0, dot), value.slice(dot + 1)];
+    }
+    return { [key]: value };
+  };
+
+  const template = convert(doc.contents) as unknown;
+  if (template === null || typeof template !== 'object' || Array.isArray(template)) {
+    throw new TemplateSyntaxError(`${file}: a template must be a mapping with a Resources section`);
+  }
+  const resources = (template as CfnTemplate).Resources as unknown;
+  if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
+    throw new TemplateSyntaxError(`${file}: the Resources section is missing or not a mapping`);
+  }
+  for (const [id, resource] of Object.entries(resources as Record<string, unknown>)) {
+    const type = (resource as { Type?: unknown } | null)?.Type;
+    if (typeof type !== 'string') {
+      const pos = locateIn(doc, lineCounter, ['Resources', id]);
+      throw new TemplateSyntaxError(`${pos ? `${file}:${pos.line}:${pos.column}` : file}: resource ${id} has no Type`);
+    }
+  }
+  return { template: template as CfnTemplate, locate: (path) => locateIn(doc, lineCounter, path) };
+}
+
+function locateIn(doc: Document, lineCounter: LineCounter, path: readonly (string | number)[]): SourcePosition | undefined {
+  let node: unknown = doc.contents;
+  for (const step of path) {
+    if (node && typeof step === 'string' && (node as Node).tag && INTRINSIC_TAGS[(node as Node).tag as string] === step) continue;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) return undefined;
+      node = pair.value;
+    } else if (isSeq(node) && typeof step === 'number') {
+      node = node.items[step];
+    } else {
+      return undefined;
+    }
+  }
+  if (!node) return undefined;
+  const p = lineCounter.linePos(rangeOf(node)[0]);
+  return { line: p.line, column: p.col };
+}
+
+function rangeOf(node: unknown): readonly [number, number, number] {
+  return (node as { range?: [number, number, number] } | null)?.range ?? [0, 0, 0];
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
