@@ -1,0 +1,165 @@
+/**
+ * The Lambda proxy handler: routing, the error-to-response edge, and one log line per request.
+ * The DynamoDB client and table are injected, so tests and `cli dev` run the same code against a
+ * local store.
+ */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { dynamoDbManager } from './dynamodb-manager.js';
+import { BadRequestError, ConfigurationError, HttpError, MethodNotAllowedError, RouteNotFoundError } from './errors.js';
+import { jsonResponse, readJsonBody } from './http.js';
+import type { DynamoDb, Table } from './item-store.js';
+import { checkKeyValue } from './item-key.js';
+import { createItem, listItems, patchItem, readItem, removeItem, replaceItem } from './items-api.js';
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  requestId: string;
+  /** `METHOD /resource`, e.g. `GET /items/{id}` (the template, never the id). */
+  route: string;
+  /** The RPC operation of `POST /DynamoDBManager`, once known. */
+  operation?: string;
+  status: number;
+  durationMs: number;
+  /** Only on 5xx: what went wrong, for the operator. Never item contents. */
+  error?: { name: string; message: string; stack?: string };
+}
+
+export interface HandlerOptions {
+  db: DynamoDb;
+  /** The one table this function serves (env TABLE_NAME). Unset -> every request is a logged 500. */
+  tableName: string | undefined;
+  /** Receives one line per request; default: `console.log` of the JSON. */
+  log?: (line: LogLine) => void;
+}
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context?: Pick<Context, 'awsRequestId'>) => Promise<APIGatewayProxyResult>;
+
+interface RequestScope {
+  event: APIGatewayProxyEvent;
+  table: Table;
+  /** The `{id}` path parameter, validated as a key value. */
+  id(): string;
+  setOperation(name: string): void;
+}
+
+type RouteHandler = (scope: RequestScope) => Promise<APIGatewayProxyResult>;
+
+const ITEM_RESOURCE = '/items/{id}';
+
+const ROUTES: ReadonlyMap<string, ReadonlyMap<string, RouteHandler>> = new Map([
+  [
+    '/DynamoDBManager',
+    new Map<string, RouteHandler>([
+      ['POST', async ({ event, table, setOperation }) => jsonResponse(200, await dynamoDbManager(readJsonBody(event), table, setOperation))],
+    ]),
+  ],
+  [
+    '/items',
+    new Map<string, RouteHandler>([
+      ['GET', ({ event, table }) => listItems(event, table)],
+      ['POST', ({ event, table }) => createItem(event, table)],
+    ]),
+  ],
+  [
+    ITEM_RESOURCE,
+    new Map<string, RouteHandler>([
+      ['GET', (s) => readItem(s.event, s.table, s.id())],
+      ['PUT', (s) => replaceItem(s.event, s.table, s.id())],
+      ['PATCH', (s) => patchItem(s.event, s.table, s.id())],
+      ['DELETE', (s) => removeItem(s.event, s.table, s.id())],
+    ]),
+  ],
+]);
+
+interface ResolvedRoute {
+  resource: string;
+  /** The raw `{id}` segment when the route was found from the path (a direct invoke without `resource`). */
+  idFromPath?: string;
+}
+
+/**
+ * API Gateway tells us the matched resource (`event.resource`); a direct invoke may carry only
+ * `path`, so fall back to matching it.
+ */
+function resolveResource(event: APIGatewayProxyEvent): ResolvedRoute | undefined {
+  if (typeof event.resource === 'string' && ROUTES.has(event.resource)) return { resource: event.resource };
+  const path = typeof event.path === 'string' ? event.path.replace(/(.)\/$/, '$1') : '';
+  if (ROUTES.has(path) && path !== ITEM_RESOURCE) return { resource: path };
+  const match = /^\/items\/([^/]+)$/.exec(path);
+  return match ? { resource: ITEM_RESOURCE, idFromPath: match[1] } : undefined;
+}
+
+function pathId(event: APIGatewayProxyEvent, route: ResolvedRoute): string {
+  let id = event.pathParameters?.id;
+  if (id === undefined && route.idFromPath !== undefined) {
+    try {
+      id = decodeURIComponent(route.idFromPath);
+    } catch {
+      throw new BadRequestError('path parameter id is not valid percent-encoding');
+    }
+  }
+  return checkKeyValue(id, 'path parameter id');
+}
+
+function errorDetails(error: unknown): LogLine['error'] {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  return { name: 'NonError', message: String(error) };
+}
+
+const defaultLog = (line: LogLine): void => console.log(JSON.stringify(line));
+
+export function createHandler(options: HandlerOptions): ProxyHandler {
+  const { db, tableName, log = defaultLog } = options;
+
+  return async function handler(event, context) {
+    const started = performance.now();
+    const validEvent = typeof event === 'object' && event !== null;
+    const requestId = (validEvent && event.requestContext?.requestId) || context?.awsRequestId || randomUUID();
+    const method = validEvent && typeof event.httpMethod === 'string' ? event.httpMethod.toUpperCase() : '';
+    let routeName = `${method || '?'} ${validEvent ? (event.resource ?? event.path ?? '?') : '?'}`;
+    let operation: string | undefined;
+
+    let response: APIGatewayProxyResult;
+    let failure: unknown;
+    try {
+      if (!tableName) throw new ConfigurationError('TABLE_NAME is not set: the function does not know its table');
+      if (!validEvent || !method) throw new BadRequestError('the event is not an API Gateway (REST) proxy event: no httpMethod');
+      const route = resolveResource(event);
+      if (!route) throw new RouteNotFoundError(method, String(event.path ?? event.resource));
+      routeName = `${method} ${route.resource}`;
+      const methods = ROUTES.get(route.resource)!;
+      const run = methods.get(method);
+      if (!run) throw new MethodNotAllowedError(method, route.resource, [...methods.keys()]);
+      response = await run({
+        event,
+        table: { db, name: tableName },
+        id: () => pathId(event, route),
+        setOperation: (name) => {
+          operation = name;
+        },
+      });
+    } catch (error) {
+      const body = (message: string) => ({ message, requestId });
+      if (error instanceof HttpError) {
+        response = jsonResponse(error.statusCode, body(error.message), error.headers);
+        if (error.statusCode >= 500) failure = error;
+      } else {
+        response = jsonResponse(500, body('Internal server error'));
+        failure = error;
+      }
+    }
+
+    const status = response.statusCode;
+    log({
+      level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
+      requestId,
+      route: routeName,
+      ...(operation && { operation }),
+      status,
+      durationMs: Math.round(performance.now() - started),
+      ...(failure !== undefined && { error: errorDetails(failure) }),
+    });
+    return response;
+  };
+}
