@@ -4,6 +4,8 @@
  */
 import { Command } from 'commander';
 import type { Reporter } from './ui/reporter.js';
+import { buildCommand } from './commands/build.js';
+import { lintCommand } from './commands/lint.js';
 
 export interface ProgramDeps {
   reporter: Reporter;
@@ -34,6 +36,8 @@ Examples:
 
   // Commands register below, one line each.
   void deps;
+  program.addCommand(buildCommand(deps));
+  program.addCommand(lintCommand(deps));
 
   return program;
 }
