@@ -1,0 +1,59 @@
+/**
+ * The handler under test, wired to a real dynalite table, with its log lines captured.
+ */
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { createHandler, type LogLine, type ProxyHandler } from '../../handler/create-handler.js';
+import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { proxyEvent, type ProxyEventOptions } from './proxy-event.js';
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | number | boolean>;
+  /** The body parsed with JSON.parse (undefined when empty). */
+  json: any;
+  raw: APIGatewayProxyResult;
+}
+
+export interface Harness {
+  dynamo: TestDynamo;
+  tableName: string;
+  handler: ProxyHandler;
+  logs: LogLine[];
+  call(method: string, path: string, options?: ProxyEventOptions): Promise<Reply>;
+  rpc(body: unknown): Promise<Reply>;
+  /** Every item in the table, raw AttributeValues, sorted by id. */
+  scanAll(): Promise<Record<string, AttributeValue>[]>;
+  stop(): Promise<void>;
+}
+
+export function toReply(raw: APIGatewayProxyResult): Reply {
+  return { status: raw.statusCode, headers: raw.headers ?? {}, json: raw.body ? JSON.parse(raw.body) : undefined, raw };
+}
+
+export async function startHarness(tableName = 'lambda-apigateway'): Promise<Harness> {
+  const dynamo = await startTestDynamo();
+  await dynamo.createTable(tableName);
+  const logs: LogLine[] = [];
+  const handler = createHandler({ db: dynamo.client, tableName, log: (line) => logs.push(line) });
+  const call = async (method: string, path: string, options?: ProxyEventOptions) => toReply(await handler(proxyEvent(method, path, options)));
+  return {
+    dynamo,
+    tableName,
+    handler,
+    logs,
+    call,
+    rpc: (body) => call('POST', '/DynamoDBManager', { body }),
+    async scanAll() {
+      const items: Record<string, AttributeValue>[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await dynamo.client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items.sort((a, b) => (a.id!.S! < b.id!.S! ? -1 : 1));
+    },
+    stop: () => dynamo.stop(),
+  };
+}
