@@ -156,7 +156,10 @@ export function parseTemplateWithPositions(text: string, options: { file?: strin
     const tag = n.tag;
     if (tag === undefined || !tag.startsWith('!') || tag.startsWith('!!')) return value;
     const key = INTRINSIC_TAGS[tag];
-    if (!key) throw new TemplateSyntaxError(`${where(rangeOf(n)[0])}: unknown tag ${tag} (not a CloudFormation intrinsic function)`);
+    if (!key) {
+      const tagAt = text.lastIndexOf(tag, rangeOf(n)[0]);
+      throw new TemplateSyntaxError(`${where(tagAt >= 0 ? tagAt : rangeOf(n)[0])}: unknown tag ${tag} (not a CloudFormation intrinsic function)`);
+    }
     if (key === 'Fn::GetAtt' && typeof value === 'string') {
       // `!GetAtt A.B.C` -> ['A', 'B.C']: the logical id never has a dot, attribute names may.
       const dot = value.indexOf('.');

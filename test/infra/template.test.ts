@@ -1,0 +1,414 @@
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { runCfnLint } from '../../cli/lint/cfn-lint.js';
+import { parseTemplate, parseTemplateWithPositions, TemplateSyntaxError, type CfnTemplate, type TemplateResource, type TemplateValue } from '../../cli/build/template-yaml.js';
+import { deploymentHash, prepareTemplate, subReferences } from '../../cli/build/template.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const templatePath = join(root, 'infra', 'cfn', 'template.yaml');
+
+function resourcesOfType(t: CfnTemplate, type: string): [string, TemplateResource][] {
+  return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+}
+
+function only(t: CfnTemplate, type: string): [string, TemplateResource] {
+  const found = resourcesOfType(t, type);
+  expect(found, type).to.have.length(1);
+  return found[0] as [string, TemplateResource];
+}
+
+function props(r: TemplateResource): Record<string, TemplateValue> {
+  expect(r.Properties, `${r.Type} Properties`).to.be.an('object');
+  return r.Properties as Record<string, TemplateValue>;
+}
+
+/** Every string inside a value (through intrinsic functions). */
+function strings(value: TemplateValue | undefined): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+/** Every IAM policy statement in the template (inline policies, policy resources, trust policies). */
+function iamStatements(t: CfnTemplate): Record<string, TemplateValue>[] {
+  const docs: TemplateValue[] = [];
+  for (const r of Object.values(t.Resources)) {
+    const p = (r.Properties ?? {}) as Record<string, TemplateValue>;
+    if (r.Type === 'AWS::IAM::Role') {
+      docs.push(p.AssumeRolePolicyDocument ?? null);
+      for (const policy of (p.Policies as Record<string, TemplateValue>[] | undefined) ?? []) docs.push(policy.PolicyDocument ?? null);
+    }
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') docs.push(p.PolicyDocument ?? null);
+  }
+  return docs.flatMap((d) => {
+    const statement = (d as Record<string, TemplateValue> | null)?.Statement;
+    return (Array.isArray(statement) ? statement : [statement]) as Record<string, TemplateValue>[];
+  });
+}
+
+/** "METHOD /path" for every API Gateway method, found by walking ResourceId -> ParentId. */
+function routes(t: CfnTemplate): Map<string, TemplateResource> {
+  const pathOf = (resourceId: TemplateValue | undefined): string => {
+    const ref = (resourceId as { Ref?: string; 'Fn::GetAtt'?: string[] })?.Ref;
+    if (ref === undefined) return '';
+    const r = t.Resources[ref];
+    expect(r?.Type).to.equal('AWS::ApiGateway::Resource');
+    const p = props(r as TemplateResource);
+    return `${pathOf(p.ParentId)}/${String(p.PathPart)}`;
+  };
+  const out = new Map<string, TemplateResource>();
+  for (const [, method] of resourcesOfType(t, 'AWS::ApiGateway::Method')) {
+    const p = props(method);
+    out.set(`${String(p.HttpMethod)} ${pathOf(p.ResourceId) || '/'}`, method);
+  }
+  return out;
+}
+
+describe('infra/cfn/template.yaml', () => {
+  let text: string;
+  let t: CfnTemplate;
+  before(async () => {
+    text = await readFile(templatePath, 'utf8');
+    t = parseTemplate(text, { file: templatePath });
+  });
+
+  it('passes the real cfn-lint with no errors, warnings or informational findings', async () => {
+    const result = await runCfnLint({ root });
+    expect(result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`)).to.deep.equal([]);
+    expect(result.errors).to.equal(0);
+    expect(result.warnings).to.equal(0);
+  });
+
+  it('declares the parameters of the contract, all with defaults except the artifact location', () => {
+    const params = t.Parameters ?? {};
+    for (const name of ['StageName', 'TableName', 'ArtifactBucket', 'ArtifactKey', 'LogRetentionInDays', 'ApiKeyRequired', 'ThrottlingRateLimit', 'ThrottlingBurstLimit']) {
+      expect(params, name).to.have.property(name);
+    }
+    expect(params.StageName?.Default).to.equal('prod');
+    expect(params.TableName?.Default).to.equal('lambda-apigateway');
+    expect(params.ApiKeyRequired?.Default).to.equal('false');
+    const withoutDefault = Object.entries(params).filter(([, p]) => p.Default === undefined).map(([n]) => n);
+    expect(withoutDefault.sort()).to.deep.equal(['ArtifactBucket', 'ArtifactKey']);
+  });
+
+  it('retains an encrypted, on-demand, point-in-time-recoverable table keyed by id', () => {
+    const [, table] = only(t, 'AWS::DynamoDB::Table');
+    expect(table.DeletionPolicy).to.equal('Retain');
+    expect(table.UpdateReplacePolicy).to.equal('Retain');
+    const p = props(table);
+    expect(p.TableName).to.deep.equal({ Ref: 'TableName' });
+    expect(p.BillingMode).to.equal('PAY_PER_REQUEST');
+    expect(p.SSESpecification).to.deep.include({ SSEEnabled: true });
+    expect(p.PointInTimeRecoverySpecification).to.deep.equal({ PointInTimeRecoveryEnabled: true });
+    expect(p.KeySchema).to.deep.equal([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(p.AttributeDefinitions).to.deep.equal([{ AttributeName: 'id', AttributeType: 'S' }]);
+  });
+
+  it('has no IAM statement with "*" in Action or Resource', () => {
+    const statements = iamStatements(t);
+    expect(statements.length).to.be.greaterThan(2);
+    for (const s of statements) {
+      for (const key of ['Action', 'NotAction', 'Resource', 'NotResource']) {
+        for (const value of strings(s[key])) expect(value, `${key} ${JSON.stringify(s)}`).not.to.include('*');
+      }
+    }
+  });
+
+  it('lets the function use only the item actions on its own table and write only to its own log group', () => {
+    const [, fn] = only(t, 'AWS::Lambda::Function');
+    const roleId = (props(fn).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
+    const role = t.Resources[roleId] as TemplateResource;
+    expect(props(role)).not.to.have.property('ManagedPolicyArns');
+    const statements = ((props(role).Policies as { PolicyDocument: { Statement: Record<string, TemplateValue>[] } }[]) ?? []).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    const [tableId] = only(t, 'AWS::DynamoDB::Table');
+    const dynamo = statements.find((s) => strings(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo?.Resource).to.deep.equal({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    expect(strings(dynamo?.Action).sort()).to.deep.equal(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    const logGroupId = (props(fn).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const logs = statements.find((s) => strings(s.Action).some((a) => a.startsWith('logs:')));
+    expect(logs?.Resource).to.deep.equal({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    expect(t.Resources[logGroupId]?.Properties?.RetentionInDays).to.deep.equal({ Ref: 'LogRetentionInDays' });
+  });
+
+  it('runs the function on nodejs22.x or newer, arm64, from the artifact, with TABLE_NAME and a timeout below 29 s', () => {
+    const [, fn] = only(t, 'AWS::Lambda::Function');
+    const p = props(fn);
+    const runtime = /^nodejs(\d+)\.x$/.exec(String(p.Runtime));
+    expect(Number(runtime?.[1])).to.be.at.least(22);
+    expect(p.Architectures).to.deep.equal(['arm64']);
+    expect(p.Handler).to.equal('index.handler');
+    expect(p.Code).to.deep.equal({ S3Bucket: { Ref: 'ArtifactBucket' }, S3Key: { Ref: 'ArtifactKey' } });
+    const [tableId] = only(t, 'AWS::DynamoDB::Table');
+    expect((p.Environment as { Variables: Record<string, TemplateValue> }).Variables.TABLE_NAME).to.deep.equal({ Ref: tableId });
+    const timeout = p.Timeout as { Ref?: string } | number;
+    if (typeof timeout === 'number') expect(timeout).to.be.below(29);
+    else {
+      const param = t.Parameters?.[timeout.Ref as string];
+      expect(Number(param?.Default)).to.be.below(29);
+      expect(Number(param?.MaxValue)).to.be.below(29);
+    }
+  });
+
+  it('serves every route through a Lambda proxy integration of the function', () => {
+    const found = routes(t);
+    expect([...found.keys()].sort()).to.deep.equal(
+      ['POST /DynamoDBManager', 'GET /items', 'POST /items', 'GET /items/{id}', 'PUT /items/{id}', 'PATCH /items/{id}', 'DELETE /items/{id}'].sort(),
+    );
+    const [fnId] = only(t, 'AWS::Lambda::Function');
+    for (const [route, method] of found) {
+      const integration = props(method).Integration as Record<string, TemplateValue>;
+      expect(integration.Type, route).to.equal('AWS_PROXY');
+      expect(integration.IntegrationHttpMethod, route).to.equal('POST');
+      const uri = (integration.Uri as { 'Fn::Sub': string })['Fn::Sub'];
+      expect(uri, route).to.include(`/functions/\${${fnId}.Arn}/invocations`);
+      expect(props(method).ApiKeyRequired, route).to.deep.equal({ 'Fn::If': ['ApiKeyEnabled', true, false] });
+    }
+  });
+
+  it('has a REGIONAL API and exactly one invoke permission scoped to it', () => {
+    const [apiId, api] = only(t, 'AWS::ApiGateway::RestApi');
+    expect((props(api).EndpointConfiguration as { Types: string[] }).Types).to.deep.equal(['REGIONAL']);
+    const [, permission] = only(t, 'AWS::Lambda::Permission');
+    const p = props(permission);
+    expect(p.Principal).to.equal('apigateway.amazonaws.com');
+    expect(p.Action).to.equal('lambda:InvokeFunction');
+    const sourceArn = (p.SourceArn as { 'Fn::Sub': string })['Fn::Sub'];
+    expect(sourceArn).to.match(/^arn:\$\{AWS::Partition\}:execute-api:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/);
+    expect(subReferences(sourceArn)).to.include(apiId);
+  });
+
+  it('deploys the API to a stage with throttling, metrics and JSON access logs', () => {
+    const [deploymentId, deployment] = only(t, 'AWS::ApiGateway::Deployment');
+    const methodIds = resourcesOfType(t, 'AWS::ApiGateway::Method').map(([id]) => id);
+    expect(deployment.DependsOn).to.have.members(methodIds);
+    const [, stage] = only(t, 'AWS::ApiGateway::Stage');
+    const p = props(stage);
+    expect(p.DeploymentId).to.deep.equal({ Ref: deploymentId });
+    const settings = (p.MethodSettings as Record<string, TemplateValue>[])[0];
+    expect(settings).to.deep.include({ ResourcePath: '/*', HttpMethod: '*', MetricsEnabled: true });
+    expect(settings?.ThrottlingRateLimit).to.deep.equal({ Ref: 'ThrottlingRateLimit' });
+    expect(settings?.ThrottlingBurstLimit).to.deep.equal({ Ref: 'ThrottlingBurstLimit' });
+    const access = p.AccessLogSetting as { DestinationArn: TemplateValue; Format: string };
+    const format = JSON.parse(access.Format) as Record<string, string>;
+    expect(format.requestId).to.equal('$context.requestId');
+    expect(format.status).to.equal('$context.status');
+    const logGroupId = (access.DestinationArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
+    expect(t.Resources[logGroupId]?.Type).to.equal('AWS::Logs::LogGroup');
+    expect(t.Resources[logGroupId]?.Properties?.RetentionInDays).to.deep.equal({ Ref: 'LogRetentionInDays' });
+  });
+
+  it('creates the API key and usage plan only when ApiKeyRequired is true', () => {
+    for (const type of ['AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::UsagePlanKey']) {
+      expect(only(t, type)[1].Condition, type).to.equal('ApiKeyEnabled');
+    }
+    expect(t.Conditions?.ApiKeyEnabled).to.deep.equal({ 'Fn::Equals': [{ Ref: 'ApiKeyRequired' }, 'true'] });
+  });
+
+  it('builds the URL outputs with Fn::Sub of the API id, never Fn::GetAtt', () => {
+    const outputs = t.Outputs ?? {};
+    for (const name of ['ApiEndpoint', 'DynamoDBManagerUrl', 'ItemsUrl', 'TableName', 'FunctionName', 'ApiKeyId']) expect(outputs, name).to.have.property(name);
+    const [apiId] = only(t, 'AWS::ApiGateway::RestApi');
+    const base = `https://\${${apiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/\${StageName}`;
+    expect(outputs.ApiEndpoint?.Value).to.deep.equal({ 'Fn::Sub': base });
+    expect(outputs.DynamoDBManagerUrl?.Value).to.deep.equal({ 'Fn::Sub': `${base}/DynamoDBManager` });
+    expect(outputs.ItemsUrl?.Value).to.deep.equal({ 'Fn::Sub': `${base}/items` });
+    expect(outputs.ApiKeyId?.Condition).to.equal('ApiKeyEnabled');
+    expect(JSON.stringify(outputs)).not.to.include('Fn::GetAtt');
+  });
+
+  it('fixes no physical name except the table, so stacks can coexist', () => {
+    for (const [id, r] of Object.entries(t.Resources)) {
+      const p = (r.Properties ?? {}) as Record<string, TemplateValue>;
+      if (r.Type !== 'AWS::DynamoDB::Table') expect(p, id).not.to.have.any.keys('TableName', 'RoleName', 'LogGroupName', 'UsagePlanName');
+      if (r.Type === 'AWS::Lambda::Function') expect(p, id).not.to.have.property('FunctionName');
+      if (p.Name !== undefined) expect(strings(p.Name).join(''), id).to.include('${AWS::StackName}');
+    }
+  });
+});
+
+describe('cli/build/template-yaml', () => {
+  describe('parseTemplate', () => {
+    it('turns every short-form tag into the long form', () => {
+      const t = parseTemplate(
+        [
+          'Conditions:',
+          '  C: !And [!Equals [!Ref P, x], !Not [!Condition D], !Or [!Condition D, !Condition E]]',
+          'Resources:',
+          '  R:',
+          '    Type: X::Y::Z',
+          '    Properties:',
+          '      A: !GetAtt Stack.Outputs.Name',
+          '      B: !GetAtt [R2, Arn]',
+          "      C: !Sub ['${x}', {x: !Ref AWS::Region}]",
+          '      D: !If [C, !Join [",", !Split [",", !Select [0, !GetAZs ""]]], !FindInMap [M, K, V]]',
+          '      E: !Base64 {"Fn::ImportValue": shared}',
+          '      F: !Cidr [10.0.0.0/16, 4, 8]',
+        ].join('\n'),
+      );
+      expect(t.Conditions?.C).to.deep.equal({
+        'Fn::And': [
+          { 'Fn::Equals': [{ Ref: 'P' }, 'x'] },
+          { 'Fn::Not': [{ Condition: 'D' }] },
+          { 'Fn::Or': [{ Condition: 'D' }, { Condition: 'E' }] },
+        ],
+      });
+      expect(t.Resources.R?.Properties).to.deep.equal({
+        A: { 'Fn::GetAtt': ['Stack', 'Outputs.Name'] },
+        B: { 'Fn::GetAtt': ['R2', 'Arn'] },
+        C: { 'Fn::Sub': ['${x}', { x: { Ref: 'AWS::Region' } }] },
+        D: { 'Fn::If': ['C', { 'Fn::Join': [',', { 'Fn::Split': [',', { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }] }] }, { 'Fn::FindInMap': ['M', 'K', 'V'] }] },
+        E: { 'Fn::Base64': { 'Fn::ImportValue': 'shared' } },
+        F: { 'Fn::Cidr': ['10.0.0.0/16', 4, 8] },
+      });
+    });
+
+    it('reads JSON templates too', () => {
+      const t = parseTemplate('{"Resources": {"R": {"Type": "A::B::C", "Properties": {"X": {"Ref": "Y"}}}}}');
+      expect(t.Resources.R?.Properties?.X).to.deep.equal({ Ref: 'Y' });
+    });
+
+    it('keeps a "__proto__" key as data instead of touching the prototype', () => {
+      const t = parseTemplate('Resources:\n  R:\n    Type: A::B::C\n    Properties:\n      __proto__: {polluted: true}\n');
+      const p = t.Resources.R?.Properties as Record<string, unknown>;
+      expect(Object.keys(p)).to.deep.equal(['__proto__']);
+      expect((p as { polluted?: unknown }).polluted).to.equal(undefined);
+      expect(({} as { polluted?: unknown }).polluted).to.equal(undefined);
+    });
+
+    it('names file, line and column of a syntax error', () => {
+      expect(() => parseTemplate('Resources:\n  R:\n    Type: [unclosed\n', { file: 'bad.yaml' }))
+        .to.throw(TemplateSyntaxError)
+        .with.property('message')
+        .that.matches(/^bad\.yaml:\d+:\d+: /);
+    });
+
+    it('rejects a tag that is not an intrinsic function, with its position', () => {
+      expect(() => parseTemplate('Resources:\n  R:\n    Type: !Reff X\n', { file: 't.yaml' })).to.throw(TemplateSyntaxError, 't.yaml:3:11: unknown tag !Reff');
+    });
+
+    it('rejects a template without Resources or a resource without Type', () => {
+      expect(() => parseTemplate('Outputs: {}\n')).to.throw(TemplateSyntaxError, /Resources section/);
+      expect(() => parseTemplate('Resources:\n  R:\n    Properties: {}\n', { file: 't.yaml' })).to.throw(TemplateSyntaxError, 't.yaml:3:5: resource R has no Type');
+    });
+  });
+
+  describe('parseTemplateWithPositions', () => {
+    it('locates a value by its long-form path, with or without the intrinsic key', async () => {
+      const text = await readFile(templatePath, 'utf8');
+      const { locate } = parseTemplateWithPositions(text);
+      const pos = locate(['Resources', 'Stage', 'Properties', 'DeploymentId']);
+      const line = text.split('\n')[(pos?.line ?? 0) - 1];
+      expect(line).to.match(/^\s+DeploymentId: !Ref ApiDeployment$/);
+      expect(locate(['Resources', 'Stage', 'Properties', 'DeploymentId', 'Ref'])).to.deep.equal(pos);
+      expect(locate(['Resources', 'Nope'])).to.equal(undefined);
+    });
+  });
+});
+
+describe('cli/build/template', () => {
+  let text: string;
+  before(async () => {
+    text = await readFile(templatePath, 'utf8');
+  });
+
+  describe('prepareTemplate', () => {
+    it('renames the Deployment and every reference to it, changing nothing else', () => {
+      const prepared = prepareTemplate(text);
+      expect(prepared.deploymentId).to.match(/^ApiDeployment[0-9a-f]{10}$/);
+      const id = prepared.deploymentId as string;
+      const before = parseTemplate(text);
+      const after = parseTemplate(prepared.text);
+      expect(after.Resources).not.to.have.property('ApiDeployment');
+      expect(after.Resources[id]).to.deep.equal(before.Resources.ApiDeployment);
+      expect(after.Resources.Stage?.Properties?.DeploymentId).to.deep.equal({ Ref: id });
+      const changed = prepared.text.split('\n').filter((line, i) => line !== text.split('\n')[i]);
+      expect(changed.map((l) => l.trim())).to.deep.equal([`${id}:`, `DeploymentId: !Ref ${id}`]);
+    });
+
+    it('renames long-form, Fn::GetAtt, Fn::Sub and DependsOn references as well', () => {
+      const source = [
+        'Resources:',
+        '  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: a}}',
+        '  Dep:',
+        '    Type: AWS::ApiGateway::Deployment',
+        '    Properties: {RestApiId: !Ref Api}',
+        '  Other:',
+        '    Type: X::Y::Z',
+        '    DependsOn: [Dep]',
+        '    Properties:',
+        '      A: {Ref: Dep}',
+        '      B: !GetAtt Dep.Id',
+        '      C: {"Fn::GetAtt": [Dep, Id]}',
+        "      D: !Sub '${Dep}/${Dep.Id}/${!Dep}/${DepX}'",
+        '      E: Dep',
+      ].join('\n');
+      const { text: out, deploymentId } = prepareTemplate(source);
+      const t = parseTemplate(out);
+      expect(t.Resources.Other?.DependsOn).to.deep.equal([deploymentId]);
+      expect(t.Resources.Other?.Properties).to.deep.equal({
+        A: { Ref: deploymentId },
+        B: { 'Fn::GetAtt': [deploymentId, 'Id'] },
+        C: { 'Fn::GetAtt': [deploymentId, 'Id'] },
+        D: { 'Fn::Sub': `\${${deploymentId}}/\${${deploymentId}.Id}/\${!Dep}/\${DepX}` },
+        E: 'Dep',
+      });
+    });
+
+    it('keeps the same id for the same API, whatever else changes', () => {
+      const id = prepareTemplate(text).deploymentId;
+      expect(prepareTemplate(text).deploymentId).to.equal(id);
+      const otherTable = text.replace('PointInTimeRecoveryEnabled: true', 'PointInTimeRecoveryEnabled: false');
+      const withComment = text.replace('Resources:\n', 'Resources:\n  # a new comment\n');
+      const otherTableName = prepareTemplate(text, { parameters: { TableName: 'other' } });
+      expect([prepareTemplate(otherTable).deploymentId, prepareTemplate(withComment).deploymentId, otherTableName.deploymentId]).to.deep.equal([id, id, id]);
+      expect(prepareTemplate(text, { parameters: { ApiKeyRequired: 'false' } }).deploymentId, 'the default, given explicitly').to.equal(id);
+    });
+
+    it('gives a new id when a method, a route or a parameter the methods use changes', () => {
+      const id = prepareTemplate(text).deploymentId;
+      const methodChanged = text.replace(/HttpMethod: PATCH/, 'HttpMethod: POST');
+      const routeChanged = text.replace('PathPart: items', 'PathPart: things');
+      const integrationChanged = text.replace('IntegrationHttpMethod: POST', 'IntegrationHttpMethod: GET');
+      const ids = [
+        prepareTemplate(methodChanged).deploymentId,
+        prepareTemplate(routeChanged).deploymentId,
+        prepareTemplate(integrationChanged).deploymentId,
+        prepareTemplate(text, { parameters: { ApiKeyRequired: 'true' } }).deploymentId,
+      ];
+      for (const other of ids) expect(other).to.match(/^ApiDeployment[0-9a-f]{10}$/).and.not.equal(id);
+      expect(new Set(ids).size).to.equal(ids.length);
+    });
+
+    it('returns the text unchanged when there is no Deployment', () => {
+      const source = 'Resources:\n  T: {Type: AWS::SNS::Topic}\n';
+      expect(prepareTemplate(source)).to.deep.equal({ text: source, deploymentId: undefined, deployments: [] });
+    });
+
+    it('produces a template cfn-lint still accepts', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'prepared-'));
+      try {
+        const file = join(dir, 'prepared.yaml');
+        await writeFile(file, prepareTemplate(text).text);
+        const result = await runCfnLint({ root, templates: [file] });
+        expect(result.errors + result.warnings).to.equal(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('deploymentHash', () => {
+    it('does not depend on the order of keys', () => {
+      const a = parseTemplate('Resources:\n  A: {Type: AWS::ApiGateway::RestApi, Properties: {Name: n, Description: d}}\n  D: {Type: AWS::ApiGateway::Deployment, Properties: {RestApiId: !Ref A}}\n');
+      const b = parseTemplate('Resources:\n  D: {Type: AWS::ApiGateway::Deployment, Properties: {RestApiId: !Ref A}}\n  A: {Type: AWS::ApiGateway::RestApi, Properties: {Description: d, Name: n}}\n');
+      expect(deploymentHash(a, 'D', {})).to.equal(deploymentHash(b, 'D', {}));
+    });
+  });
+});
