@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHandler, type LogLine } from '../../handler/create-handler.js';
+import { startHarness, toReply, type Harness } from './harness.js';
+import { proxyEvent } from './proxy-event.js';
+
+describe('handler/create-handler', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness('routes-table');
+  });
+  after(() => h.stop());
+
+  describe('routing', () => {
+    it('routes by resource and method', async () => {
+      expect((await h.call('POST', '/DynamoDBManager', { body: { operation: 'ping' } })).json).to.equal('pong');
+      expect((await h.call('GET', '/items')).status).to.equal(200);
+    });
+
+    it('falls back to the path when the event has no resource (a direct invoke)', async () => {
+      await h.call('PUT', '/items/r 1', { body: { v: 2 } });
+      const direct = { ...proxyEvent('GET', '/items/r%201', { pathParameters: {} }), resource: undefined as unknown as string, pathParameters: null };
+      const reply = toReply(await h.handler(direct));
+      expect(reply.status).to.equal(200);
+      expect(reply.json).to.deep.equal({ id: 'r 1', v: 2 });
+      const list = toReply(await h.handler({ ...proxyEvent('GET', '/items/'), resource: undefined as unknown as string }));
+      expect(list.status).to.equal(200);
+      expect(list.json).to.have.property('items');
+    });
+
+    const notFound: [string, string][] = [
+      ['GET', '/nope'],
+      ['GET', '/items/a/b'],
+      ['POST', '/dynamodbmanager'],
+    ];
+    for (const [method, path] of notFound) {
+      it(`answers 404 JSON for ${method} ${path}`, async () => {
+        const reply = toReply(await h.handler({ ...proxyEvent(method, path), resource: path }));
+        expect(reply.status).to.equal(404);
+        expect(reply.headers['Content-Type']).to.equal('application/json');
+        expect(reply.json.message).to.equal(`No route for ${method} ${path}`);
+        expect(reply.json.requestId).to.be.a('string');
+      });
+    }
+
+    const notAllowed: [string, string, string][] = [
+      ['GET', '/DynamoDBManager', 'POST'],
+      ['DELETE', '/items', 'GET, POST'],
+      ['POST', '/items/x', 'GET, PUT, PATCH, DELETE'],
+      ['OPTIONS', '/items/x', 'GET, PUT, PATCH, DELETE'],
+    ];
+    for (const [method, path, allow] of notAllowed) {
+      it(`answers 405 with Allow for ${method} ${path}`, async () => {
+        const reply = await h.call(method, path);
+        expect(reply.status).to.equal(405);
+        expect(reply.headers.Allow).to.equal(allow);
+        expect(reply.json.message).to.match(new RegExp(`^Method ${method} is not allowed on `));
+      });
+    }
+
+    it('answers 400 for an event that is not an API Gateway proxy event', async () => {
+      for (const event of [{}, { operation: 'ping' }, null]) {
+        const reply = toReply(await h.handler(event as never, { awsRequestId: 'lambda-req' }));
+        expect(reply.status).to.equal(400);
+        expect(reply.json).to.deep.equal({ message: 'the event is not an API Gateway (REST) proxy event: no httpMethod', requestId: 'lambda-req' });
+      }
+    });
+
+    it('answers 400 for a path id that is not valid percent-encoding', async () => {
+      const reply = toReply(await h.handler({ ...proxyEvent('GET', '/items/%E0%A4%A', { pathParameters: {} }), resource: undefined as unknown as string, pathParameters: null }));
+      expect(reply.status).to.equal(400);
+      expect(reply.json.message).to.equal('path parameter id is not valid percent-encoding');
+    });
+  });
+
+  describe('request ids', () => {
+    it('uses API Gateway\'s requestId, else the Lambda awsRequestId', async () => {
+      const fromGateway = toReply(await h.handler(proxyEvent('GET', '/nope', { requestId: 'gw-1' }), { awsRequestId: 'lambda-1' }));
+      expect(fromGateway.json.requestId).to.equal('gw-1');
+      const event = proxyEvent('GET', '/nope');
+      const noGatewayId = { ...event, requestContext: { ...event.requestContext, requestId: '' } };
+      expect(toReply(await h.handler(noGatewayId, { awsRequestId: 'lambda-2' })).json.requestId).to.equal('lambda-2');
+    });
+  });
+
+  describe('logging', () => {
+    it('writes exactly one JSON line per request, without item contents', async () => {
+      const lines: string[] = [];
+      const original = console.log;
+      console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+      try {
+        const handler = createHandler({ db: h.dynamo.client, tableName: h.tableName });
+        await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'create', payload: { Item: { id: 'secret-id-1', ssn: 'SECRET-VALUE' } } }, requestId: 'log-1' }));
+        await handler(proxyEvent('GET', '/items/secret-id-1', { requestId: 'log-2' }));
+        await handler(proxyEvent('POST', '/items', { body: { id: 'secret-id-1', ssn: 'SECRET-VALUE' }, requestId: 'log-3' }));
+        await handler(proxyEvent('POST', '/DynamoDBManager', { body: '{"operation":"create","payload":{"Item":{"id":"x","n":1e999}}}', requestId: 'log-4' }));
+      } finally {
+        console.log = original;
+      }
+      expect(lines).to.have.length(4);
+      const parsed = lines.map((line) => JSON.parse(line) as LogLine);
+      expect(parsed.map(({ durationMs, ...rest }) => (expect(durationMs).to.be.a('number').and.at.least(0), rest))).to.deep.equal([
+        { level: 'info', requestId: 'log-1', route: 'POST /DynamoDBManager', operation: 'create', status: 200 },
+        { level: 'info', requestId: 'log-2', route: 'GET /items/{id}', status: 200 },
+        { level: 'warn', requestId: 'log-3', route: 'POST /items', status: 409 },
+        { level: 'warn', requestId: 'log-4', route: 'POST /DynamoDBManager', operation: 'create', status: 400 },
+      ]);
+      for (const line of lines) expect(line).to.not.include('SECRET-VALUE').and.not.include('secret-id-1').and.not.include('1e999');
+    });
+  });
+
+  describe('server errors', () => {
+    it('answers 500 without details when the table does not exist, and logs the details', async () => {
+      const logs: LogLine[] = [];
+      const handler = createHandler({ db: h.dynamo.client, tableName: 'no-such-table', log: (line) => logs.push(line) });
+      const reply = toReply(await handler(proxyEvent('GET', '/items/x', { requestId: 'err-1' })));
+      expect(reply.status).to.equal(500);
+      expect(reply.json).to.deep.equal({ message: 'Internal server error', requestId: 'err-1' });
+      expect(logs).to.have.length(1);
+      expect(logs[0]).to.include({ level: 'error', status: 500, requestId: 'err-1' });
+      expect(logs[0]!.error!.name).to.equal('ResourceNotFoundException');
+      expect(logs[0]!.error!.stack).to.be.a('string');
+    });
+
+    it('answers 500 for every request when TABLE_NAME is missing, logging a configuration error', async () => {
+      const logs: LogLine[] = [];
+      const handler = createHandler({ db: h.dynamo.client, tableName: undefined, log: (line) => logs.push(line) });
+      for (const event of [proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'ping' } }), proxyEvent('GET', '/items')]) {
+        const reply = toReply(await handler(event));
+        expect(reply.status).to.equal(500);
+        expect(reply.json.message).to.equal('Internal server error');
+      }
+      expect(logs.map((l) => l.error)).to.deep.include.members([{ name: 'ConfigurationError', message: 'TABLE_NAME is not set: the function does not know its table', stack: logs[0]!.error!.stack }]);
+    });
+
+    // Fakes: dynalite never throttles and never fails unexpectedly. Each fake client models one
+    // behaviour of the real service: `send` rejects with an error named like the SDK's exception.
+    function failingClient(error: Error): DynamoDBClient {
+      return { send: async () => Promise.reject(error) } as unknown as DynamoDBClient;
+    }
+    function named(name: string, message: string): Error {
+      return Object.assign(new Error(message), { name });
+    }
+
+    for (const name of ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']) {
+      it(`answers 503 with Retry-After when DynamoDB throttles (${name})`, async () => {
+        const logs: LogLine[] = [];
+        const handler = createHandler({ db: failingClient(named(name, 'Rate exceeded')), tableName: 't', log: (line) => logs.push(line) });
+        const reply = toReply(await handler(proxyEvent('GET', '/items/x')));
+        expect(reply.status).to.equal(503);
+        expect(reply.headers['Retry-After']).to.equal('1');
+        expect(reply.json.message).to.equal('The table is busy (request throttled by DynamoDB); retry later');
+        expect(logs[0]!.level).to.equal('error');
+      });
+    }
+
+    it('never leaks an unexpected error message or stack into the response', async () => {
+      const logs: LogLine[] = [];
+      const handler = createHandler({ db: failingClient(new TypeError('internal detail at /var/task/index.js')), tableName: 't', log: (line) => logs.push(line) });
+      const reply = toReply(await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'list' }, requestId: 'err-2' })));
+      expect(reply.status).to.equal(500);
+      expect(reply.raw.body).to.equal('{"message":"Internal server error","requestId":"err-2"}');
+      expect(logs[0]!.error).to.include({ name: 'TypeError', message: 'internal detail at /var/task/index.js' });
+      expect(logs[0]!.operation).to.equal('list');
+    });
+  });
+});
