@@ -1,0 +1,59 @@
+/**
+ * The template as deploy sends it: the text (inline or via S3) and what that text requires
+ * (IAM capabilities), plus which resources hold data.
+ */
+import type { Capability } from '@aws-sdk/client-cloudformation';
+import { join } from 'node:path';
+import { readTemplate, type CfnTemplate } from '../build/template-yaml.js';
+
+/**
+ * CreateChangeSet's TemplateBody limit in bytes; larger templates must come from S3 (TemplateURL,
+ * up to 1 MB): https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+ */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
+export interface DeployTemplate {
+  /** Exactly what is sent to CloudFormation. */
+  text: string;
+  template: CfnTemplate;
+}
+
+/** IAM properties that give a resource a custom name, which needs CAPABILITY_NAMED_IAM. */
+const NAMED_IAM: Record<string, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+};
+
+/** https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html (Capabilities) */
+export function requiredCapabilities(template: CfnTemplate): Capability[] {
+  const resources = Object.values(template.Resources ?? {});
+  const iam = resources.filter((r) => r.Type.startsWith('AWS::IAM::'));
+  if (iam.length === 0) return [];
+  const named = iam.some((r) => NAMED_IAM[r.Type] !== undefined && r.Properties?.[NAMED_IAM[r.Type]!] !== undefined);
+  return named ? ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'] : ['CAPABILITY_IAM'];
+}
+
+/** Resource types whose replacement or removal loses data. */
+export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::S3::Bucket',
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::EFS::FileSystem',
+]);
+
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+export const TEMPLATE_PATH = join('infra', 'cfn', 'template.yaml');
+
+/** Reads and parses infra/cfn/template.yaml (deploy prepares it once the parameters are known). */
+export async function loadDeployTemplate(root: string): Promise<DeployTemplate> {
+  const parsed = await readTemplate(join(root, TEMPLATE_PATH), { root });
+  return { text: parsed.text, template: parsed.template };
+}
