@@ -17,6 +17,9 @@ import { emptyObject, isJsonObject, jsonTypeName, JsonNumber, type JsonObject, t
 /** DynamoDB's `Limit` is an Integer (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html#DDB-Scan-request-Limit). */
 export const MAX_SCAN_LIMIT = 2_147_483_647;
 
+/** https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-expression-parameters */
+export const MAX_EXPRESSION_BYTES = 4096;
+
 const BODY_FIELDS = ['operation', 'tableName', 'payload'];
 
 interface Operation {
@@ -62,6 +65,11 @@ class Payload {
     if (value === undefined) return undefined;
     if (typeof value !== 'string') throw new BadRequestError(`${this.where(key)} must be a string, got ${jsonTypeName(value)}`);
     if (/(?<![\w#:])__proto__(?!\w)/.test(value)) checkAttributeName('__proto__', this.where(key));
+    // dynalite does not enforce this limit; DynamoDB does.
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_EXPRESSION_BYTES) {
+      throw new BadRequestError(`${this.where(key)} is ${bytes} bytes; DynamoDB expressions are at most ${MAX_EXPRESSION_BYTES} bytes (4 KB)`);
+    }
     return value;
   }
 

@@ -19,6 +19,11 @@ import { decodePageToken, encodePageToken } from './page-token.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
+/**
+ * `SET #a0 = :v0, ...` must stay within DynamoDB's 4 KB expression limit, which dynalite does not
+ * enforce: 250 assignments of at most 16 bytes each fit.
+ */
+export const MAX_PATCH_ATTRIBUTES = 250;
 
 /** `#k` in every condition below: `id` is not reserved, but a placeholder is always safe. */
 const KEY_NAME = { '#k': KEY_ATTRIBUTE };
@@ -98,6 +103,9 @@ export async function patchItem(event: APIGatewayProxyEvent, table: Table, id: s
   delete body[KEY_ATTRIBUTE];
   const names = Object.keys(body);
   if (names.length === 0) throw new BadRequestError('request body must set at least one attribute besides "id"');
+  if (names.length > MAX_PATCH_ATTRIBUTES) {
+    throw new BadRequestError(`request body sets ${names.length} attributes; a PATCH sets at most ${MAX_PATCH_ATTRIBUTES} (DynamoDB's 4 KB update expression limit); use PUT to replace the item`);
+  }
   // Checks names, numbers, nesting and that the patch alone fits in an item; DynamoDB checks the merged size.
   const values = toAttributeMap(body, 'request body');
   const attributeNames: Record<string, string> = { ...KEY_NAME };

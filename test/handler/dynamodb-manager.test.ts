@@ -268,6 +268,7 @@ describe('handler/dynamodb-manager (POST /DynamoDBManager against dynalite)', ()
       ['an update of the key through a name', { UpdateExpression: 'SET #k = :v', ExpressionAttributeNames: { '#k': 'id' }, ExpressionAttributeValues: { ':v': 'u2' } }, /Cannot update attribute id\. This attribute is part of the key/],
       ['a REMOVE of the key', { UpdateExpression: 'REMOVE id' }, /Cannot update attribute id\. This attribute is part of the key/],
       ['an attribute name __proto__', { UpdateExpression: 'SET #p = :v', ExpressionAttributeNames: { '#p': '__proto__' }, ExpressionAttributeValues: { ':v': 1 } }, /^payload\.ExpressionAttributeNames\["#p"\] uses the attribute name "__proto__"/],
+      ['an expression over 4 KB', { UpdateExpression: `SET a = :v${' '.repeat(4096)}`, ExpressionAttributeValues: { ':v': 1 } }, /^payload\.UpdateExpression is 4106 bytes; DynamoDB expressions are at most 4096 bytes \(4 KB\)$/],
       ['__proto__ written in the expression', { UpdateExpression: 'SET __proto__ = :v', ExpressionAttributeValues: { ':v': 1 } }, /^payload\.UpdateExpression uses the attribute name "__proto__"/],
     ];
     for (const [name, payload, message] of cases) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../handler/items-api.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PATCH_ATTRIBUTES } from '../../handler/items-api.js';
 import { startHarness, type Harness } from './harness.js';
 import type { ProxyEventOptions } from './proxy-event.js';
 
@@ -120,6 +120,13 @@ describe('handler/items-api (REST /items against dynalite)', () => {
       expect(reply.json).to.deep.equal({ id: 'm1', name: 'new', keep: true, price: 9.99, 'odd name': { n: null }, constructor: 'c' });
     });
 
+    it(`sets up to ${MAX_PATCH_ATTRIBUTES} attributes in one request`, async () => {
+      const body = Object.fromEntries(Array.from({ length: MAX_PATCH_ATTRIBUTES }, (_, i) => [`attribute_${i}`, i]));
+      const reply = await h.call('PATCH', '/items/m1', { body });
+      expect(reply.status, JSON.stringify(reply.json)).to.equal(200);
+      expect(reply.json.attribute_249).to.equal(249);
+    });
+
     it('accepts an id in the body equal to the path id', async () => {
       const reply = await h.call('PATCH', '/items/m1', { body: { id: 'm1', name: 'newer' } });
       expect(reply.status).to.equal(200);
@@ -137,6 +144,7 @@ describe('handler/items-api (REST /items against dynalite)', () => {
       ['an array body', [1], 'request body must be a JSON object (the item), got an array'],
       ['a bad number', '{"n":1e-999}', /^request body\.n: the number is smaller in magnitude/],
       ['a __proto__ attribute', '{"__proto__":1}', /^request body uses the attribute name "__proto__"/],
+      [`more than ${MAX_PATCH_ATTRIBUTES} attributes`, Object.fromEntries(Array.from({ length: MAX_PATCH_ATTRIBUTES + 1 }, (_, i) => [`a${i}`, i])), `request body sets ${MAX_PATCH_ATTRIBUTES + 1} attributes; a PATCH sets at most ${MAX_PATCH_ATTRIBUTES} (DynamoDB's 4 KB update expression limit); use PUT to replace the item`],
     ];
     for (const [name, body, message] of bad) {
       it(`rejects ${name} with 400 and changes nothing`, async () => {
