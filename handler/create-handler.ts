@@ -74,7 +74,7 @@ const ROUTES: ReadonlyMap<string, ReadonlyMap<string, RouteHandler>> = new Map([
 
 interface ResolvedRoute {
   resource: string;
-  /** The raw `{id}` segment when the route was found from the path (a direct invoke without `resource`). */
+  /** The `{id}` segment when the route was found from the path (a direct invoke without `resource`). */
   idFromPath?: string;
 }
 
@@ -90,14 +90,18 @@ function resolveResource(event: APIGatewayProxyEvent): ResolvedRoute | undefined
   return match ? { resource: ITEM_RESOURCE, idFromPath: match[1] } : undefined;
 }
 
+/**
+ * API Gateway REST APIs pass `path` and `pathParameters` percent-encoded, as the client sent them
+ * (`/items/a%20b` gives `a%20b`), so the id is decoded here, once.
+ */
 function pathId(event: APIGatewayProxyEvent, route: ResolvedRoute): string {
-  let id = event.pathParameters?.id;
-  if (id === undefined && route.idFromPath !== undefined) {
-    try {
-      id = decodeURIComponent(route.idFromPath);
-    } catch {
-      throw new BadRequestError('path parameter id is not valid percent-encoding');
-    }
+  const raw = event.pathParameters?.id ?? route.idFromPath;
+  if (raw === undefined) return checkKeyValue(raw, 'path parameter id');
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    throw new BadRequestError('path parameter id is not valid percent-encoding');
   }
   return checkKeyValue(id, 'path parameter id');
 }

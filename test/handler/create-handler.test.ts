@@ -70,6 +70,9 @@ describe('handler/create-handler', () => {
       const reply = toReply(await h.handler({ ...proxyEvent('GET', '/items/%E0%A4%A', { pathParameters: {} }), resource: undefined as unknown as string, pathParameters: null }));
       expect(reply.status).to.equal(400);
       expect(reply.json.message).to.equal('path parameter id is not valid percent-encoding');
+      const viaGateway = await h.call('GET', '/items/%E0%A4%A');
+      expect(viaGateway.status).to.equal(400);
+      expect(viaGateway.json.message).to.equal('path parameter id is not valid percent-encoding');
     });
   });
 

@@ -31,6 +31,12 @@ describe('handler/items-api (REST /items against dynalite)', () => {
       expect(await h.scanAll()).to.deep.equal([{ id: { S: 'a b/c' }, price: { N: '12.75' }, tags: { L: [{ S: 'x' }] } }]);
     });
 
+    it('serves the item at its Location (percent-encoded path parameter)', async () => {
+      const reply = await h.call('GET', '/items/a%20b%2Fc');
+      expect(reply.status).to.equal(200);
+      expect(reply.json).to.deep.equal({ id: 'a b/c', price: 12.75, tags: ['x'] });
+    });
+
     it('answers 409 when the id exists and keeps the stored item', async () => {
       await rejected('POST', '/items', { body: { id: 'a b/c', price: 1 } }, 409, 'Item "a b/c" already exists');
     });

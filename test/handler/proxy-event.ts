@@ -23,7 +23,8 @@ export function proxyEvent(httpMethod: string, path: string, options: ProxyEvent
   const stage = options.stage ?? 'prod';
   const itemMatch = /^\/items\/([^/]+)$/.exec(path);
   const resource = options.resource ?? (itemMatch ? '/items/{id}' : path);
-  const pathParameters = options.pathParameters ?? (itemMatch ? { id: decodeURIComponent(itemMatch[1]!) } : null);
+  // Percent-encoded, as API Gateway REST APIs pass them.
+  const pathParameters = options.pathParameters ?? (itemMatch ? { id: itemMatch[1]! } : null);
   const headers = { 'Content-Type': 'application/json', Host: 'abc123.execute-api.us-east-1.amazonaws.com', ...options.headers };
   const query = options.query;
   const requestId = options.requestId ?? `req-${process.pid}-${++counter}`;
