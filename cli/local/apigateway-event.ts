@@ -1,0 +1,310 @@
+/**
+ * HTTP <-> Lambda translation for API Gateway REST Lambda proxy integrations (payload format
+ * 1.0), pure functions only:
+ * - buildProxyEvent: an HTTP request -> the event API Gateway sends the function;
+ * - parseProxyResult: what the function returned -> the HTTP response, or why API Gateway would
+ *   reject it as a "Malformed Lambda proxy response" (502);
+ * - gatewayResponse: API Gateway's own answers (403, 413, 502, 504), byte for byte.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+
+/** API Gateway REST payload limit: larger requests are refused with 413 before any integration. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Lambda's synchronous invocation limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
+ * Invoke refuses a request over 6 MiB (RequestEntityTooLargeException, which API Gateway answers
+ * with 413) and fails a response over 6 MiB + 100 bytes (a function error, so 502).
+ */
+export const MAX_INVOKE_REQUEST_BYTES = 6 * 1024 * 1024;
+export const MAX_INVOKE_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+
+export interface ProxyRequest {
+  httpMethod: string;
+  /** Path after the stage, still percent-encoded as received: `/items/a%20b`. */
+  path: string;
+  /** Query string without `?`, as received ('' when none). */
+  query: string;
+  /** Node's `rawHeaders`: [name, value, name, value, ...] with the client's casing. */
+  rawHeaders: readonly string[];
+  body: Buffer;
+  sourceIp: string;
+  /** `HTTP/1.1` */
+  protocol: string;
+  /** Local port the client connected to (for X-Forwarded-Port). */
+  port: number;
+}
+
+export interface ProxyEventContext {
+  stage: string;
+  stageVariables: Record<string, string> | null;
+  resourcePath: string;
+  resourceId: string;
+  pathParameters: Record<string, string> | null;
+  apiId: string;
+  accountId: string;
+  requestId: string;
+  extendedRequestId: string;
+  traceId: string;
+  /** Milliseconds since the epoch. */
+  requestTimeEpoch: number;
+  binaryMediaTypes: readonly string[];
+  apiKey?: { value: string; id: string };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `$context.requestTime`: `09/Apr/2015:12:34:56 +0000` (CLF format, UTC). */
+export function formatRequestTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** `a=1&a=2&b` -> last value wins in the single map; every value in the multi map. */
+export function parseQuery(query: string): {
+  single: Record<string, string> | null;
+  multi: Record<string, string[]> | null;
+} {
+  if (query === '') return { single: null, multi: null };
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1));
+    single[key] = value;
+    (Object.hasOwn(multi, key) ? multi[key]! : (multi[key] = [])).push(value);
+  }
+  return Object.keys(single).length === 0 ? { single: null, multi: null } : { single, multi };
+}
+
+/**
+ * Headers keep the client's casing; a repeated header keeps its last value in `headers` and all of
+ * them in `multiValueHeaders`. API Gateway adds X-Forwarded-* and X-Amzn-Trace-Id.
+ */
+export function collectHeaders(
+  rawHeaders: readonly string[],
+  added: Readonly<Record<string, string>>,
+): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
+  const names = new Map<string, string>();
+  const multi: Record<string, string[]> = {};
+  const add = (name: string, value: string, replace: boolean) => {
+    const lower = name.toLowerCase();
+    let key = names.get(lower);
+    if (key === undefined) {
+      key = name;
+      names.set(lower, key);
+    }
+    if (replace || !Object.hasOwn(multi, key)) multi[key] = [value];
+    else multi[key]!.push(value);
+  };
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) add(rawHeaders[i]!, rawHeaders[i + 1]!, false);
+  for (const [name, value] of Object.entries(added)) add(name, value, true);
+  const single: Record<string, string> = {};
+  for (const [k, v] of Object.entries(multi)) single[k] = v[v.length - 1]!;
+  return Object.keys(single).length === 0 ? { single: null, multi: null } : { single, multi };
+}
+
+function headerValue(rawHeaders: readonly string[], name: string): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) found = rawHeaders[i + 1];
+  return found;
+}
+
+/** `image/png` against BinaryMediaTypes entries such as `image/png`, `image/*`, `*\/*`. */
+export function matchesMediaType(contentType: string | undefined, binaryMediaTypes: readonly string[]): boolean {
+  if (!contentType || binaryMediaTypes.length === 0) return false;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const [major] = type.split('/');
+  return binaryMediaTypes.some((pattern) => {
+    const p = pattern.trim().toLowerCase();
+    return p === '*/*' || p === type || (p.endsWith('/*') && p.slice(0, -2) === major);
+  });
+}
+
+export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): APIGatewayProxyEvent {
+  const xff = headerValue(request.rawHeaders, 'x-forwarded-for');
+  const headers = collectHeaders(request.rawHeaders, {
+    'X-Amzn-Trace-Id': ctx.traceId,
+    'X-Forwarded-For': xff ? `${xff}, ${request.sourceIp}` : request.sourceIp,
+    'X-Forwarded-Port': String(request.port),
+    'X-Forwarded-Proto': 'http',
+  });
+  const query = parseQuery(request.query);
+  const host = headerValue(request.rawHeaders, 'host') ?? `127.0.0.1:${request.port}`;
+  const binary = matchesMediaType(headerValue(request.rawHeaders, 'content-type'), ctx.binaryMediaTypes);
+  const hasBody = request.body.length > 0;
+  return {
+    resource: ctx.resourcePath,
+    path: request.path === '' ? '/' : request.path,
+    httpMethod: request.httpMethod,
+    headers: headers.single as APIGatewayProxyEvent['headers'],
+    multiValueHeaders: headers.multi as APIGatewayProxyEvent['multiValueHeaders'],
+    queryStringParameters: query.single,
+    multiValueQueryStringParameters: query.multi,
+    pathParameters: ctx.pathParameters,
+    stageVariables: ctx.stageVariables,
+    requestContext: {
+      resourceId: ctx.resourceId,
+      resourcePath: ctx.resourcePath,
+      httpMethod: request.httpMethod,
+      extendedRequestId: ctx.extendedRequestId,
+      requestTime: formatRequestTime(ctx.requestTimeEpoch),
+      path: `/${ctx.stage}${request.path}`,
+      accountId: ctx.accountId,
+      protocol: request.protocol,
+      stage: ctx.stage,
+      domainPrefix: host.split('.')[0]!.split(':')[0]!,
+      requestTimeEpoch: ctx.requestTimeEpoch,
+      requestId: ctx.requestId,
+      identity: {
+        cognitoIdentityPoolId: null,
+        accountId: null,
+        cognitoIdentityId: null,
+        caller: null,
+        sourceIp: request.sourceIp,
+        principalOrgId: null,
+        accessKey: null,
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        userArn: null,
+        userAgent: headerValue(request.rawHeaders, 'user-agent') ?? null,
+        user: null,
+        apiKey: ctx.apiKey?.value ?? null,
+        apiKeyId: ctx.apiKey?.id ?? null,
+        clientCert: null,
+      },
+      domainName: host,
+      apiId: ctx.apiId,
+      authorizer: undefined,
+    } as unknown as APIGatewayProxyEvent['requestContext'],
+    body: hasBody ? (binary ? request.body.toString('base64') : request.body.toString('utf8')) : null,
+    isBase64Encoded: hasBody && binary,
+  };
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  /** [name, value] pairs; a name may repeat. */
+  headers: [string, string][];
+  body: Buffer;
+}
+
+export type ParsedResult =
+  | { ok: true; response: HttpResponse; note?: string }
+  | { ok: false; problem: string };
+
+const ALLOWED_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
+
+/** Headers the local HTTP server owns (framing); API Gateway likewise remaps them to x-amzn-Remapped-*. */
+const REMAPPED = new Set(['connection', 'content-length', 'date', 'server', 'transfer-encoding', 'keep-alive', 'upgrade']);
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '...' : value)})`;
+  return `${typeof value === 'object' ? 'an object' : `a ${typeof value}`}`;
+}
+
+function isHeaderScalar(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/**
+ * Validates the function's JSON result as API Gateway does for Lambda proxy integrations: an
+ * object with only statusCode, headers, multiValueHeaders, body (a string) and isBase64Encoded.
+ * Anything else is "Malformed Lambda proxy response" and the client gets 502.
+ */
+export function parseProxyResult(
+  payload: string,
+  options: { binaryMediaTypes: readonly string[]; accept?: string },
+): ParsedResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return { ok: false, problem: 'the result is not JSON' };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, problem: `the function returned ${describe(value)}, not an object {statusCode, headers?, body?}` };
+  }
+  const result = value as Record<string, unknown>;
+  const unknown = Object.keys(result).filter((k) => !ALLOWED_KEYS.has(k));
+  if (unknown.length > 0) {
+    return { ok: false, problem: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (allowed: ${[...ALLOWED_KEYS].join(', ')})` };
+  }
+  const rawStatus = result.statusCode;
+  const statusCode = typeof rawStatus === 'string' && /^\d+$/.test(rawStatus) ? Number(rawStatus) : rawStatus;
+  if (rawStatus === undefined) return { ok: false, problem: 'statusCode is missing' };
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+    return { ok: false, problem: `statusCode must be an integer HTTP status (100-599), got ${describe(rawStatus)}${typeof rawStatus === 'number' ? ` ${rawStatus}` : ''}` };
+  }
+  if (result.body !== undefined && result.body !== null && typeof result.body !== 'string') {
+    return { ok: false, problem: `body must be a string (use JSON.stringify), got ${describe(result.body)}` };
+  }
+  if (result.isBase64Encoded !== undefined && result.isBase64Encoded !== null && typeof result.isBase64Encoded !== 'boolean') {
+    return { ok: false, problem: `isBase64Encoded must be a boolean, got ${describe(result.isBase64Encoded)}` };
+  }
+  const merged = new Map<string, { name: string; values: string[] }>();
+  if (result.headers !== undefined && result.headers !== null) {
+    if (typeof result.headers !== 'object' || Array.isArray(result.headers)) return { ok: false, problem: `headers must be an object, got ${describe(result.headers)}` };
+    for (const [name, v] of Object.entries(result.headers)) {
+      if (!isHeaderScalar(v)) return { ok: false, problem: `headers.${name} must be a string, got ${describe(v)}` };
+      merged.set(name.toLowerCase(), { name, values: [String(v)] });
+    }
+  }
+  if (result.multiValueHeaders !== undefined && result.multiValueHeaders !== null) {
+    if (typeof result.multiValueHeaders !== 'object' || Array.isArray(result.multiValueHeaders)) {
+      return { ok: false, problem: `multiValueHeaders must be an object of arrays, got ${describe(result.multiValueHeaders)}` };
+    }
+    // Both given: the multi-value list replaces the single value of the same header.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+    for (const [name, list] of Object.entries(result.multiValueHeaders)) {
+      if (!Array.isArray(list) || !list.every(isHeaderScalar)) return { ok: false, problem: `multiValueHeaders.${name} must be an array of strings, got ${describe(list)}` };
+      merged.set(name.toLowerCase(), { name, values: list.map(String) });
+    }
+  }
+  const headers: [string, string][] = [];
+  for (const [lower, { name, values }] of merged) {
+    for (const v of values) headers.push([REMAPPED.has(lower) ? `x-amzn-Remapped-${name}` : name, v]);
+  }
+  if (!merged.has('content-type')) headers.push(['Content-Type', 'application/json']);
+  const text = typeof result.body === 'string' ? result.body : '';
+  let body = Buffer.from(text, 'utf8');
+  let note: string | undefined;
+  if (result.isBase64Encoded === true && text !== '') {
+    // API Gateway decodes a base64 body only when the client accepts a binary media type of the API.
+    const firstAccept = options.accept?.split(',')[0];
+    if (matchesMediaType(firstAccept, options.binaryMediaTypes)) body = Buffer.from(text, 'base64');
+    else note = `isBase64Encoded is true but the request's Accept (${options.accept ?? 'none'}) is not one of the API's BinaryMediaTypes (${options.binaryMediaTypes.join(', ') || 'none'}), so API Gateway returns the base64 text as is`;
+  }
+  return { ok: true, response: { statusCode, headers, body }, ...(note ? { note } : {}) };
+}
+
+export type GatewayErrorKind = 'MISSING_AUTHENTICATION_TOKEN' | 'INVALID_API_KEY' | 'INTERNAL_ERROR' | 'INTEGRATION_TIMEOUT' | 'REQUEST_TOO_LARGE';
+
+/** API Gateway's own default gateway responses, with their exact bodies (spacing included). */
+export function gatewayResponse(kind: GatewayErrorKind): { statusCode: number; body: string; errorType: string } {
+  switch (kind) {
+    case 'MISSING_AUTHENTICATION_TOKEN':
+      return { statusCode: 403, body: '{"message":"Missing Authentication Token"}', errorType: 'MissingAuthenticationTokenException' };
+    case 'INVALID_API_KEY':
+      return { statusCode: 403, body: '{"message":"Forbidden"}', errorType: 'ForbiddenException' };
+    case 'INTERNAL_ERROR':
+      return { statusCode: 502, body: '{"message": "Internal server error"}', errorType: 'InternalServerErrorException' };
+    case 'INTEGRATION_TIMEOUT':
+      return { statusCode: 504, body: '{"message": "Endpoint request timed out"}', errorType: 'InternalServerErrorException' };
+    case 'REQUEST_TOO_LARGE':
+      return { statusCode: 413, body: '{"message":"Request Too Long"}', errorType: 'RequestTooLargeException' };
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The local stack: everything `cli dev` runs, from the template alone. Services start in order,
+ * DynamoDB -> Lambda runtime -> API Gateway (HTTP server) -> file watcher, and stop in reverse;
+ * if any step fails, what already started is stopped before the error propagates.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { handlerBuildOptions } from '../build/bundle.js';
+import { CliError, UsageError } from '../errors.js';
+import { createMemoryReporter, type Reporter } from '../ui/reporter.js';
+import { ensureTables, LOCAL_CREDENTIALS, startEmbeddedDynamo, type EnsuredTable } from './dynamodb.js';
+import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
+import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
+import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
+import { createRouteTable } from './routes.js';
+import { startApiServer, type ApiServer } from './server.js';
+import { buildStackModel, type LocalFunction, type StackModel } from './stack-model.js';
+import { readTemplate } from './template.js';
+
+export type { ReloadEvent } from './hot-reload.js';
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_REGION = 'us-east-1';
+/** The stack name `cli deploy` uses by default, so generated names match the cloud's pattern. */
+export const DEFAULT_STACK_NAME = 'serverless-api-gateway-lambda-dynamodb';
+
+export interface LocalStackOptions {
+  /** Project root: infra/cfn/template.yaml and handler/ are read from here. */
+  root: string;
+  /** Defaults to <root>/infra/cfn/template.yaml. */
+  templatePath?: string;
+  host?: string;
+  /** HTTP port (default 3000; 0 picks a free one). */
+  port?: number;
+  region?: string;
+  stackName?: string;
+  parameterOverrides?: Record<string, string>;
+  /** Persist the embedded DynamoDB here (LevelDB); in memory when absent. */
+  dataDir?: string;
+  /** Use this DynamoDB-compatible server instead of the embedded one (tables are created if missing). */
+  dynamodbEndpoint?: string;
+  /** Rebuild and swap the function on changes under handler/ (default false; `cli dev` turns it on). */
+  watch?: boolean;
+  /** Execution environments per function (default min(4, CPU cores)). */
+  concurrency?: number;
+  /** Value of API keys the template leaves to API Gateway to generate (default: random per start). */
+  apiKey?: string;
+  /** Terminal output: access log, handler logs, explanations, reloads. Silent when absent. */
+  reporter?: Reporter;
+}
+
+export interface LocalStack {
+  /** Same keys as the template's Outputs, URLs pointing at the local stack. */
+  outputs: Record<string, string>;
+  /** The API's base URL with the default stage: http://127.0.0.1:3000/prod */
+  endpoint: string;
+  /** http://HOST:PORT */
+  origin: string;
+  dynamodbEndpoint: string;
+  /** The local API key value when any method requires one. */
+  apiKey?: string;
+  model: StackModel;
+  tables: EnsuredTable[];
+  /** `GET    /items/{id}` lines of the default stage. */
+  routes: string[];
+  /** Fires with every reload outcome (only with watch). */
+  events: EventEmitter<{ reload: [ReloadEvent] }>;
+  /** Resolves with the next reload outcome (for tests: no sleeping). */
+  nextReload(): Promise<ReloadEvent>;
+  stop(): Promise<void>;
+}
+
+function localApiKey(): string {
+  // API Gateway generates 40 alphanumeric characters.
+  return randomBytes(40).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 40).padEnd(40, '0');
+}
+
+/** The function's environment: the template's variables, then what Lambda sets, pointed at the local store. */
+export function functionEnvironment(fn: LocalFunction, context: { region: string; dynamodbEndpoint: string; taskRoot: string }): Record<string, string> {
+  return {
+    ...fn.environment,
+    AWS_REGION: context.region,
+    AWS_DEFAULT_REGION: context.region,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+    LAMBDA_TASK_ROOT: context.taskRoot,
+    _HANDLER: fn.handler,
+    LANG: 'en_US.UTF-8',
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    // Dummy credentials: the local store ignores them, and they keep the SDK from looking for real ones.
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: context.dynamodbEndpoint,
+    // The bundled SDK warns that future releases need Node 22; locally we run on the CLI's Node.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/** Replaces the API's cloud base URL (https://<api>.execute-api.<region>.<suffix>) with the local origin. */
+export function localizeOutputs(outputs: Record<string, string>, model: StackModel, origin: string): Record<string, string> {
+  const cloud = `https://${model.api.id}.execute-api.${model.pseudo.region}.${model.pseudo.urlSuffix}`;
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.split(cloud).join(origin)]));
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const root = resolve(options.root);
+  const reporter = options.reporter ?? createMemoryReporter();
+  const region = options.region ?? DEFAULT_REGION;
+  const apiKeyValue = options.apiKey ?? localApiKey();
+  const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${options.concurrency}`);
+
+  const loaded = await readTemplate(root, options.templatePath ? resolve(root, options.templatePath) : undefined);
+  const model = buildStackModel(loaded, {
+    region,
+    stackName: options.stackName ?? DEFAULT_STACK_NAME,
+    overrides: options.parameterOverrides ?? {},
+    apiKeyValue,
+  });
+  const usedFunctions = model.functions.filter((fn) => model.api.routes.some((r) => r.functionLogicalId === fn.logicalId));
+
+  const stops: { name: string; stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const s of stops.splice(0).reverse()) {
+      await s.stop().catch((err: unknown) => reporter.warn(`stopping ${s.name}: ${(err as Error).message}`));
+    }
+  };
+
+  try {
+    const builder: HandlerBuilder = await createHandlerBuilder(root);
+    stops.push({ name: 'esbuild', stop: () => builder.dispose() });
+
+    // The first build runs while DynamoDB starts (neither needs the other).
+    const buildPromise = builder.build();
+    let dynamodbEndpoint: string;
+    if (options.dynamodbEndpoint) {
+      dynamodbEndpoint = options.dynamodbEndpoint.replace(/\/$/, '');
+    } else {
+      if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+      const dynamo = await startEmbeddedDynamo({ host: '127.0.0.1', ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}) }).catch((err: unknown) => {
+        throw new CliError(`cannot start the embedded DynamoDB${options.dataDir ? ` with --data-dir ${options.dataDir}` : ''}: ${(err as Error).message}`, {
+          cause: err,
+          details: options.dataDir ? ['is another cli dev using the same directory?'] : [],
+        });
+      });
+      stops.push({ name: 'DynamoDB', stop: () => dynamo.stop() });
+      dynamodbEndpoint = dynamo.endpoint;
+    }
+    const tables = await ensureTables(
+      dynamodbEndpoint,
+      model.tables.map((t) => t.spec),
+      region,
+    ).catch((err: unknown) => {
+      throw new CliError(`cannot create the tables at ${dynamodbEndpoint}: ${(err as Error).message}`, { cause: err });
+    });
+    for (const t of tables) if (t.mismatch) reporter.warn(`table ${t.name}: ${t.mismatch}`);
+
+    const build = await buildPromise;
+    if (!build.ok) throw new CliError('cannot build the handler (handler/index.ts):', { details: build.errors });
+    for (const w of build.warnings) reporter.warn(w);
+
+    const taskRoot = dirname(handlerBuildOptions(root).outfile!);
+    const runtimes = new Map<string, LambdaRuntime>();
+    stops.push({
+      name: 'Lambda runtime',
+      stop: async () => {
+        await Promise.all([...runtimes.values()].map((r) => r.stop()));
+      },
+    });
+    await Promise.all(
+      usedFunctions.map(async (fn) => {
+        const runtime = await LambdaRuntime.start({
+          fn: {
+            name: fn.name,
+            arn: fn.arn,
+            handler: fn.handler,
+            timeoutSeconds: fn.timeoutSeconds,
+            memorySize: fn.memorySize,
+            logGroupName: fn.logGroupName,
+            environment: functionEnvironment(fn, { region, dynamodbEndpoint, taskRoot }),
+            filename: join(taskRoot, `${fn.handler.split('.')[0]}.js`),
+          },
+          code: build.code,
+          concurrency,
+          onLog: (line) => reporter.info(line),
+        }).catch((err: unknown) => {
+          if (err instanceof FunctionInitError) {
+            throw new CliError(`the function ${fn.logicalId} failed to initialise: ${err.error.errorType}: ${err.error.errorMessage}`, {
+              details: err.error.trace.slice(1, 6),
+            });
+          }
+          throw err;
+        });
+        runtimes.set(fn.logicalId, runtime);
+      }),
+    );
+
+    const routes = createRouteTable(model.api.routes);
+    const server: ApiServer = await startApiServer({
+      host: options.host ?? DEFAULT_HOST,
+      port: options.port ?? DEFAULT_PORT,
+      api: model.api,
+      routes,
+      accountId: model.pseudo.accountId,
+      reporter,
+      invoke: (logicalId, event, requestId) => runtimes.get(logicalId)!.invoke(event, requestId),
+    }).catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new UsageError(`port ${options.port ?? DEFAULT_PORT} on ${options.host ?? DEFAULT_HOST} is in use (another cli dev?); choose one with --port`);
+      throw err;
+    });
+    stops.push({ name: 'HTTP server', stop: () => server.stop() });
+
+    const events = new EventEmitter<{ reload: [ReloadEvent] }>();
+    let reloader: HotReloader | undefined;
+    if (options.watch) {
+      reloader = startHotReloader({
+        dir: join(root, 'handler'),
+        builder,
+        initialCode: build.code,
+        deploy: async (code) => {
+          await Promise.all([...runtimes.values()].map((r) => r.deploy(code)));
+        },
+        onEvent: (event) => {
+          const files = event.files.length > 0 ? ` (${event.files.join(', ')})` : '';
+          if (event.type === 'reloaded') reporter.info(reporter.color.green(`reloaded in ${Math.round(event.ms)} ms${files}`));
+          else if (event.type === 'failed') {
+            reporter.error(`reload failed (${event.stage === 'build' ? 'build error' : 'the new code does not load'}); still serving the last good build:\n${event.errors.join('\n')}`);
+          }
+          events.emit('reload', event);
+        },
+      });
+      stops.push({ name: 'file watcher', stop: () => reloader!.close() });
+    }
+
+    const defaultStage = model.api.stages[0]!.name;
+    const outputs = localizeOutputs(model.outputs, model, server.origin);
+    const needsKey = model.api.routes.some((r) => r.apiKeyRequired);
+    let stopping: Promise<void> | undefined;
+    return {
+      outputs,
+      endpoint: `${server.origin}/${defaultStage}`,
+      origin: server.origin,
+      dynamodbEndpoint,
+      ...(needsKey && model.api.apiKeys[0] ? { apiKey: model.api.apiKeys[0].value } : {}),
+      model,
+      tables,
+      routes: routes.describe(),
+      events,
+      nextReload: () => new Promise<ReloadEvent>((resolveEvent) => events.once('reload', resolveEvent)),
+      stop() {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * API Gateway (REST) route matching: a request path against the API's resource tree. The most
+ * specific resource wins (a literal segment beats `{param}`, which beats `{proxy+}`), and a method
+ * matches exactly or through `ANY`. Pure.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html
+ */
+import type { LocalRoute } from './stack-model.js';
+
+export interface RouteMatch {
+  route: LocalRoute;
+  /** Decoded path parameters, or null when the resource has none (as API Gateway sends it). */
+  pathParameters: Record<string, string> | null;
+}
+
+type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
+
+interface Resource {
+  path: string;
+  segments: Segment[];
+  methods: Map<string, LocalRoute>;
+}
+
+function parseResourcePath(path: string): Segment[] {
+  return path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s): Segment => {
+      const greedy = /^\{(.+)\+\}$/.exec(s);
+      if (greedy) return { kind: 'greedy', name: greedy[1]! };
+      const param = /^\{(.+)\}$/.exec(s);
+      if (param) return { kind: 'param', name: param[1]! };
+      return { kind: 'literal', value: s };
+    });
+}
+
+const RANK = { literal: 0, param: 1, greedy: 2 } as const;
+
+/** Negative when `a` is more specific than `b`. */
+function compareSpecificity(a: Resource, b: Resource): number {
+  const n = Math.max(a.segments.length, b.segments.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.segments[i];
+    const y = b.segments[i];
+    if (!x || !y) return (y ? 1 : 0) - (x ? 1 : 0);
+    const d = RANK[x.kind] - RANK[y.kind];
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function matchSegments(segments: readonly Segment[], parts: readonly string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (seg.kind === 'greedy') {
+      // A greedy parameter matches one or more remaining segments.
+      if (i >= parts.length) return undefined;
+      params[seg.name] = parts.slice(i).map(safeDecode).join('/');
+      return params;
+    }
+    const part = parts[i];
+    if (part === undefined) return undefined;
+    if (seg.kind === 'literal') {
+      if (seg.value !== part && seg.value !== safeDecode(part)) return undefined;
+    } else {
+      params[seg.name] = safeDecode(part);
+    }
+  }
+  return parts.length === segments.length ? params : undefined;
+}
+
+export interface RouteTable {
+  /** `path` is the part after the stage (`/items/42`), still percent-encoded. */
+  match(method: string, path: string): RouteMatch | undefined;
+  /** `GET /items/{id}` lines, for the terminal. */
+  describe(): string[];
+}
+
+export function createRouteTable(routes: readonly LocalRoute[]): RouteTable {
+  const byPath = new Map<string, Resource>();
+  for (const route of routes) {
+    let resource = byPath.get(route.resourcePath);
+    if (!resource) {
+      resource = { path: route.resourcePath, segments: parseResourcePath(route.resourcePath), methods: new Map() };
+      byPath.set(route.resourcePath, resource);
+    }
+    resource.methods.set(route.httpMethod, route);
+  }
+  const resources = [...byPath.values()].sort(compareSpecificity);
+  return {
+    match(method, path) {
+      const parts = path.split('/').filter((s) => s !== '');
+      for (const resource of resources) {
+        const params = matchSegments(resource.segments, parts);
+        if (!params) continue;
+        const route = resource.methods.get(method.toUpperCase()) ?? resource.methods.get('ANY');
+        if (!route) continue;
+        return { route, pathParameters: Object.keys(params).length === 0 ? null : params };
+      }
+      return undefined;
+    },
+    describe() {
+      return [...byPath.values()]
+        .sort((a, b) => a.path.localeCompare(b.path))
+        .flatMap((r) => [...r.methods.keys()].sort().map((m) => `${m.padEnd(6)} ${r.path}`));
+    },
+  };
+}
