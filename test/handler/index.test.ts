@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ProxyHandler } from '../../handler/create-handler.js';
+import type * as EntryPoint from '../../handler/index.js';
 import { LOCAL_CREDENTIALS, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 import { toReply } from './harness.js';
 import { proxyEvent } from './proxy-event.js';
@@ -42,7 +42,9 @@ describe('handler/index', () => {
   describe('handler', () => {
     it('serves requests against the table named by TABLE_NAME at the endpoint from AWS_ENDPOINT_URL_DYNAMODB', async () => {
       process.env.TABLE_NAME = 'index-table';
-      const { handler } = (await import('../../handler/index.js')) as { handler: ProxyHandler };
+      // A fresh module instance (query string), so no other test file shares this configured one.
+      const fresh = '../../handler/index.js?with-table-name';
+      const { handler } = (await import(fresh)) as typeof EntryPoint;
       const { lines } = await captureConsoleLog(async () => {
         const created = toReply(await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'create', tableName: 'index-table', payload: { Item: { id: 'i1', price: 12.75 } } } }), { awsRequestId: 'a' }));
         expect(created.status).to.equal(200);
@@ -60,7 +62,7 @@ describe('handler/index', () => {
       // A query string gives a fresh module instance, evaluated with the current environment.
       const fresh = '../../handler/index.js?without-table-name';
       const { result: status, lines } = await captureConsoleLog(async () => {
-        const { handler } = (await import(fresh)) as { handler: ProxyHandler };
+        const { handler } = (await import(fresh)) as typeof EntryPoint;
         return (await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'ping' } }))).statusCode;
       });
       expect(status).to.equal(500);
