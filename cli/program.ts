@@ -6,6 +6,12 @@ import { Command } from 'commander';
 import type { Reporter } from './ui/reporter.js';
 import { buildCommand } from './commands/build.js';
 import { lintCommand } from './commands/lint.js';
+import { deployCommand } from './commands/deploy.js';
+import { outputsCommand } from './commands/outputs.js';
+import { statusCommand } from './commands/status.js';
+import { deleteCommand } from './commands/delete.js';
+import { publishCommand } from './commands/publish.js';
+import { logsCommand } from './commands/logs.js';
 
 export interface ProgramDeps {
   reporter: Reporter;
@@ -38,6 +44,12 @@ Examples:
   void deps;
   program.addCommand(buildCommand(deps));
   program.addCommand(lintCommand(deps));
+  program.addCommand(deployCommand(deps));
+  program.addCommand(outputsCommand(deps));
+  program.addCommand(statusCommand(deps));
+  program.addCommand(deleteCommand(deps));
+  program.addCommand(publishCommand(deps));
+  program.addCommand(logsCommand(deps));
 
   return program;
 }

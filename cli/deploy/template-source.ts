@@ -57,3 +57,12 @@ export async function loadDeployTemplate(root: string): Promise<DeployTemplate> 
   const parsed = await readTemplate(join(root, TEMPLATE_PATH), { root });
   return { text: parsed.text, template: parsed.template };
 }
+
+/** The template's Outputs keys in source order (display order); [] when it cannot be read. */
+export async function templateOutputOrder(root: string): Promise<string[]> {
+  try {
+    return Object.keys((await loadDeployTemplate(root)).template.Outputs ?? {});
+  } catch {
+    return [];
+  }
+}

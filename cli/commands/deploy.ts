@@ -1,0 +1,109 @@
+/** `cli deploy`: commander wiring for cli/deploy/deploy.ts. */
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { buildArtifact } from '../build/artifact.js';
+import { runCfnLint } from '../lint/cfn-lint.js';
+import { deploy, type DeployResult } from '../deploy/deploy.js';
+import { formatOutputsTable } from '../deploy/outputs.js';
+import { parseParameterOverrides } from '../deploy/parameters.js';
+import { loadDeployTemplate } from '../deploy/template-source.js';
+import type { ProgramDeps } from '../program.js';
+import { openStack, terminalIo, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
+
+interface DeployFlags extends StackCommandOptions {
+  parameterOverrides?: string[];
+  bucket?: string;
+  yes: boolean;
+  execute: boolean;
+  outputsFile?: string;
+  protect: boolean;
+  skipLint: boolean;
+  continueRollback: boolean;
+}
+
+export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Promise<DeployResult> {
+  const { target, aws, hintFlags } = await openStack(flags, deps);
+  try {
+    return await withInterrupt(async (signal) => {
+      const io = terminalIo(deps, signal);
+      const result = await deploy(
+        {
+          stackName: target.stackName,
+          stage: target.stage,
+          configParameters: target.parameters,
+          parameterOverrides: parseParameterOverrides(flags.parameterOverrides ?? []),
+          bucket: flags.bucket ?? target.bucket,
+          yes: flags.yes,
+          execute: flags.execute,
+          outputsFile: flags.outputsFile === undefined ? undefined : resolve(flags.outputsFile),
+          protect: flags.protect,
+          skipLint: flags.skipLint,
+          continueRollback: flags.continueRollback,
+          hintFlags,
+        },
+        {
+          reporter: deps.reporter,
+          aws,
+          build: () => buildArtifact({ root: deps.root }),
+          lint: () => runCfnLint({ root: deps.root, env: deps.env }),
+          loadTemplate: () => loadDeployTemplate(deps.root),
+          interactive: io.interactive,
+          confirm: io.prompt?.confirm,
+          terminal: io.terminal,
+          signal,
+        },
+      );
+      printDeployResult(result, flags.json === true, deps);
+      return result;
+    });
+  } finally {
+    aws.destroy();
+  }
+}
+
+export function printDeployResult(result: DeployResult, json: boolean, deps: Pick<ProgramDeps, 'reporter'>): void {
+  if (json) {
+    const { orderedOutputs: _ordered, ...rest } = result;
+    void _ordered;
+    deps.reporter.result(JSON.stringify(rest, null, 2));
+    return;
+  }
+  if (result.status === 'not-executed') return;
+  for (const line of formatOutputsTable(result.orderedOutputs)) deps.reporter.result(line);
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function deployCommand(deps: ProgramDeps): Command {
+  return withStackOptions(
+    new Command('deploy')
+      .description('Build, lint, upload and deploy the stack through a CloudFormation change set; print its Outputs.')
+      .option('--parameter-overrides <Key=Value...>', 'template parameter values (repeatable; beat cli.config.json)', collect)
+      .option('--bucket <bucket>', 'artifact bucket (default: a managed bucket per account and region, created on first use)')
+      .option('-y, --yes', 'execute without asking (required when there is no terminal)', false)
+      .option('--no-execute', 'create the change set, show it and stop (it is left for review)')
+      .option('--outputs-file <file>', 'also write the Outputs as JSON to this file')
+      .option('--protect', 'turn on termination protection', false)
+      .option('--skip-lint', 'do not run cfn-lint', false)
+      .addOption(new Option('--continue-rollback', 'finish a failed rollback (UPDATE_ROLLBACK_FAILED), then deploy').default(false)),
+  )
+    .addHelpText(
+      'after',
+      `
+Steps: banner (account, region, stack) -> build -> lint -> upload (only if the zip's content
+hash is new) -> change set -> preview -> confirm -> execute -> progress -> outputs.
+"No changes" is a success (exit 0). A stack left in ROLLBACK_COMPLETE / REVIEW_IN_PROGRESS is
+deleted automatically before it is created again. On failure the root cause is printed.
+Exit codes: 0 deployed or nothing to do, 1 failed / cancelled / not confirmed, 2 bad input,
+130 interrupted (the deployment goes on; see \`cli status\`).
+
+Examples:
+  $ npx cli deploy                               deploy (asks before executing)
+  $ npx cli deploy --stage dev --yes             stack ...-dev, no question asked
+  $ npx cli deploy --no-execute                  preview the change set only
+  $ npx cli deploy --parameter-overrides ApiKeyRequired=true --outputs-file outputs.json`,
+    )
+    .action(async (flags: DeployFlags) => {
+      await deployFromFlags(flags, deps);
+    });
+}

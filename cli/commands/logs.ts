@@ -1,0 +1,43 @@
+/** `cli logs`: the deployed function's CloudWatch Logs. */
+import { Command } from 'commander';
+import { logs } from '../deploy/logs.js';
+import type { ProgramDeps } from '../program.js';
+import { openStack, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
+
+interface LogsFlags extends StackCommandOptions {
+  tail: boolean;
+  since: string;
+  filter?: string;
+}
+
+export async function logsFromFlags(flags: LogsFlags, deps: ProgramDeps): Promise<{ logGroup: string; events: number }> {
+  const { target, aws } = await openStack(flags, deps);
+  try {
+    return await withInterrupt((signal) =>
+      logs(
+        { stackName: target.stackName, since: flags.since, tail: flags.tail, filter: flags.filter, json: flags.json },
+        { reporter: deps.reporter, aws, signal },
+      ),
+    );
+  } finally {
+    aws.destroy();
+  }
+}
+
+export function logsCommand(deps: ProgramDeps): Command {
+  return withStackOptions(
+    new Command('logs')
+      .description("Show the deployed function's CloudWatch Logs: JSON lines pretty-printed, errors highlighted.")
+      .option('--tail', 'keep following new events (Ctrl-C to stop)', false)
+      .option('--since <when>', 'start: a duration (30s, 10m, 2h, 1d) or an ISO date', '10m')
+      .option('--filter <pattern>', 'CloudWatch Logs filter pattern, e.g. ERROR or \'{ $.level = "ERROR" }\''),
+  )
+    .addHelpText('after', `
+Examples:
+  $ npx cli logs --since 1h
+  $ npx cli logs --tail --filter ERROR
+  $ npx cli logs --json | jq -r .message`)
+    .action(async (flags: LogsFlags) => {
+      await logsFromFlags(flags, deps);
+    });
+}

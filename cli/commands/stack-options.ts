@@ -1,0 +1,87 @@
+/**
+ * What every cloud command shares: the stack options, their precedence (flag > environment >
+ * config file > default), the AWS clients for the resolved target, and Ctrl-C as an AbortSignal.
+ */
+import { Command, Option } from 'commander';
+import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../aws/clients.js';
+import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, type CliConfig, type StackTarget } from '../deploy/config.js';
+import { createTerminalPrompter, type Prompter } from '../deploy/prompt.js';
+import type { ProgramDeps } from '../program.js';
+
+export interface StackCommandOptions {
+  stackName?: string;
+  stage?: string;
+  region?: string;
+  profile?: string;
+  json?: boolean;
+}
+
+export const PRECEDENCE_HELP = `
+Target (flag > environment > ${CONFIG_FILE} > default):
+  stack name  --stack-name, CLI_STACK_NAME, stages.<stage>.stackName, stackName[-<stage>],
+              else ${DEFAULT_STACK_NAME}[-<stage>]
+  stage       --stage, CLI_STAGE
+  region      --region, AWS_REGION / AWS_DEFAULT_REGION, stages.<stage>.region, region, the profile's region
+  profile     --profile, AWS_PROFILE, stages.<stage>.profile, profile
+Credentials come from the AWS SDK chain (environment, SSO, ~/.aws profiles). AWS_ENDPOINT_URL
+sends every call to that endpoint (e.g. a local emulator).`;
+
+export function withStackOptions(command: Command): Command {
+  return command
+    .option('--stack-name <name>', 'CloudFormation stack name')
+    .option('--stage <stage>', 'stage: picks stages.<stage> in cli.config.json and suffixes the default stack name')
+    .option('--region <region>', 'AWS region')
+    .option('--profile <profile>', 'AWS profile (~/.aws/config)')
+    .addOption(new Option('--json', 'machine-readable result on stdout').default(false))
+    .addHelpText('after', PRECEDENCE_HELP);
+}
+
+export interface OpenStack {
+  config: CliConfig;
+  target: StackTarget;
+  aws: AwsClients;
+  /** The target flags the user gave, to repeat in hints (` --stage dev --region eu-west-1`). */
+  hintFlags: string;
+}
+
+export async function openStack(options: StackCommandOptions, deps: ProgramDeps): Promise<OpenStack> {
+  const config = await loadConfig(deps.root);
+  const target = resolveStackTarget(options, deps.env, config);
+  const aws = await createAwsClients(awsTargetFromEnv(deps.env, target));
+  const hintFlags = [
+    options.stackName !== undefined ? ` --stack-name ${options.stackName}` : '',
+    options.stage !== undefined ? ` --stage ${options.stage}` : '',
+    options.region !== undefined ? ` --region ${options.region}` : '',
+    options.profile !== undefined ? ` --profile ${options.profile}` : '',
+  ].join('');
+  return { config, target, aws, hintFlags };
+}
+
+/** Ctrl-C as an AbortSignal for the duration of `run`; a second Ctrl-C exits at once. */
+export async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (!controller.signal.aborted) return controller.abort();
+    // A second Ctrl-C: the default SIGINT behaviour (exit at once).
+    process.off('SIGINT', onSigint);
+    process.kill(process.pid, 'SIGINT');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export interface TerminalIo {
+  interactive: boolean;
+  prompt?: Prompter;
+  terminal?: { write(s: string): unknown };
+}
+
+/** Prompts and in-place redraw only when a person is at a terminal (stdin and stderr TTYs, not CI). */
+export function terminalIo(deps: ProgramDeps, signal?: AbortSignal): TerminalIo {
+  const interactive = deps.reporter.interactive && process.stdin.isTTY === true;
+  return interactive ? { interactive, prompt: createTerminalPrompter(process.stdin, process.stderr, signal), terminal: process.stderr } : { interactive };
+}

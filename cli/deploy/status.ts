@@ -1,0 +1,58 @@
+/** `cli status` and `cli outputs`: what the stack is doing, what happened last, what it exposes. */
+import { CliError } from '../errors.js';
+import { credentialError } from '../aws/aws-errors.js';
+import type { StackApi, StackEvent, StackOutput } from '../aws/stack-api.js';
+import { orderOutputs, outputsRecord } from './outputs.js';
+import { isSuccessStatus } from './progress-state.js';
+import { findRootCause, type RootCause } from './root-cause.js';
+
+export interface StatusResult {
+  stackName: string;
+  region: string;
+  stackId: string;
+  status: string;
+  statusReason?: string;
+  lastUpdated?: string;
+  terminationProtection: boolean;
+  outputs: Record<string, string>;
+  orderedOutputs: StackOutput[];
+  /** Newest last. */
+  events: StackEvent[];
+  /** When the last operation failed. */
+  rootCause?: RootCause;
+}
+
+export interface StatusDeps {
+  aws: { region: string; profile?: string; stacks: StackApi };
+}
+
+export async function stackStatus(options: { stackName: string; events?: number; hintFlags?: string; /** The template's Outputs order. */ outputOrder?: string[] }, deps: StatusDeps): Promise<StatusResult> {
+  try {
+    const { stacks, region } = deps.aws;
+    const stack = await stacks.describeStack(options.stackName);
+    if (!stack) {
+      throw new CliError(`Stack ${options.stackName} does not exist in ${region}`, {
+        details: [`Deploy it with \`npx cli deploy${options.hintFlags ?? ''}\`, or check --stage / --stack-name / --region.`],
+      });
+    }
+    const limit = options.events ?? 10;
+    const events = limit > 0 ? (await stacks.describeEvents(stack.stackId, { limit })).reverse() : [];
+    const ordered = orderOutputs(stack.outputs, options.outputOrder);
+    const failed = !isSuccessStatus(stack.status) && !stack.status.endsWith('_IN_PROGRESS');
+    return {
+      stackName: stack.stackName,
+      region,
+      stackId: stack.stackId,
+      status: stack.status,
+      statusReason: stack.statusReason,
+      lastUpdated: (stack.lastUpdatedTime ?? stack.creationTime)?.toISOString(),
+      terminationProtection: stack.terminationProtection,
+      outputs: outputsRecord(ordered),
+      orderedOutputs: ordered,
+      events,
+      rootCause: failed ? findRootCause(events, stack.stackName) : undefined,
+    };
+  } catch (err) {
+    throw credentialError(err, { profile: deps.aws.profile }) ?? err;
+  }
+}
