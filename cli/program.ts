@@ -12,6 +12,8 @@ import { statusCommand } from './commands/status.js';
 import { deleteCommand } from './commands/delete.js';
 import { publishCommand } from './commands/publish.js';
 import { logsCommand } from './commands/logs.js';
+import { devCommand } from './commands/dev.js';
+import { invokeCommand } from './commands/invoke.js';
 
 export interface ProgramDeps {
   reporter: Reporter;
@@ -50,6 +52,8 @@ Examples:
   program.addCommand(deleteCommand(deps));
   program.addCommand(publishCommand(deps));
   program.addCommand(logsCommand(deps));
+  program.addCommand(devCommand(deps));
+  program.addCommand(invokeCommand(deps));
 
   return program;
 }

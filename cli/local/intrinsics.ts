@@ -120,12 +120,20 @@ export interface ResolverOptions {
   file: string;
   pseudo: PseudoParameters;
   overrides?: Record<string, string>;
+  /** Line and column of a template path, to point error messages at the source. */
+  locate?(path: readonly (string | number)[]): { line: number; column: number } | undefined;
+}
+
+/** `Resources.Fn.Properties.Layers[0]` -> ['Resources', 'Fn', 'Properties', 'Layers', 0] */
+export function splitPath(path: string): (string | number)[] {
+  return (path.match(/\[\d+\]|[^.[\]]+/g) ?? []).map((p) => (p.startsWith('[') ? Number(p.slice(1, -1)) : p));
 }
 
 export class TemplateResolver {
   readonly template: CfnTemplate;
   readonly file: string;
   readonly pseudo: PseudoParameters;
+  private readonly locate: ResolverOptions['locate'];
   /** Set by the stack model once it exists (it needs the resolver for its own properties). */
   resources: ResourceResolver | undefined;
   private readonly parameters = new Map<string, ParameterValue | undefined>();
@@ -136,6 +144,7 @@ export class TemplateResolver {
     this.template = options.template;
     this.file = options.file;
     this.pseudo = options.pseudo;
+    this.locate = options.locate;
     const declared = options.template.Parameters ?? {};
     const overrides = options.overrides ?? {};
     const unknown = Object.keys(overrides).filter((k) => !(k in declared));
@@ -202,7 +211,17 @@ export class TemplateResolver {
     throw new TemplateError(`${this.where(path)}: expected a string, got ${describe(out)}`);
   }
 
+  /** `infra/cfn/template.yaml:42:7: Resources.Fn.Properties.Timeout` */
   where(path: string): string {
+    // Try the path as written, then without its trailing intrinsic keys (the parser may omit them).
+    let parts = splitPath(path);
+    while (parts.length > 0) {
+      const at = this.locate?.(parts);
+      if (at) return `${this.file}:${at.line}:${at.column}: ${path}`;
+      const last = parts[parts.length - 1];
+      if (typeof last === 'string' && (last === 'Ref' || last.startsWith('Fn::'))) parts = parts.slice(0, -1);
+      else break;
+    }
     return `${this.file}: ${path}`;
   }
 

@@ -1,14 +1,15 @@
 /**
  * API Gateway (REST) route matching: a request path against the API's resource tree. The most
  * specific resource wins (a literal segment beats `{param}`, which beats `{proxy+}`), and a method
- * matches exactly or through `ANY`. Pure.
+ * matches exactly or through `ANY`. Path parameters stay percent-encoded, as REST APIs pass them
+ * (HTTP APIs decode them; REST APIs do not: `/items/a%20b` gives `{"id": "a%20b"}`). Pure.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-settings-method-request.html
  */
 import type { LocalRoute } from './stack-model.js';
 
 export interface RouteMatch {
   route: LocalRoute;
-  /** Decoded path parameters, or null when the resource has none (as API Gateway sends it). */
+  /** Path parameters as received (percent-encoded), or null when the resource has none. */
   pathParameters: Record<string, string> | null;
 }
 
@@ -63,7 +64,7 @@ function matchSegments(segments: readonly Segment[], parts: readonly string[]): 
     if (seg.kind === 'greedy') {
       // A greedy parameter matches one or more remaining segments.
       if (i >= parts.length) return undefined;
-      params[seg.name] = parts.slice(i).map(safeDecode).join('/');
+      params[seg.name] = parts.slice(i).join('/');
       return params;
     }
     const part = parts[i];
@@ -71,7 +72,7 @@ function matchSegments(segments: readonly Segment[], parts: readonly string[]): 
     if (seg.kind === 'literal') {
       if (seg.value !== part && seg.value !== safeDecode(part)) return undefined;
     } else {
-      params[seg.name] = safeDecode(part);
+      params[seg.name] = part;
     }
   }
   return parts.length === segments.length ? params : undefined;

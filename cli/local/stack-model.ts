@@ -127,7 +127,7 @@ const NODE_RUNTIME = /^nodejs\d+\.x$/;
 
 export function buildStackModel(loaded: LoadedTemplate, options: StackModelOptions): StackModel {
   const pseudo = pseudoParameters(options);
-  const resolver = new TemplateResolver({ template: loaded.template, file: loaded.displayPath, pseudo, overrides: options.overrides });
+  const resolver = new TemplateResolver({ template: loaded.template, file: loaded.displayPath, pseudo, overrides: options.overrides, locate: loaded.locate });
   const { template } = loaded;
   const { partition, region, accountId, stackName } = pseudo;
   const prop = (id: string, name: string): unknown => {
