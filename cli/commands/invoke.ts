@@ -26,7 +26,10 @@ export interface InvokeResult {
   url: string;
   status: number;
   ms: number;
+  /** The parsed JSON body, or the text when it is not JSON, or undefined when empty. */
   body: unknown;
+  /** The raw response text. */
+  text: string;
   pass: boolean;
   /** Why it failed (unexpected status, body difference). */
   problem?: string;
@@ -65,7 +68,7 @@ export async function sendRequest(request: InvokeRequest, target: InvokeTarget, 
   } else if (expect && 'body' in expect) {
     problem = subsetMismatch(expect.body, body);
   }
-  return { file: request.file, method: request.method, url, status: response.status, ms, body, pass: problem === undefined, ...(problem ? { problem } : {}) };
+  return { file: request.file, method: request.method, url, status: response.status, ms, body, text, pass: problem === undefined, ...(problem ? { problem } : {}) };
 }
 
 async function checkFiles(dir: string): Promise<string[]> {
@@ -96,7 +99,7 @@ export async function invoke(options: InvokeOptions, deps: ProgramDeps): Promise
     const statusText = result.pass ? c.green(String(result.status)) : c.red(String(result.status));
     if (options.check === undefined) {
       reporter.info(`${result.method} ${result.url}  ${basename(result.file)}  -> ${statusText}  ${result.ms.toFixed(1)} ms`);
-      reporter.result(result.body === undefined ? '' : typeof result.body === 'string' ? result.body : JSON.stringify(result.body, null, 2));
+      reporter.result(result.text === '' ? '' : result.body === result.text ? result.text : JSON.stringify(result.body, null, 2));
       if (result.problem) reporter.warn(`${result.file}: ${result.problem}`);
     }
   }

@@ -1,0 +1,260 @@
+import { expect } from 'chai';
+import {
+  buildProxyEvent,
+  collectHeaders,
+  formatRequestTime,
+  gatewayResponse,
+  matchesMediaType,
+  parseProxyResult,
+  parseQuery,
+  type ProxyEventContext,
+  type ProxyRequest,
+} from '../../cli/local/apigateway-event.js';
+
+const EPOCH = Date.UTC(2015, 3, 9, 12, 34, 56, 789);
+
+function request(overrides: Partial<ProxyRequest> = {}): ProxyRequest {
+  return {
+    httpMethod: 'POST',
+    path: '/items/42',
+    query: 'a=1&a=2&b=x%20y',
+    rawHeaders: ['Host', '127.0.0.1:3000', 'User-Agent', 'curl/8.0', 'Content-Type', 'application/json', 'X-Multi', 'one', 'x-multi', 'two'],
+    body: Buffer.from('{"k":"v"}'),
+    sourceIp: '127.0.0.1',
+    protocol: 'HTTP/1.1',
+    port: 3000,
+    ...overrides,
+  };
+}
+
+function context(overrides: Partial<ProxyEventContext> = {}): ProxyEventContext {
+  return {
+    stage: 'prod',
+    stageVariables: { color: 'blue' },
+    resourcePath: '/items/{id}',
+    resourceId: 'abc123',
+    pathParameters: { id: '42' },
+    apiId: 'a1b2c3d4e5',
+    accountId: '000000000000',
+    requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    extendedRequestId: 'BQGojGJ4PHcFb-g=',
+    traceId: 'Root=1-5e1b4151-5ac6c58f5b5daa6532e4fb20',
+    requestTimeEpoch: EPOCH,
+    binaryMediaTypes: [],
+    ...overrides,
+  };
+}
+
+describe('cli/local/apigateway-event', () => {
+  describe('buildProxyEvent', () => {
+    const event = buildProxyEvent(request(), context());
+
+    const fields: [string, unknown, unknown][] = [
+      ['resource', event.resource, '/items/{id}'],
+      ['path', event.path, '/items/42'],
+      ['httpMethod', event.httpMethod, 'POST'],
+      ['queryStringParameters (last value wins)', event.queryStringParameters, { a: '2', b: 'x y' }],
+      ['multiValueQueryStringParameters', event.multiValueQueryStringParameters, { a: ['1', '2'], b: ['x y'] }],
+      ['pathParameters', event.pathParameters, { id: '42' }],
+      ['stageVariables', event.stageVariables, { color: 'blue' }],
+      ['body', event.body, '{"k":"v"}'],
+      ['isBase64Encoded', event.isBase64Encoded, false],
+      ['requestContext.accountId', event.requestContext.accountId, '000000000000'],
+      ['requestContext.apiId', event.requestContext.apiId, 'a1b2c3d4e5'],
+      ['requestContext.stage', event.requestContext.stage, 'prod'],
+      ['requestContext.requestId', event.requestContext.requestId, 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef'],
+      ['requestContext.extendedRequestId', event.requestContext.extendedRequestId, 'BQGojGJ4PHcFb-g='],
+      ['requestContext.resourceId', event.requestContext.resourceId, 'abc123'],
+      ['requestContext.resourcePath', event.requestContext.resourcePath, '/items/{id}'],
+      ['requestContext.httpMethod', event.requestContext.httpMethod, 'POST'],
+      ['requestContext.path (with the stage)', event.requestContext.path, '/prod/items/42'],
+      ['requestContext.protocol', event.requestContext.protocol, 'HTTP/1.1'],
+      ['requestContext.requestTime', event.requestContext.requestTime, '09/Apr/2015:12:34:56 +0000'],
+      ['requestContext.requestTimeEpoch', event.requestContext.requestTimeEpoch, EPOCH],
+      ['requestContext.domainName', event.requestContext.domainName, '127.0.0.1:3000'],
+      ['requestContext.identity.sourceIp', event.requestContext.identity.sourceIp, '127.0.0.1'],
+      ['requestContext.identity.userAgent', event.requestContext.identity.userAgent, 'curl/8.0'],
+      ['requestContext.identity.apiKey (no key used)', event.requestContext.identity.apiKey, null],
+      ['requestContext.identity.user', event.requestContext.identity.user, null],
+    ];
+    for (const [name, actual, expected] of fields) {
+      it(`sets ${name}`, () => {
+        expect(actual).to.deep.equal(expected);
+      });
+    }
+
+    it('keeps header casing, the last value in headers and every value in multiValueHeaders', () => {
+      expect(event.headers['Host']).to.equal('127.0.0.1:3000');
+      expect(event.headers['X-Multi']).to.equal('two');
+      expect(event.multiValueHeaders['X-Multi']).to.deep.equal(['one', 'two']);
+      expect(event.multiValueHeaders['User-Agent']).to.deep.equal(['curl/8.0']);
+    });
+
+    it('adds the headers API Gateway adds', () => {
+      expect(event.headers['X-Amzn-Trace-Id']).to.equal('Root=1-5e1b4151-5ac6c58f5b5daa6532e4fb20');
+      expect(event.headers['X-Forwarded-For']).to.equal('127.0.0.1');
+      expect(event.headers['X-Forwarded-Port']).to.equal('3000');
+      expect(event.headers['X-Forwarded-Proto']).to.equal('http');
+    });
+
+    it('appends the source address to a client X-Forwarded-For', () => {
+      const e = buildProxyEvent(request({ rawHeaders: ['X-Forwarded-For', '10.0.0.1'] }), context());
+      expect(e.headers['X-Forwarded-For']).to.equal('10.0.0.1, 127.0.0.1');
+    });
+
+    it('sends null (not {}) for absent query string, path parameters, stage variables and body', () => {
+      const e = buildProxyEvent(request({ query: '', body: Buffer.alloc(0), httpMethod: 'GET' }), context({ pathParameters: null, stageVariables: null }));
+      expect(e.queryStringParameters).to.equal(null);
+      expect(e.multiValueQueryStringParameters).to.equal(null);
+      expect(e.pathParameters).to.equal(null);
+      expect(e.stageVariables).to.equal(null);
+      expect(e.body).to.equal(null);
+      expect(e.isBase64Encoded).to.equal(false);
+    });
+
+    it('base64-encodes a body whose Content-Type is one of the API BinaryMediaTypes', () => {
+      const bytes = Buffer.from([0, 1, 2, 250, 255]);
+      const e = buildProxyEvent(request({ rawHeaders: ['Content-Type', 'image/png'], body: bytes }), context({ binaryMediaTypes: ['image/*'] }));
+      expect(e.isBase64Encoded).to.equal(true);
+      expect(e.body).to.equal(bytes.toString('base64'));
+    });
+
+    it('passes a text body as UTF-8 when its type is not binary', () => {
+      const e = buildProxyEvent(request({ rawHeaders: ['Content-Type', 'text/plain'], body: Buffer.from('héllo') }), context({ binaryMediaTypes: ['image/*'] }));
+      expect(e.isBase64Encoded).to.equal(false);
+      expect(e.body).to.equal('héllo');
+    });
+
+    it('reports the API key used on a key-protected method', () => {
+      const e = buildProxyEvent(request(), context({ apiKey: { value: 'k'.repeat(40), id: 'keyid12345' } }));
+      expect(e.requestContext.identity.apiKey).to.equal('k'.repeat(40));
+      expect(e.requestContext.identity.apiKeyId).to.equal('keyid12345');
+    });
+  });
+
+  describe('parseQuery', () => {
+    const cases: [string, unknown][] = [
+      ['', { single: null, multi: null }],
+      ['a', { single: { a: '' }, multi: { a: [''] } }],
+      ['a=1&b=&a=3', { single: { a: '3', b: '' }, multi: { a: ['1', '3'], b: [''] } }],
+      ['q=%E2%9C%93&bad=%zz', { single: { q: '✓', bad: '%zz' }, multi: { q: ['✓'], bad: ['%zz'] } }],
+    ];
+    for (const [query, expected] of cases) {
+      it(`parses "${query}"`, () => {
+        expect(parseQuery(query)).to.deep.equal(expected);
+      });
+    }
+  });
+
+  describe('collectHeaders', () => {
+    it('merges names case-insensitively under the first casing seen', () => {
+      expect(collectHeaders(['Accept', 'a', 'ACCEPT', 'b'], {}).multi).to.deep.equal({ Accept: ['a', 'b'] });
+    });
+  });
+
+  describe('matchesMediaType', () => {
+    const cases: [string | undefined, string[], boolean][] = [
+      ['image/png', ['image/png'], true],
+      ['image/png; charset=x', ['image/*'], true],
+      ['application/json', ['*/*'], true],
+      ['application/json', ['image/*'], false],
+      [undefined, ['*/*'], false],
+      ['image/png', [], false],
+    ];
+    for (const [type, patterns, expected] of cases) {
+      it(`${expected ? 'matches' : 'does not match'} ${type} against ${JSON.stringify(patterns)}`, () => {
+        expect(matchesMediaType(type, patterns)).to.equal(expected);
+      });
+    }
+  });
+
+  describe('formatRequestTime', () => {
+    it('formats as API Gateway does (CLF, UTC)', () => {
+      expect(formatRequestTime(Date.UTC(2020, 0, 5, 3, 4, 5))).to.equal('05/Jan/2020:03:04:05 +0000');
+    });
+  });
+
+  describe('parseProxyResult', () => {
+    const options = { binaryMediaTypes: ['image/*'] };
+    const malformed: [string, unknown, RegExp][] = [
+      ['a string', 'hello', /returned a string \("hello"\), not an object/],
+      ['null (a handler that returned nothing)', null, /returned null, not an object/],
+      ['an array', [1], /returned an array/],
+      ['a body that is an object', { statusCode: 200, body: { a: 1 } }, /body must be a string \(use JSON\.stringify\), got an object/],
+      ['an unknown key', { statusCode: 200, body: 'x', extra: 1 }, /unknown key "extra"/],
+      ['no statusCode', { body: 'x' }, /statusCode is missing/],
+      ['a statusCode that is not a number', { statusCode: 'abc' }, /statusCode must be an integer HTTP status/],
+      ['a statusCode out of range', { statusCode: 700 }, /statusCode must be an integer HTTP status \(100-599\), got a number 700/],
+      ['headers that are not an object', { statusCode: 200, headers: ['a'] }, /headers must be an object/],
+      ['a header value that is an object', { statusCode: 200, headers: { a: { b: 1 } } }, /headers\.a must be a string/],
+      ['multiValueHeaders that are not arrays', { statusCode: 200, multiValueHeaders: { a: 'x' } }, /multiValueHeaders\.a must be an array/],
+      ['isBase64Encoded that is not a boolean', { statusCode: 200, isBase64Encoded: 'yes' }, /isBase64Encoded must be a boolean/],
+    ];
+    for (const [name, value, problem] of malformed) {
+      it(`rejects ${name}`, () => {
+        const parsed = parseProxyResult(JSON.stringify(value), options);
+        expect(parsed.ok).to.equal(false);
+        if (!parsed.ok) expect(parsed.problem).to.match(problem);
+      });
+    }
+
+    it('accepts the minimal result and defaults Content-Type to application/json', () => {
+      const parsed = parseProxyResult('{"statusCode":204}', options);
+      expect(parsed).to.deep.equal({ ok: true, response: { statusCode: 204, headers: [['Content-Type', 'application/json']], body: Buffer.alloc(0) } });
+    });
+
+    it('accepts a numeric string statusCode', () => {
+      const parsed = parseProxyResult('{"statusCode":"201","body":"x"}', options);
+      expect(parsed.ok && parsed.response.statusCode).to.equal(201);
+    });
+
+    it('merges headers and multiValueHeaders, the multi-value list winning for the same name', () => {
+      const parsed = parseProxyResult(
+        JSON.stringify({ statusCode: 200, headers: { 'Set-Cookie': 'x=0', 'X-One': 1, 'Content-Type': 'text/plain' }, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] }, body: 'hi' }),
+        options,
+      );
+      expect(parsed.ok).to.equal(true);
+      if (!parsed.ok) return;
+      expect(parsed.response.headers).to.deep.equal([
+        ['set-cookie', 'a=1'],
+        ['set-cookie', 'b=2'],
+        ['X-One', '1'],
+        ['Content-Type', 'text/plain'],
+      ]);
+      expect(parsed.response.body.toString()).to.equal('hi');
+    });
+
+    it('remaps headers that would break HTTP framing, as API Gateway remaps them', () => {
+      const parsed = parseProxyResult(JSON.stringify({ statusCode: 200, headers: { 'Content-Length': '999', Connection: 'close' } }), options);
+      expect(parsed.ok && parsed.response.headers.map(([k]) => k)).to.deep.equal(['x-amzn-Remapped-Content-Length', 'x-amzn-Remapped-Connection', 'Content-Type']);
+    });
+
+    it('decodes a base64 body when the client accepts a binary media type of the API', () => {
+      const body = Buffer.from([0, 255]).toString('base64');
+      const parsed = parseProxyResult(JSON.stringify({ statusCode: 200, isBase64Encoded: true, body }), { ...options, accept: 'image/png' });
+      expect(parsed.ok && [...parsed.response.body]).to.deep.equal([0, 255]);
+    });
+
+    it('returns the base64 text as is (with a note) when the client does not accept a binary type', () => {
+      const body = Buffer.from([0, 255]).toString('base64');
+      const parsed = parseProxyResult(JSON.stringify({ statusCode: 200, isBase64Encoded: true, body }), { ...options, accept: 'application/json' });
+      expect(parsed.ok && parsed.response.body.toString()).to.equal(body);
+      expect(parsed.ok && parsed.note).to.match(/not one of the API's BinaryMediaTypes/);
+    });
+  });
+
+  describe('gatewayResponse', () => {
+    const cases: [Parameters<typeof gatewayResponse>[0], number, string][] = [
+      ['MISSING_AUTHENTICATION_TOKEN', 403, '{"message":"Missing Authentication Token"}'],
+      ['INVALID_API_KEY', 403, '{"message":"Forbidden"}'],
+      ['INTERNAL_ERROR', 502, '{"message": "Internal server error"}'],
+      ['INTEGRATION_TIMEOUT', 504, '{"message": "Endpoint request timed out"}'],
+      ['REQUEST_TOO_LARGE', 413, '{"message":"Request Too Long"}'],
+    ];
+    for (const [kind, status, body] of cases) {
+      it(`answers ${kind} with ${status} ${body}`, () => {
+        expect(gatewayResponse(kind)).to.include({ statusCode: status, body });
+      });
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { createRouteTable } from '../../cli/local/routes.js';
+import type { LocalRoute } from '../../cli/local/stack-model.js';
+
+describe('cli/local/routes', () => {
+  const route = (httpMethod: string, resourcePath: string): LocalRoute => ({
+    resourcePath,
+    resourceId: resourcePath,
+    httpMethod,
+    functionLogicalId: 'Fn',
+    apiKeyRequired: false,
+    timeoutMs: 29_000,
+    methodLogicalId: `${httpMethod}${resourcePath}`,
+  });
+  const table = createRouteTable([
+    route('POST', '/DynamoDBManager'),
+    route('GET', '/items'),
+    route('GET', '/items/{id}'),
+    route('DELETE', '/items/{id}'),
+    route('GET', '/items/special'),
+    route('ANY', '/files/{path+}'),
+    route('GET', '/'),
+  ]);
+
+  describe('createRouteTable.match', () => {
+    const cases: [string, string, string | undefined, Record<string, string> | null][] = [
+      ['POST', '/DynamoDBManager', 'POST /DynamoDBManager', null],
+      ['GET', '/DynamoDBManager', undefined, null],
+      ['GET', '/items', 'GET /items', null],
+      ['GET', '/items/', 'GET /items', null],
+      ['GET', '/items/42', 'GET /items/{id}', { id: '42' }],
+      ['DELETE', '/items/42', 'DELETE /items/{id}', { id: '42' }],
+      ['PUT', '/items/42', undefined, null],
+      ['GET', '/items/special', 'GET /items/special', null],
+      ['GET', '/items/a%20b', 'GET /items/{id}', { id: 'a%20b' }],
+      ['GET', '/items/42/more', undefined, null],
+      ['PATCH', '/files/a/b/c.txt', 'ANY /files/{path+}', { path: 'a/b/c.txt' }],
+      ['GET', '/files', undefined, null],
+      ['GET', '/', 'GET /', null],
+      ['GET', '/nope', undefined, null],
+    ];
+    for (const [method, path, expected, params] of cases) {
+      it(`${expected ? `routes ${method} ${path} to ${expected}` : `finds no route for ${method} ${path}`}`, () => {
+        const match = table.match(method, path);
+        expect(match ? `${match.route.httpMethod} ${match.route.resourcePath}` : undefined).to.equal(expected);
+        if (match) expect(match.pathParameters).to.deep.equal(params);
+      });
+    }
+  });
+
+  describe('createRouteTable.describe', () => {
+    it('lists every method and resource path', () => {
+      expect(table.describe()).to.include.members(['POST   /DynamoDBManager', 'GET    /items/{id}', 'ANY    /files/{path+}']);
+    });
+  });
+});
