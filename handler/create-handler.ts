@@ -1,14 +1,15 @@
 /**
  * The Lambda proxy handler: routing, the error-to-response edge, and one log line per request.
- * The DynamoDB client and table are injected, so tests and `cli dev` run the same code against a
+ * The document client and table are injected, so tests and `cli dev` run the same code against a
  * local store.
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { hasExactNumbers, type DocumentClient } from './document-client.js';
 import { dynamoDbManager } from './dynamodb-manager.js';
 import { BadRequestError, ConfigurationError, HttpError, MethodNotAllowedError, RouteNotFoundError } from './errors.js';
 import { jsonResponse, readJsonBody } from './http.js';
-import type { DynamoDb, Table } from './item-store.js';
+import type { Table } from './item-store.js';
 import { checkKeyValue } from './item-key.js';
 import { createItem, listItems, patchItem, readItem, removeItem, replaceItem } from './items-api.js';
 
@@ -26,7 +27,11 @@ export interface LogLine {
 }
 
 export interface HandlerOptions {
-  db: DynamoDb;
+  /**
+   * A lib-dynamodb document client made by `createDocumentClient` (document-client.ts): results
+   * must come back with `wrapNumbers: true`. Any other configuration is a logged 500 per request.
+   */
+  db: DocumentClient;
   /** The one table this function serves (env TABLE_NAME). Unset -> every request is a logged 500. */
   tableName: string | undefined;
   /** Receives one line per request; default: `console.log` of the JSON. */
@@ -128,6 +133,9 @@ export function createHandler(options: HandlerOptions): ProxyHandler {
     let failure: unknown;
     try {
       if (!tableName) throw new ConfigurationError('TABLE_NAME is not set: the function does not know its table');
+      if (!hasExactNumbers(db)) {
+        throw new ConfigurationError('the DynamoDB document client does not read numbers exactly (unmarshallOptions.wrapNumbers); build it with createDocumentClient');
+      }
       if (!validEvent || !method) throw new BadRequestError('the event is not an API Gateway (REST) proxy event: no httpMethod');
       const route = resolveResource(event);
       if (!route) throw new RouteNotFoundError(method, String(event.path ?? event.resource));

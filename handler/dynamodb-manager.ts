@@ -6,12 +6,11 @@
  * `payload` holds DynamoDB request parameters, passed through only from a per-operation
  * allow-list and always against the function's own table (never a caller's `TableName`).
  */
-import type { AttributeMap } from './attribute-value.js';
-import { checkAttributeName, childPath, fromAttributeMap, toAttributeMap, toAttributeValues } from './attribute-value.js';
 import { parseDecimal } from './decimal.js';
 import { BadRequestError, ConditionFailedError } from './errors.js';
 import { deleteItem, getItem, putItem, scanItems, updateItem, type Table } from './item-store.js';
 import { itemId, keyAttributes, keyId } from './item-key.js';
+import { checkAttributeName, childPath, fromItem, toItem, toItemValues, type DocumentItem } from './item-value.js';
 import { emptyObject, isJsonObject, jsonTypeName, JsonNumber, type JsonObject, type JsonValue } from './json.js';
 
 /** DynamoDB's `Limit` is an Integer (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html#DDB-Scan-request-Limit). */
@@ -44,22 +43,22 @@ class Payload {
     return childPath('payload', key);
   }
 
-  item(): AttributeMap {
+  item(): DocumentItem {
     if (!this.has('Item')) throw new BadRequestError('payload.Item is required');
     itemId(this.value('Item'), 'payload.Item');
-    return toAttributeMap(this.value('Item') as JsonObject, 'payload.Item');
+    return toItem(this.value('Item') as JsonObject, 'payload.Item');
   }
 
-  key(name = 'Key'): AttributeMap {
+  key(name = 'Key'): DocumentItem {
     if (!this.has(name)) throw new BadRequestError(`${this.where(name)} is required`);
     return keyAttributes(keyId(this.value(name), this.where(name)));
   }
 
-  optionalKey(name: string): AttributeMap | undefined {
+  optionalKey(name: string): DocumentItem | undefined {
     return this.has(name) ? this.key(name) : undefined;
   }
 
-  /** An expression string. `__proto__` is refused as in attribute names (see attribute-value.ts). */
+  /** An expression string. `__proto__` is refused as in attribute names (see item-value.ts). */
   expression(key: string): string | undefined {
     const value = this.value(key);
     if (value === undefined) return undefined;
@@ -89,12 +88,12 @@ class Payload {
     return names;
   }
 
-  values(): AttributeMap | undefined {
+  values(): DocumentItem | undefined {
     const value = this.value('ExpressionAttributeValues');
     if (value === undefined) return undefined;
     const where = this.where('ExpressionAttributeValues');
     if (!isJsonObject(value)) throw new BadRequestError(`${where} must be an object, got ${jsonTypeName(value)}`);
-    return toAttributeValues(value, where);
+    return toItemValues(value, where);
   }
 
   oneOf<T extends string>(key: string, choices: readonly T[]): T | undefined {
@@ -133,9 +132,9 @@ function describe(value: JsonValue): string {
   return jsonTypeName(value);
 }
 
-function attributes(output: { Attributes?: AttributeMap }): JsonObject {
+function attributes(output: { Attributes?: DocumentItem }): JsonObject {
   const result = emptyObject();
-  if (output.Attributes) result.Attributes = fromAttributeMap(output.Attributes);
+  if (output.Attributes) result.Attributes = fromItem(output.Attributes);
   return result;
 }
 
@@ -177,7 +176,7 @@ const OPERATIONS = new Map<string, Operation>([
         });
         const result = emptyObject();
         // GetItem answers {} for a missing item; so do we.
-        if (output.Item) result.Item = fromAttributeMap(output.Item);
+        if (output.Item) result.Item = fromItem(output.Item);
         return result;
       },
     },
@@ -241,10 +240,10 @@ const OPERATIONS = new Map<string, Operation>([
           ConsistentRead: p.boolean('ConsistentRead'),
         });
         return {
-          Items: (output.Items ?? []).map(fromAttributeMap),
+          Items: (output.Items ?? []).map(fromItem),
           Count: output.Count ?? 0,
           ScannedCount: output.ScannedCount ?? 0,
-          LastEvaluatedKey: output.LastEvaluatedKey && fromAttributeMap(output.LastEvaluatedKey),
+          LastEvaluatedKey: output.LastEvaluatedKey && fromItem(output.LastEvaluatedKey),
         };
       },
     },

@@ -3,9 +3,8 @@
  * no sort key. The function cannot DescribeTable (its role allows item actions only), so the
  * schema is fixed here and in the template together.
  */
-import type { AttributeMap } from './attribute-value.js';
-import { childPath } from './attribute-value.js';
 import { BadRequestError } from './errors.js';
+import { childPath, type DocumentItem } from './item-value.js';
 import { isJsonObject, jsonTypeName, type JsonValue } from './json.js';
 
 export const KEY_ATTRIBUTE = 'id';
@@ -43,6 +42,6 @@ export function keyId(key: JsonValue | undefined, where: string): string {
   return itemId(key, where);
 }
 
-export function keyAttributes(id: string): AttributeMap {
-  return { [KEY_ATTRIBUTE]: { S: id } };
+export function keyAttributes(id: string): DocumentItem {
+  return { [KEY_ATTRIBUTE]: id };
 }

@@ -1,33 +1,30 @@
 /**
- * One function per DynamoDB operation the API uses, always on the function's own table. SDK
- * exceptions become domain errors here and nowhere else:
+ * One function per DynamoDB operation the API uses, always on the function's own table, through
+ * the lib-dynamodb document client. SDK exceptions become domain errors here and nowhere else:
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html
  */
 import {
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
   ScanCommand,
-  UpdateItemCommand,
-  type DeleteItemCommandInput,
-  type DeleteItemCommandOutput,
-  type DynamoDBClient,
-  type GetItemCommandInput,
-  type GetItemCommandOutput,
-  type PutItemCommandInput,
-  type PutItemCommandOutput,
+  UpdateCommand,
+  type DeleteCommandInput,
+  type DeleteCommandOutput,
+  type GetCommandInput,
+  type GetCommandOutput,
+  type PutCommandInput,
+  type PutCommandOutput,
   type ScanCommandInput,
   type ScanCommandOutput,
-  type UpdateItemCommandInput,
-  type UpdateItemCommandOutput,
-} from '@aws-sdk/client-dynamodb';
+  type UpdateCommandInput,
+  type UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from './document-client.js';
 import { BadRequestError, ServiceUnavailableError, type HttpError } from './errors.js';
 
-/** The low-level client: this module marshals itself (see attribute-value.ts). */
-export type DynamoDb = Pick<DynamoDBClient, 'send'>;
-
 export interface Table {
-  db: DynamoDb;
+  db: DocumentClient;
   name: string;
 }
 
@@ -63,28 +60,20 @@ async function call<T extends { $metadata: unknown }>(send: () => Promise<T>, on
   }
 }
 
-export function putItem(table: Table, input: Input<PutItemCommandInput>, onConditionFailed?: OnConditionFailed): Promise<Output<PutItemCommandOutput>> {
-  return call(() => table.db.send(new PutItemCommand({ ...input, TableName: table.name })), onConditionFailed);
+export function putItem(table: Table, input: Input<PutCommandInput>, onConditionFailed?: OnConditionFailed): Promise<Output<PutCommandOutput>> {
+  return call(() => table.db.send(new PutCommand({ ...input, TableName: table.name })), onConditionFailed);
 }
 
-export function getItem(table: Table, input: Input<GetItemCommandInput>): Promise<Output<GetItemCommandOutput>> {
-  return call(() => table.db.send(new GetItemCommand({ ...input, TableName: table.name })));
+export function getItem(table: Table, input: Input<GetCommandInput>): Promise<Output<GetCommandOutput>> {
+  return call(() => table.db.send(new GetCommand({ ...input, TableName: table.name })));
 }
 
-export function updateItem(
-  table: Table,
-  input: Input<UpdateItemCommandInput>,
-  onConditionFailed: OnConditionFailed,
-): Promise<Output<UpdateItemCommandOutput>> {
-  return call(() => table.db.send(new UpdateItemCommand({ ...input, TableName: table.name })), onConditionFailed);
+export function updateItem(table: Table, input: Input<UpdateCommandInput>, onConditionFailed: OnConditionFailed): Promise<Output<UpdateCommandOutput>> {
+  return call(() => table.db.send(new UpdateCommand({ ...input, TableName: table.name })), onConditionFailed);
 }
 
-export function deleteItem(
-  table: Table,
-  input: Input<DeleteItemCommandInput>,
-  onConditionFailed: OnConditionFailed,
-): Promise<Output<DeleteItemCommandOutput>> {
-  return call(() => table.db.send(new DeleteItemCommand({ ...input, TableName: table.name })), onConditionFailed);
+export function deleteItem(table: Table, input: Input<DeleteCommandInput>, onConditionFailed: OnConditionFailed): Promise<Output<DeleteCommandOutput>> {
+  return call(() => table.db.send(new DeleteCommand({ ...input, TableName: table.name })), onConditionFailed);
 }
 
 export function scanItems(table: Table, input: Input<ScanCommandInput>): Promise<Output<ScanCommandOutput>> {

@@ -9,11 +9,11 @@
  * Items are JSON objects with a non-empty string `id`.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { childPath, fromAttributeMap, toAttributeMap } from './attribute-value.js';
 import { BadRequestError, ItemAlreadyExistsError, ItemNotFoundError } from './errors.js';
 import { checkQueryParameters, jsonResponse, noContentResponse, queryParameter, readJsonBody } from './http.js';
 import { deleteItem, getItem, putItem, scanItems, updateItem, type Table } from './item-store.js';
 import { checkKeyValue, itemId, KEY_ATTRIBUTE, keyAttributes } from './item-key.js';
+import { childPath, fromItem, toItem } from './item-value.js';
 import { emptyObject, isJsonObject, jsonTypeName, type JsonObject } from './json.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 
@@ -56,7 +56,7 @@ export async function listItems(event: APIGatewayProxyEvent, table: Table): Prom
     ExclusiveStartKey: next === undefined ? undefined : keyAttributes(decodePageToken(next, 'query parameter next')),
   });
   return jsonResponse(200, {
-    items: (output.Items ?? []).map(fromAttributeMap),
+    items: (output.Items ?? []).map(fromItem),
     // DynamoDB may hand back a LastEvaluatedKey when the page ended exactly at the end of the
     // table; the following page is then empty and has no `next`.
     next: output.LastEvaluatedKey && encodePageToken(output.LastEvaluatedKey),
@@ -67,20 +67,20 @@ export async function createItem(event: APIGatewayProxyEvent, table: Table): Pro
   checkQueryParameters(event, []);
   const body = readObjectBody(event);
   const id = itemId(body, 'request body');
-  const item = toAttributeMap(body, 'request body');
+  const item = toItem(body, 'request body');
   await putItem(
     table,
     { Item: item, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: KEY_NAME },
     () => new ItemAlreadyExistsError(id),
   );
-  return jsonResponse(201, fromAttributeMap(item), { Location: itemLocation(event, id, false) });
+  return jsonResponse(201, fromItem(item), { Location: itemLocation(event, id, false) });
 }
 
 export async function readItem(event: APIGatewayProxyEvent, table: Table, id: string): Promise<APIGatewayProxyResult> {
   checkQueryParameters(event, []);
   const output = await getItem(table, { Key: keyAttributes(id) });
   if (!output.Item) throw new ItemNotFoundError(id);
-  return jsonResponse(200, fromAttributeMap(output.Item));
+  return jsonResponse(200, fromItem(output.Item));
 }
 
 export async function replaceItem(event: APIGatewayProxyEvent, table: Table, id: string): Promise<APIGatewayProxyResult> {
@@ -90,10 +90,10 @@ export async function replaceItem(event: APIGatewayProxyEvent, table: Table, id:
   const whole = emptyObject();
   whole[KEY_ATTRIBUTE] = id;
   for (const name of Object.keys(body)) whole[name] = body[name]!;
-  const item = toAttributeMap(whole, 'request body');
+  const item = toItem(whole, 'request body');
   const output = await putItem(table, { Item: item, ReturnValues: 'ALL_OLD' });
   const created = output.Attributes === undefined;
-  return jsonResponse(created ? 201 : 200, fromAttributeMap(item), created ? { Location: itemLocation(event, id, true) } : {});
+  return jsonResponse(created ? 201 : 200, fromItem(item), created ? { Location: itemLocation(event, id, true) } : {});
 }
 
 export async function patchItem(event: APIGatewayProxyEvent, table: Table, id: string): Promise<APIGatewayProxyResult> {
@@ -107,7 +107,7 @@ export async function patchItem(event: APIGatewayProxyEvent, table: Table, id: s
     throw new BadRequestError(`request body sets ${names.length} attributes; a PATCH sets at most ${MAX_PATCH_ATTRIBUTES} (DynamoDB's 4 KB update expression limit); use PUT to replace the item`);
   }
   // Checks names, numbers, nesting and that the patch alone fits in an item; DynamoDB checks the merged size.
-  const values = toAttributeMap(body, 'request body');
+  const values = toItem(body, 'request body');
   const attributeNames: Record<string, string> = { ...KEY_NAME };
   const attributeValues: Record<string, (typeof values)[string]> = {};
   const sets = names.map((name, i) => {
@@ -127,7 +127,7 @@ export async function patchItem(event: APIGatewayProxyEvent, table: Table, id: s
     },
     () => new ItemNotFoundError(id),
   );
-  return jsonResponse(200, fromAttributeMap(output.Attributes ?? {}));
+  return jsonResponse(200, fromItem(output.Attributes ?? {}));
 }
 
 export async function removeItem(event: APIGatewayProxyEvent, table: Table, id: string): Promise<APIGatewayProxyResult> {

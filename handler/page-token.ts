@@ -5,15 +5,15 @@
  */
 import { BadRequestError } from './errors.js';
 import { checkKeyValue, KEY_ATTRIBUTE } from './item-key.js';
-import type { AttributeMap } from './attribute-value.js';
+import type { DocumentItem } from './item-value.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** A key of at most 2048 bytes, JSON-escaped (at most 6 chars per byte) and base64-encoded. */
 const MAX_TOKEN_LENGTH = 20_000;
 
-export function encodePageToken(lastEvaluatedKey: AttributeMap): string {
-  const id = lastEvaluatedKey[KEY_ATTRIBUTE]?.S;
-  if (id === undefined) throw new Error(`LastEvaluatedKey has no string "${KEY_ATTRIBUTE}"`);
+export function encodePageToken(lastEvaluatedKey: DocumentItem): string {
+  const id: unknown = lastEvaluatedKey[KEY_ATTRIBUTE];
+  if (typeof id !== 'string') throw new Error(`LastEvaluatedKey has no string "${KEY_ATTRIBUTE}"`);
   return Buffer.from(JSON.stringify({ [KEY_ATTRIBUTE]: id }), 'utf8').toString('base64url');
 }
 

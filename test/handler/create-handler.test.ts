@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHandler, type LogLine } from '../../handler/create-handler.js';
+import { createDocumentClient } from '../../handler/document-client.js';
+import { LOCAL_CREDENTIALS } from '../support/dynamo.js';
 import { startHarness, toReply, type Harness } from './harness.js';
 import { proxyEvent } from './proxy-event.js';
 
@@ -92,7 +95,7 @@ describe('handler/create-handler', () => {
       const original = console.log;
       console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
       try {
-        const handler = createHandler({ db: h.dynamo.client, tableName: h.tableName });
+        const handler = createHandler({ db: h.db, tableName: h.tableName });
         await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'create', payload: { Item: { id: 'secret-id-1', ssn: 'SECRET-VALUE' } } }, requestId: 'log-1' }));
         await handler(proxyEvent('GET', '/items/secret-id-1', { requestId: 'log-2' }));
         await handler(proxyEvent('POST', '/items', { body: { id: 'secret-id-1', ssn: 'SECRET-VALUE' }, requestId: 'log-3' }));
@@ -115,7 +118,7 @@ describe('handler/create-handler', () => {
   describe('server errors', () => {
     it('answers 500 without details when the table does not exist, and logs the details', async () => {
       const logs: LogLine[] = [];
-      const handler = createHandler({ db: h.dynamo.client, tableName: 'no-such-table', log: (line) => logs.push(line) });
+      const handler = createHandler({ db: h.db, tableName: 'no-such-table', log: (line) => logs.push(line) });
       const reply = toReply(await handler(proxyEvent('GET', '/items/x', { requestId: 'err-1' })));
       expect(reply.status).to.equal(500);
       expect(reply.json).to.deep.equal({ message: 'Internal server error', requestId: 'err-1' });
@@ -127,7 +130,7 @@ describe('handler/create-handler', () => {
 
     it('answers 500 for every request when TABLE_NAME is missing, logging a configuration error', async () => {
       const logs: LogLine[] = [];
-      const handler = createHandler({ db: h.dynamo.client, tableName: undefined, log: (line) => logs.push(line) });
+      const handler = createHandler({ db: h.db, tableName: undefined, log: (line) => logs.push(line) });
       for (const event of [proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'ping' } }), proxyEvent('GET', '/items')]) {
         const reply = toReply(await handler(event));
         expect(reply.status).to.equal(500);
@@ -137,9 +140,12 @@ describe('handler/create-handler', () => {
     });
 
     // Fakes: dynalite never throttles and never fails unexpectedly. Each fake client models one
-    // behaviour of the real service: `send` rejects with an error named like the SDK's exception.
-    function failingClient(error: Error): DynamoDBClient {
-      return { send: async () => Promise.reject(error) } as unknown as DynamoDBClient;
+    // behaviour of the real service: every request rejects with an error named like the SDK's
+    // exception (a middleware at the first step answers before anything is sent).
+    function failingClient(error: Error): DynamoDBDocumentClient {
+      const client = new DynamoDBClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+      client.middlewareStack.add(() => async () => Promise.reject(error), { step: 'initialize' });
+      return createDocumentClient(client);
     }
     function named(name: string, message: string): Error {
       return Object.assign(new Error(message), { name });
@@ -165,6 +171,20 @@ describe('handler/create-handler', () => {
       expect(reply.raw.body).to.equal('{"message":"Internal server error","requestId":"err-2"}');
       expect(logs[0]!.error).to.include({ name: 'TypeError', message: 'internal detail at /var/task/index.js' });
       expect(logs[0]!.operation).to.equal('list');
+    });
+
+    it('answers 500 and logs a configuration error when the document client does not read numbers exactly', async () => {
+      const logs: LogLine[] = [];
+      const client = new DynamoDBClient({ endpoint: h.dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+      try {
+        const handler = createHandler({ db: DynamoDBDocumentClient.from(client), tableName: h.tableName, log: (line) => logs.push(line) });
+        const reply = toReply(await handler(proxyEvent('GET', '/items')));
+        expect(reply.status).to.equal(500);
+        expect(logs[0]!.error).to.include({ name: 'ConfigurationError' });
+        expect(logs[0]!.error!.message).to.match(/wrapNumbers/);
+      } finally {
+        client.destroy();
+      }
     });
   });
 });

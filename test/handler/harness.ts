@@ -1,10 +1,12 @@
 /**
  * The handler under test, wired to a real dynalite table, with its log lines captured.
  */
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createHandler, type LogLine, type ProxyHandler } from '../../handler/create-handler.js';
-import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
+import { createDocumentClient } from '../../handler/document-client.js';
+import { LOCAL_CREDENTIALS, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
 import { proxyEvent, type ProxyEventOptions } from './proxy-event.js';
 
 export interface Reply {
@@ -18,6 +20,8 @@ export interface Reply {
 export interface Harness {
   dynamo: TestDynamo;
   tableName: string;
+  /** The handler's document client, over a DynamoDBClient of its own (see handler/document-client.ts). */
+  db: DynamoDBDocumentClient;
   handler: ProxyHandler;
   logs: LogLine[];
   call(method: string, path: string, options?: ProxyEventOptions): Promise<Reply>;
@@ -35,11 +39,14 @@ export async function startHarness(tableName = 'lambda-apigateway'): Promise<Har
   const dynamo = await startTestDynamo();
   await dynamo.createTable(tableName);
   const logs: LogLine[] = [];
-  const handler = createHandler({ db: dynamo.client, tableName, log: (line) => logs.push(line) });
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const db = createDocumentClient(client);
+  const handler = createHandler({ db, tableName, log: (line) => logs.push(line) });
   const call = async (method: string, path: string, options?: ProxyEventOptions) => toReply(await handler(proxyEvent(method, path, options)));
   return {
     dynamo,
     tableName,
+    db,
     handler,
     logs,
     call,
@@ -54,6 +61,9 @@ export async function startHarness(tableName = 'lambda-apigateway'): Promise<Har
       } while (start);
       return items.sort((a, b) => (a.id!.S! < b.id!.S! ? -1 : 1));
     },
-    stop: () => dynamo.stop(),
+    async stop() {
+      client.destroy();
+      await dynamo.stop();
+    },
   };
 }
