@@ -68,3 +68,14 @@ export class ConfigurationError extends Error {
     this.name = 'ConfigurationError';
   }
 }
+
+/**
+ * DynamoDB returned data this API cannot represent as JSON (e.g. an attribute named `__proto__`,
+ * written by another client). Reported as a plain 500; logged in full.
+ */
+export class UnrepresentableItemError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnrepresentableItemError';
+  }
+}

@@ -3,6 +3,7 @@
  * the lib-dynamodb document client. SDK exceptions become domain errors here and nowhere else:
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -21,7 +22,8 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { DocumentClient } from './document-client.js';
-import { BadRequestError, ServiceUnavailableError, type HttpError } from './errors.js';
+import { BadRequestError, ServiceUnavailableError, UnrepresentableItemError, type HttpError } from './errors.js';
+import { childPath } from './item-value.js';
 
 export interface Table {
   db: DocumentClient;
@@ -47,6 +49,79 @@ function toDomainError(error: unknown, onConditionFailed?: OnConditionFailed): u
   return error;
 }
 
+/**
+ * util-dynamodb's unmarshall builds maps by assignment on `{}`, so an attribute named `__proto__`
+ * would become the prototype of the object holding it (or vanish, for a scalar) instead of data.
+ * This API never writes that name, but another writer to the table may; such a result is refused
+ * before it is unmarshalled, naming where the attribute is.
+ */
+function findProtoName(map: Record<string, AttributeValue | undefined>, path: string): string | undefined {
+  for (const name of Object.keys(map)) {
+    if (name === '__proto__') return path;
+    const found = findInValue(map[name], childPath(path, name));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function findInValue(value: AttributeValue | undefined, path: string): string | undefined {
+  if (value?.M) return findProtoName(value.M, path);
+  if (value?.L) {
+    for (let i = 0; i < value.L.length; i++) {
+      const found = findInValue(value.L[i], childPath(path, i));
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The raw (still AttributeValue) result members that the document client unmarshals. */
+interface RawOutput {
+  Item?: Record<string, AttributeValue>;
+  Attributes?: Record<string, AttributeValue>;
+  Items?: Record<string, AttributeValue>[];
+  LastEvaluatedKey?: Record<string, AttributeValue>;
+}
+
+export function refuseProtoAttributes(output: RawOutput): void {
+  const maps: [string, Record<string, AttributeValue> | undefined][] = [
+    ['Item', output.Item],
+    ['Attributes', output.Attributes],
+    ['LastEvaluatedKey', output.LastEvaluatedKey],
+    ...(output.Items ?? []).map((item, i): [string, Record<string, AttributeValue>] => [`Items[${i}]`, item]),
+  ];
+  for (const [path, map] of maps) {
+    const found = map && findProtoName(map, path);
+    if (found) throw new UnrepresentableItemError(`DynamoDB returned an attribute named "__proto__" in ${found}; this API neither writes nor returns that name`);
+  }
+}
+
+interface DocumentCommand {
+  middlewareStack: {
+    addRelativeTo(
+      middleware: (next: (args: unknown) => Promise<{ output: unknown }>) => (args: unknown) => Promise<{ output: unknown }>,
+      options: { name: string; relation: 'after'; toMiddleware: string; override: boolean },
+    ): void;
+  };
+}
+
+/**
+ * Runs between the deserializer and lib-dynamodb's `DocumentUnmarshall` middleware (which wraps
+ * the deserializer), so it sees the AttributeValue maps before they become objects. `override`:
+ * lib-dynamodb applies the command's stack twice, as it does for its own middleware.
+ */
+function guarded<C>(command: C): C {
+  (command as unknown as DocumentCommand).middlewareStack.addRelativeTo(
+    (next) => async (args) => {
+      const result = await next(args);
+      refuseProtoAttributes(result.output as RawOutput);
+      return result;
+    },
+    { name: 'RefuseProtoAttributeNames', relation: 'after', toMiddleware: 'DocumentUnmarshall', override: true },
+  );
+  return command;
+}
+
 function withoutMetadata<T extends { $metadata: unknown }>(output: T): Output<T> {
   const { $metadata: _, ...rest } = output;
   return rest;
@@ -61,21 +136,21 @@ async function call<T extends { $metadata: unknown }>(send: () => Promise<T>, on
 }
 
 export function putItem(table: Table, input: Input<PutCommandInput>, onConditionFailed?: OnConditionFailed): Promise<Output<PutCommandOutput>> {
-  return call(() => table.db.send(new PutCommand({ ...input, TableName: table.name })), onConditionFailed);
+  return call(() => table.db.send(guarded(new PutCommand({ ...input, TableName: table.name }))), onConditionFailed);
 }
 
 export function getItem(table: Table, input: Input<GetCommandInput>): Promise<Output<GetCommandOutput>> {
-  return call(() => table.db.send(new GetCommand({ ...input, TableName: table.name })));
+  return call(() => table.db.send(guarded(new GetCommand({ ...input, TableName: table.name }))));
 }
 
 export function updateItem(table: Table, input: Input<UpdateCommandInput>, onConditionFailed: OnConditionFailed): Promise<Output<UpdateCommandOutput>> {
-  return call(() => table.db.send(new UpdateCommand({ ...input, TableName: table.name })), onConditionFailed);
+  return call(() => table.db.send(guarded(new UpdateCommand({ ...input, TableName: table.name }))), onConditionFailed);
 }
 
 export function deleteItem(table: Table, input: Input<DeleteCommandInput>, onConditionFailed: OnConditionFailed): Promise<Output<DeleteCommandOutput>> {
-  return call(() => table.db.send(new DeleteCommand({ ...input, TableName: table.name })), onConditionFailed);
+  return call(() => table.db.send(guarded(new DeleteCommand({ ...input, TableName: table.name }))), onConditionFailed);
 }
 
 export function scanItems(table: Table, input: Input<ScanCommandInput>): Promise<Output<ScanCommandOutput>> {
-  return call(() => table.db.send(new ScanCommand({ ...input, TableName: table.name })));
+  return call(() => table.db.send(guarded(new ScanCommand({ ...input, TableName: table.name }))));
 }

@@ -145,8 +145,8 @@ function isBinary(value: unknown): value is Uint8Array {
 /**
  * A document-client result value -> JSON. Sets (which this API never writes, but other writers
  * may) become arrays and binary values base64 strings, since JSON has neither. Maps become
- * prototype-free objects; a map whose prototype is not a plain object's (what unmarshalling an
- * attribute named `__proto__` produces) is refused.
+ * prototype-free objects; item-store.ts has already refused results holding a `__proto__`
+ * attribute, and a map whose prototype is not a plain object's is refused here as a second guard.
  */
 export function fromItemValue(value: NativeAttributeValue): JsonValue {
   if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Readable } from 'node:stream';
 import { createHandler, type LogLine } from '../../handler/create-handler.js';
 import { createDocumentClient } from '../../handler/document-client.js';
 import { LOCAL_CREDENTIALS } from '../support/dynamo.js';
@@ -186,5 +187,51 @@ describe('handler/create-handler', () => {
         client.destroy();
       }
     });
+  });
+
+  describe('a stored attribute named "__proto__"', () => {
+    // Fake: DynamoDB keeps an attribute named "__proto__" written by another client; dynalite
+    // refuses to store one, and this API refuses to write one. The fake answers every request at
+    // the HTTP layer with DynamoDB's JSON for such a result, so the real SDK deserializer and
+    // lib-dynamodb's unmarshalling run on it.
+    function clientAnswering(body: string): DynamoDBClient {
+      return new DynamoDBClient({
+        region: 'us-east-1',
+        credentials: LOCAL_CREDENTIALS,
+        endpoint: 'http://127.0.0.1:9',
+        requestHandler: {
+          handle: async () => ({
+            response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(body)]) },
+          }),
+        } as never,
+      });
+    }
+
+    // Response bodies as JSON text: in an object literal, `__proto__` would set the prototype.
+    const polluting = '{"M":{"polluted":{"S":"yes"}}}';
+    const cases: [string, string, string, string, RegExp][] = [
+      ['GET', '/items/x', 'GetItem, top level', `{"Item":{"id":{"S":"x"},"__proto__":${polluting}}}`, /in Item;/],
+      ['GET', '/items/x', 'GetItem, nested in a map', `{"Item":{"id":{"S":"x"},"m":{"M":{"__proto__":${polluting}}}}}`, /in Item\.m;/],
+      ['GET', '/items', 'Scan, nested in a list', `{"Items":[{"id":{"S":"a"}},{"id":{"S":"b"},"l":{"L":[{"M":{"__proto__":{"S":"s"}}}]}}],"Count":2,"ScannedCount":2}`, /in Items\[1\]\.l\[0\];/],
+      ['POST', '/DynamoDBManager', 'UpdateItem attributes', `{"Attributes":{"id":{"S":"x"},"__proto__":${polluting}}}`, /in Attributes;/],
+    ];
+    for (const [method, path, what, answer, where] of cases) {
+      it(`answers 500, logs where it is, and pollutes nothing (${what})`, async () => {
+        const client = clientAnswering(answer);
+        const logs: LogLine[] = [];
+        try {
+          const handler = createHandler({ db: createDocumentClient(client), tableName: 't', log: (line) => logs.push(line) });
+          const body = method === 'POST' ? { operation: 'update', payload: { Key: { id: 'x' }, UpdateExpression: 'SET a = :a', ExpressionAttributeValues: { ':a': 1 }, ReturnValues: 'ALL_NEW' } } : undefined;
+          const reply = toReply(await handler(proxyEvent(method, path, { requestId: 'proto-1', body })));
+          expect(reply.status).to.equal(500);
+          expect(reply.raw.body).to.equal('{"message":"Internal server error","requestId":"proto-1"}');
+          expect(logs[0]!.error!.name).to.equal('UnrepresentableItemError');
+          expect(logs[0]!.error!.message).to.match(where);
+          expect(Object.prototype).to.not.have.property('polluted');
+        } finally {
+          client.destroy();
+        }
+      });
+    }
   });
 });

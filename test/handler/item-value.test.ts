@@ -3,6 +3,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../handler/document-client.js';
 import { BadRequestError } from '../../handler/errors.js';
+import { refuseProtoAttributes } from '../../handler/item-store.js';
 import { fromItem, fromItemValue, MAX_ITEM_BYTES, MAX_NESTING_LEVELS, toItem, toItemValue, toItemValues, type DocumentItem } from '../../handler/item-value.js';
 import { parseJson, stringifyJson, type JsonObject } from '../../handler/json.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.js';
@@ -153,6 +154,30 @@ describe('handler/item-value', () => {
       const tampered: DocumentItem = {};
       Object.setPrototypeOf(tampered, { polluted: 'yes' });
       expect(() => fromItemValue(tampered)).to.throw(Error, /cannot represent/);
+    });
+  });
+
+  describe('refuseProtoAttributes (item-store)', () => {
+    // Crafted AttributeValue maps: dynalite cannot store a "__proto__" attribute, DynamoDB can.
+    const where = (text: string): string => {
+      try {
+        refuseProtoAttributes(JSON.parse(text));
+      } catch (error) {
+        expect((error as Error).name).to.equal('UnrepresentableItemError');
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+
+    it('names where a "__proto__" attribute is, at any depth of any result member', () => {
+      expect(where('{"Item":{"id":{"S":"x"},"__proto__":{"S":"s"}}}')).to.match(/"__proto__" in Item;/);
+      expect(where('{"Attributes":{"a":{"L":[{"N":"1"},{"M":{"__proto__":{"NULL":true}}}]}}}')).to.match(/in Attributes\.a\[1\];/);
+      expect(where('{"Items":[{"id":{"S":"a"}},{"id":{"S":"b"},"m":{"M":{"n":{"M":{"__proto__":{"S":"s"}}}}}}]}')).to.match(/in Items\[1\]\.m\.n;/);
+      expect(where('{"LastEvaluatedKey":{"__proto__":{"S":"s"}}}')).to.match(/in LastEvaluatedKey;/);
+    });
+
+    it('accepts "constructor", "prototype" and "__proto__" as values', () => {
+      expect(where('{"Item":{"id":{"S":"x"},"constructor":{"M":{"prototype":{"S":"s"}}},"p":{"S":"__proto__"}}}')).to.equal('accepted');
     });
   });
 });
