@@ -45,7 +45,8 @@ export async function sendRequest(request: InvokeRequest, target: InvokeTarget, 
   try {
     response = await fetch(url, { method: request.method, headers, ...(request.body !== undefined ? { body: request.body } : {}), signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    const inner = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = inner?.code ?? inner?.message ?? (err as Error).name;
     const hint = target.source === 'local cli dev' ? ['is `npx cli dev` running? (or point elsewhere with --url / --outputs-file)'] : [];
     throw new CliError(`${request.file}: ${request.method} ${url} failed: ${cause === 'TimeoutError' ? `no response within ${timeoutMs} ms` : cause}`, { details: hint, cause: err });
   }

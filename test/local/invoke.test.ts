@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { invoke } from '../../cli/commands/invoke.js';
+import { UsageError } from '../../cli/errors.js';
+import { parseRequestFile, subsetMismatch } from '../../cli/invoke/request-file.js';
+import { resolveInvokeTarget } from '../../cli/invoke/target.js';
+import { createMemoryReporter } from '../../cli/ui/reporter.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('cli/invoke/request-file', () => {
+  describe('parseRequestFile', () => {
+    it('reads an RPC payload in the original format and strips "expect" from what is sent', () => {
+      const r = parseRequestFile('a.json', JSON.stringify({ operation: 'read', tableName: 't', payload: { Key: { id: '1' } }, expect: { status: 200, body: {} } }));
+      expect(r).to.deep.equal({
+        file: 'a.json',
+        kind: 'rpc',
+        method: 'POST',
+        path: '',
+        headers: { 'content-type': 'application/json' },
+        body: '{"operation":"read","tableName":"t","payload":{"Key":{"id":"1"}}}',
+        expect: { status: 200, body: {} },
+      });
+    });
+
+    it('reads a REST request, JSON-encoding an object body and adding the query string', () => {
+      const r = parseRequestFile('b.json', JSON.stringify({ method: 'post', path: '/items', query: { limit: 2, tag: ['a', 'b'] }, body: { id: 'x' } }));
+      expect(r).to.deep.include({ kind: 'rest', method: 'POST', path: '/items?limit=2&tag=a&tag=b', body: '{"id":"x"}' });
+      expect(r.headers).to.deep.equal({ 'content-type': 'application/json' });
+    });
+
+    const bad: [string, string, RegExp][] = [
+      ['not JSON', '{', /^c\.json: not valid JSON/],
+      ['an array', '[]', /^c\.json: must hold a JSON object/],
+      ['neither shape', '{"hello":1}', /has neither "operation" \(RPC payload\) nor "method"\/"path"/],
+      ['a non-string operation', '{"operation":1}', /"operation" must be a string/],
+      ['a bad method', '{"method":"FETCH","path":"/x"}', /"method" must be one of GET, HEAD, POST/],
+      ['a relative path', '{"method":"GET","path":"items"}', /"path" must be a string starting with \//],
+      ['an unknown REST key', '{"method":"GET","path":"/x","bdy":1}', /unknown key "bdy" in a REST request/],
+      ['a bad expect.status', '{"operation":"ping","expect":{"status":"200"}}', /"expect\.status" must be an HTTP status code/],
+      ['an unknown expect key', '{"operation":"ping","expect":{"code":200}}', /"expect" has unknown key "code"/],
+      ['a non-string header', '{"method":"GET","path":"/x","headers":{"a":1}}', /"headers\.a" must be a string/],
+    ];
+    for (const [name, text, message] of bad) {
+      it(`rejects ${name}, naming the file`, () => {
+        expect(() => parseRequestFile('c.json', text)).to.throw(UsageError, message);
+      });
+    }
+  });
+
+  describe('subsetMismatch', () => {
+    const cases: [unknown, unknown, string | undefined][] = [
+      [{ a: 1 }, { a: 1, b: 2 }, undefined],
+      [{ a: { b: [1, { c: 2 }] } }, { a: { b: [1, { c: 2, d: 3 }] } }, undefined],
+      [{}, {}, undefined],
+      [{}, { Item: {} }, 'body: expected {}, got {"Item":{}}'],
+      [{ a: 1 }, { a: 2 }, 'body.a: expected 1, got 2'],
+      [{ a: 1 }, {}, 'body.a: missing'],
+      [[1, 2], [1], 'body: expected 2 items, got 1'],
+      ['pong', 'pong', undefined],
+      ['pong', 'ping', 'body: expected "pong", got "ping"'],
+      [{ a: 1 }, 'text', 'body: expected an object, got "text"'],
+    ];
+    for (const [expected, actual, result] of cases) {
+      it(`${result === undefined ? 'matches' : 'does not match'} ${JSON.stringify(expected)} in ${JSON.stringify(actual)}`, () => {
+        expect(subsetMismatch(expected, actual)).to.equal(result);
+      });
+    }
+  });
+});
+
+describe('cli/invoke/target', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'invoke-target-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  describe('resolveInvokeTarget', () => {
+    it('defaults to a running cli dev with the template default stage', async () => {
+      expect(await resolveInvokeTarget({}, { root: ROOT, env: {} })).to.deep.equal({
+        apiEndpoint: 'http://127.0.0.1:3000/prod',
+        rpcUrl: 'http://127.0.0.1:3000/prod/DynamoDBManager',
+        source: 'local cli dev',
+      });
+    });
+
+    it('takes --url as the stage URL or as its DynamoDBManager URL', async () => {
+      for (const url of ['https://abc.execute-api.eu-west-1.amazonaws.com/prod/', 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/DynamoDBManager']) {
+        const target = await resolveInvokeTarget({ url, apiKey: 'K' }, { root: ROOT, env: {} });
+        expect(target).to.deep.equal({
+          apiEndpoint: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod',
+          rpcUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/DynamoDBManager',
+          source: '--url',
+          apiKey: 'K',
+        });
+      }
+    });
+
+    it('reads ApiEndpoint and DynamoDBManagerUrl from --outputs-file, and the key from CLI_API_KEY', async () => {
+      const file = join(dir, 'outputs.json');
+      await writeFile(file, JSON.stringify({ ApiEndpoint: 'http://127.0.0.1:4000/dev', DynamoDBManagerUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager' }));
+      expect(await resolveInvokeTarget({ outputsFile: file }, { root: ROOT, env: { CLI_API_KEY: 'E' } })).to.deep.equal({
+        apiEndpoint: 'http://127.0.0.1:4000/dev',
+        rpcUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager',
+        source: `--outputs-file ${file}`,
+        apiKey: 'E',
+      });
+    });
+
+    it('rejects a bad --url, a missing outputs file and both at once', async () => {
+      await resolveInvokeTarget({ url: 'ftp://x' }, { root: ROOT, env: {} }).then(
+        () => expect.fail('accepted'),
+        (e: unknown) => expect((e as Error).message).to.equal('--url: "ftp://x" is not an http(s) URL'),
+      );
+      await resolveInvokeTarget({ outputsFile: join(dir, 'none.json') }, { root: ROOT, env: {} }).then(
+        () => expect.fail('accepted'),
+        (e: unknown) => expect((e as Error).message).to.match(/none\.json: no such file$/),
+      );
+      await resolveInvokeTarget({ url: 'http://x', outputsFile: 'y' }, { root: ROOT, env: {} }).then(
+        () => expect.fail('accepted'),
+        (e: unknown) => expect(e).to.be.instanceOf(UsageError),
+      );
+    });
+  });
+});
+
+describe('cli/commands/invoke', () => {
+  describe('invoke', () => {
+    it('validates every file before sending anything', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'invoke-'));
+      try {
+        await writeFile(join(dir, 'good.json'), '{"operation":"ping"}');
+        await writeFile(join(dir, 'bad.json'), '{"operation":');
+        let error: unknown;
+        // Nothing listens there: had a request been sent, the error would be a connection error.
+        await invoke({ files: [join(dir, 'good.json'), join(dir, 'bad.json')], url: `http://127.0.0.1:${await freePort()}/prod` }, { reporter: createMemoryReporter(), root: ROOT, env: {} }).catch(
+          (e: unknown) => (error = e),
+        );
+        expect(error).to.be.instanceOf(UsageError);
+        expect((error as Error).message).to.contain('bad.json: not valid JSON');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('names the request and the connection error when nothing listens', async () => {
+      const port = await freePort();
+      let error: unknown;
+      await invoke({ files: [join(ROOT, 'samples', 'ping.json')], url: `http://127.0.0.1:${port}/prod` }, { reporter: createMemoryReporter(), root: ROOT, env: {} }).catch((e: unknown) => (error = e));
+      expect((error as Error).message).to.equal(`${join(ROOT, 'samples', 'ping.json')}: POST http://127.0.0.1:${port}/prod/DynamoDBManager failed: ECONNREFUSED`);
+    });
+  });
+});
