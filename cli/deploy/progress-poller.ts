@@ -5,7 +5,7 @@
  */
 import { isThrottling } from '../aws/aws-errors.js';
 import type { StackApi, StackEvent } from '../aws/stack-api.js';
-import { applyEvents, createProgress, type ProgressState } from './progress-state.js';
+import { applyEvents, createProgress, isTerminalStatus, type ProgressState } from './progress-state.js';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -33,11 +33,17 @@ export interface WaitOutcome {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/**
+ * After this many polls without a new event, ask for the stack's status directly: a stack that
+ * is deleted while in REVIEW_IN_PROGRESS, for one, goes without a final event.
+ */
+const QUIET_POLLS_BEFORE_STATUS_CHECK = 5;
 
 export async function waitForStackOperation(options: WaitOptions): Promise<WaitOutcome> {
   let state = createProgress(options.stackName, options.now());
   let lastSeen = options.afterEventId;
   let delay = options.intervalMs;
+  let quiet = 0;
   for (;;) {
     if (options.signal?.aborted) return { state, aborted: true };
     try {
@@ -48,6 +54,12 @@ export async function waitForStackOperation(options: WaitOptions): Promise<WaitO
         const events = [...newestFirst].reverse();
         state = applyEvents(state, events);
         options.onEvents?.(events, state);
+        quiet = 0;
+      } else if (++quiet >= QUIET_POLLS_BEFORE_STATUS_CHECK) {
+        quiet = 0;
+        const stack = await options.stacks.describeStack(options.stackId);
+        const status = stack?.status ?? 'DELETE_COMPLETE';
+        if (isTerminalStatus(status)) state = { ...state, stackStatus: status, done: true };
       }
       if (state.done) return { state, aborted: false };
     } catch (err) {
