@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { buildArtifact } from '../build/artifact.js';
 import { runCfnLint } from '../lint/cfn-lint.js';
 import { deploy, type DeployResult } from '../deploy/deploy.js';
+import { cachedLint } from '../deploy/lint-cache.js';
 import { formatOutputsTable } from '../deploy/outputs.js';
 import { parseParameterOverrides } from '../deploy/parameters.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
@@ -45,7 +46,7 @@ export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Pr
           reporter: deps.reporter,
           aws,
           build: () => buildArtifact({ root: deps.root }),
-          lint: () => runCfnLint({ root: deps.root, env: deps.env }),
+          lint: () => cachedLint(deps.root, () => runCfnLint({ root: deps.root, env: deps.env })),
           loadTemplate: () => loadDeployTemplate(deps.root),
           interactive: io.interactive,
           confirm: io.prompt?.confirm,

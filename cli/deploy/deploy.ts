@@ -49,8 +49,8 @@ export interface DeployDeps {
   reporter: Reporter;
   aws: DeployAws;
   build(): Promise<Artifact>;
-  /** Throws CfnLintNotInstalledError when cfn-lint is absent. */
-  lint(): Promise<LintResult>;
+  /** Throws CfnLintNotInstalledError when cfn-lint is absent. `cached`: a remembered verdict. */
+  lint(): Promise<LintResult & { cached?: boolean }>;
   /** The template source (infra/cfn/template.yaml), parsed; deploy prepares it (prepareTemplate). */
   loadTemplate(): Promise<DeployTemplate>;
   readFile?(path: string): Promise<Uint8Array>;
@@ -170,6 +170,23 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   });
   const prepared = prepareTemplate(template.text, { parameters: effectiveValues(parameters, current?.parameters) });
   const templateSource = await templateStep(ctx, bucket.ref, prepared.text);
+  const base = {
+    stackName: options.stackName,
+    account,
+    region: aws.region,
+    artifact: { bucket: bucket.ref.name, key: upload.key, uploaded: upload.uploaded, bytes: upload.bytes },
+    template: { inline: 'body' in templateSource, bytes: byteLength(prepared.text) },
+  };
+  const templateOutputOrder = Object.keys(template.template.Outputs ?? {});
+
+  if (current && plan.action === 'update' && (await alreadyDeployed(ctx, current, prepared.text, parameters))) {
+    ctx.reporter.info(ctx.reporter.color.green(`No changes: stack ${options.stackName} already runs this template, code and parameters.`));
+    const result = finish(ctx, { ...base, status: 'no-changes', stackId: current.stackId, stackStatus: current.status, dataLossRisks: [] }, current, templateOutputOrder);
+    await protectStep(ctx, current);
+    await outputsFileStep(ctx, result);
+    return result;
+  }
+
   ctx.reporter.info(`Creating ${type} change set ${name}...`);
   const outcome = await createChangeSet(
     aws.stacks,
@@ -187,15 +204,6 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
     if (err instanceof ChangeSetFailedError || deps.signal?.aborted) await discardChangeSet(ctx, name, type);
     throw err;
   });
-
-  const base = {
-    stackName: options.stackName,
-    account,
-    region: aws.region,
-    artifact: { bucket: bucket.ref.name, key: upload.key, uploaded: upload.uploaded, bytes: upload.bytes },
-    template: { inline: 'body' in templateSource, bytes: byteLength(prepared.text) },
-  };
-  const templateOutputOrder = Object.keys(template.template.Outputs ?? {});
 
   if (outcome.kind === 'empty') {
     if (outcome.created) await aws.stacks.deleteChangeSet(options.stackName, name);
@@ -235,6 +243,21 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   );
   await outputsFileStep(ctx, result);
   return result;
+}
+
+/**
+ * The fast "nothing to do": the deployed template text (GetTemplate, Original) is the one we
+ * would send and every parameter keeps its value, so a change set could only come back empty.
+ * One cheap call instead of creating, polling and deleting a change set (seconds on AWS).
+ * Anything else (or any doubt) goes through a real change set.
+ */
+async function alreadyDeployed(ctx: Context, stack: StackDescription, text: string, parameters: ChangeSetParameter[]): Promise<boolean> {
+  if (!/_COMPLETE$/.test(stack.status) || stack.status.includes('ROLLBACK')) return false;
+  const declared = new Set(parameters.map((p) => p.key));
+  if (Object.keys(stack.parameters).some((k) => !declared.has(k))) return false;
+  const same = parameters.every((p) => p.usePreviousValue || stack.parameters[p.key] === p.value);
+  if (!same) return false;
+  return (await ctx.deps.aws.stacks.getTemplate(stack.stackId)) === text;
 }
 
 /** The values the stack will run with, for the Deployment hash: new ones, else the kept ones. */
@@ -284,7 +307,7 @@ async function lintStep(ctx: Context): Promise<void> {
     ctx.reporter.warn('--skip-lint: the template was not linted.');
     return;
   }
-  let result: LintResult;
+  let result: LintResult & { cached?: boolean };
   try {
     result = await ctx.deps.lint();
   } catch (err) {
@@ -294,6 +317,7 @@ async function lintStep(ctx: Context): Promise<void> {
     }
     throw err;
   }
+  if (result.cached) ctx.reporter.info('Lint: template unchanged since its last cfn-lint run (cached verdict).');
   for (const f of result.findings) {
     const line = `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`;
     if (f.level === 'error') ctx.reporter.error(line);
