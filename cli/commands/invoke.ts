@@ -9,6 +9,7 @@ import { CliError, UsageError } from '../errors.js';
 import { readRequestFile, subsetMismatch, type InvokeRequest } from '../invoke/request-file.js';
 import { resolveInvokeTarget, type InvokeTarget } from '../invoke/target.js';
 import type { ProgramDeps } from '../program.js';
+import { resolveStackEndpoint } from '../deploy/endpoint.js';
 
 export interface InvokeOptions {
   files: string[];
@@ -16,6 +17,11 @@ export interface InvokeOptions {
   url?: string;
   outputsFile?: string;
   apiKey?: string;
+  /** A deployed stack (cli deploy): its ApiEndpoint output and API key. */
+  stage?: string;
+  stackName?: string;
+  region?: string;
+  profile?: string;
   /** Give up on a request after this many ms (API Gateway itself gives up after 29 s). */
   timeoutMs?: number;
 }
@@ -91,7 +97,16 @@ export async function invoke(options: InvokeOptions, deps: ProgramDeps): Promise
   if (paths.length === 0) throw new UsageError('give at least one request file (e.g. samples/create.json) or --check DIR');
   // Every file is read and validated before anything is sent.
   const requests = await Promise.all(paths.map((p) => readRequestFile(p)));
-  const target = await resolveInvokeTarget({ url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey }, deps);
+  const deployed = options.stage !== undefined || options.stackName !== undefined;
+  if (deployed && (options.url !== undefined || options.outputsFile !== undefined)) throw new UsageError('--stage/--stack-name exclude --url and --outputs-file');
+  const target: InvokeTarget = deployed
+    ? await resolveStackEndpoint({ ...options, root: deps.root, env: deps.env }).then((e) => ({
+        apiEndpoint: e.url,
+        rpcUrl: e.dynamoDbManagerUrl ?? `${e.url}/DynamoDBManager`,
+        apiKey: options.apiKey ?? e.apiKey,
+        source: `stack ${e.stackName} (${e.region})`,
+      }))
+    : await resolveInvokeTarget({ url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey }, deps);
 
   const results: InvokeResult[] = [];
   for (const request of requests) {
@@ -133,6 +148,10 @@ export function invokeCommand(deps: ProgramDeps): Command {
     .option('--url <url>', 'the API endpoint (stage base URL, or its /DynamoDBManager URL)')
     .option('--outputs-file <file>', 'take ApiEndpoint and DynamoDBManagerUrl from this JSON (as written by cli dev / cli deploy --outputs-file)')
     .option('--api-key <key>', 'send this x-api-key header (env CLI_API_KEY)')
+    .option('--stage <stage>', "a deployed stage: its stack's ApiEndpoint output (and API key, if it has one)")
+    .option('--stack-name <name>', 'a deployed stack, by name')
+    .option('--region <region>', 'AWS region of the deployed stack')
+    .option('--profile <profile>', 'AWS profile for the deployed stack')
     .addHelpText(
       'after',
       `

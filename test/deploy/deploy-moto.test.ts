@@ -15,6 +15,7 @@ import { runCfnLint } from '../../cli/lint/cfn-lint.js';
 import { managedBucketName } from '../../cli/deploy/artifacts.js';
 import { deploy, type DeployDeps, type DeployResult } from '../../cli/deploy/deploy.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
+import { resolveStackEndpoint } from '../../cli/deploy/endpoint.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { MOTO_ACCOUNT, startMoto, type MotoServer } from '../support/moto.js';
@@ -134,6 +135,28 @@ describe('cli/deploy against moto', () => {
       expect(status.status).to.equal('UPDATE_COMPLETE');
       expect(status.events.length).to.be.greaterThan(0);
       expect(status.outputs.ApiEndpoint).to.equal(first.outputs.ApiEndpoint);
+    });
+  });
+
+  describe('resolveStackEndpoint', () => {
+    it("returns the stack's ApiEndpoint and DynamoDBManagerUrl (no API key when the stack has none)", async () => {
+      const endpoint = await resolveStackEndpoint({ stackName: STACK, root, env: moto.env });
+      expect(endpoint).to.deep.equal({
+        url: first.outputs.ApiEndpoint,
+        dynamoDbManagerUrl: first.outputs.DynamoDBManagerUrl,
+        apiKey: undefined,
+        stackName: STACK,
+        region: 'us-east-1',
+      });
+    });
+
+    it('says which stack is missing', async () => {
+      try {
+        await resolveStackEndpoint({ stage: 'nope', root, env: moto.env });
+        expect.fail('expected a rejection');
+      } catch (err) {
+        expect((err as Error).message).to.equal('Stack serverless-api-gateway-lambda-dynamodb-nope does not exist in us-east-1');
+      }
     });
   });
 
