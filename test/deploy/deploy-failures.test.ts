@@ -284,6 +284,18 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
       expect([...cfn.stacks.values()][0]!.terminationProtection).to.equal(true);
     });
 
+    it('refuses, with the reason, an artifact bucket in another region (GetBucketLocation)', async () => {
+      const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
+      const s3 = new S3Client({ endpoint: moto.endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      await s3.send(new CreateBucketCommand({ Bucket: 'artifacts-in-ireland', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+      s3.destroy();
+      const { cfn, deps } = setup();
+      const err = await rejection(deploy(options({ bucket: 'artifacts-in-ireland' }), deps));
+      expect(err.message).to.equal('Refusing to deploy: artifact bucket artifacts-in-ireland is in eu-west-1, but the stack deploys to us-east-1');
+      expect(err.details[0]).to.equal('Lambda reads its code only from a bucket in its own region.');
+      expect(cfn.calls).to.deep.equal(['describeStack']);
+    });
+
     it('rejects an unknown --parameter-overrides key before creating anything', async () => {
       const { cfn, deps } = setup();
       const err = await rejection(deploy(options({ parameterOverrides: { TableNme: 'x' } }), deps));
