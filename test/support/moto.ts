@@ -53,6 +53,9 @@ export async function startMoto(options: { region?: string } = {}): Promise<Moto
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If this process dies without calling stop() (a killed test run), do not leave moto behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode}): ${stderr}`);
@@ -81,6 +84,7 @@ export async function startMoto(options: { region?: string } = {}): Promise<Moto
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },
     async stop() {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
