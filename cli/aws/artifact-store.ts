@@ -207,9 +207,3 @@ export function tlsOnlyPolicy(bucket: string): object {
     ],
   };
 }
-
-/** Virtual-hosted-style HTTPS URL, the form CloudFormation's TemplateURL and the console accept. */
-export function objectHttpsUrl(bucket: string, key: string, region: string): string {
-  const path = key.split('/').map(encodeURIComponent).join('/');
-  return `https://${bucket}.s3.${region}.amazonaws.com/${path}`;
-}

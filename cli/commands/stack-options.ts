@@ -3,7 +3,7 @@
  * config file > default), the AWS clients for the resolved target, and Ctrl-C as an AbortSignal.
  */
 import { Command, Option } from 'commander';
-import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
 import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, type CliConfig, type StackTarget } from '../deploy/config.js';
 import { createTerminalPrompter, type Prompter } from '../deploy/prompt.js';
 import type { ProgramDeps } from '../program.js';
@@ -47,6 +47,8 @@ export interface OpenStack {
 export async function openStack(options: StackCommandOptions, deps: ProgramDeps): Promise<OpenStack> {
   const config = await loadConfig(deps.root);
   const target = resolveStackTarget(options, deps.env, config);
+  // Loaded on demand: the SDK clients cost ~200 ms to import, which `cli dev` and `--help` skip.
+  const { awsTargetFromEnv, createAwsClients } = await import('../aws/clients.js');
   const aws = await createAwsClients(awsTargetFromEnv(deps.env, target));
   const hintFlags = [
     options.stackName !== undefined ? ` --stack-name ${options.stackName}` : '',

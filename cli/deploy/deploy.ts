@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { CliError } from '../errors.js';
 import { credentialError } from '../aws/aws-errors.js';
 import type { ArtifactStore, BucketRef } from '../aws/artifact-store.js';
-import { objectHttpsUrl } from '../aws/artifact-store.js';
+import { objectHttpsUrl } from '../aws/s3-url.js';
 import type { Identity } from '../aws/identity.js';
 import type { ChangeSetDescription, ChangeSetParameter, StackApi, StackDescription, StackOutput, TemplateSource } from '../aws/stack-api.js';
 import type { Reporter } from '../ui/reporter.js';

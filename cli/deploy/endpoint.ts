@@ -3,7 +3,6 @@
  * when the stack created an API key, its value (GetApiKey includeValue).
  */
 import { CliError } from '../errors.js';
-import { awsTargetFromEnv, createAwsClients } from '../aws/clients.js';
 import type { ApiKeyApi } from '../aws/data-api.js';
 import type { StackApi } from '../aws/stack-api.js';
 import { loadConfig, resolveStackTarget, type StackFlags } from './config.js';
@@ -28,6 +27,8 @@ export async function resolveStackEndpoint(
   deps: { aws?: { region: string; stacks: StackApi; apiKeys: ApiKeyApi } } = {},
 ): Promise<StackEndpoint> {
   const target = resolveStackTarget(options, options.env, await loadConfig(options.root));
+  // Loaded on demand so that `cli invoke` against the local stack never imports the SDK clients.
+  const { awsTargetFromEnv, createAwsClients } = await import('../aws/clients.js');
   const owned = deps.aws ? undefined : await createAwsClients(awsTargetFromEnv(options.env, target));
   const aws = deps.aws ?? owned!;
   try {

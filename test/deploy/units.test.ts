@@ -12,7 +12,8 @@ import { launchStackMarkdown, quickCreateUrl } from '../../cli/deploy/publish.js
 import { findRootCause } from '../../cli/deploy/root-cause.js';
 import { planForStack } from '../../cli/deploy/stack-state.js';
 import { requiredCapabilities } from '../../cli/deploy/template-source.js';
-import { normalizeLocation, objectHttpsUrl } from '../../cli/aws/artifact-store.js';
+import { normalizeLocation } from '../../cli/aws/artifact-store.js';
+import { objectHttpsUrl } from '../../cli/aws/s3-url.js';
 import { UsageError } from '../../cli/errors.js';
 
 let n = 0;
