@@ -113,7 +113,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const fullPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = q < 0 ? '' : rawUrl.slice(q + 1);
     const slash = fullPath.indexOf('/', 1);
-    const stageName = decodeURIComponent(slash < 0 ? fullPath.slice(1) : fullPath.slice(1, slash));
+    const rawStage = slash < 0 ? fullPath.slice(1) : fullPath.slice(1, slash);
+    let stageName = rawStage;
+    try {
+      stageName = decodeURIComponent(rawStage);
+    } catch {
+      // Not valid percent-encoding: no stage can match it.
+    }
     const path = slash < 0 ? '' : fullPath.slice(slash);
     const stage = stages.get(stageName);
 

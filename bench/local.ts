@@ -1,0 +1,323 @@
+/**
+ * Benchmark of the local stack (`npm run bench`, or `node --import tsx bench/local.ts`).
+ * Every figure is measured against a baseline taken in the same run, on the same machine:
+ * - ping through `cli dev` vs a bare node:http server answering the same JSON (keep-alive, 32 connections);
+ * - RPC read through `cli dev` vs direct SDK GetItem calls to the same dynalite;
+ * - latency p50/p99 of ping and read, one connection;
+ * - `cli dev` from process start to the first 200;
+ * - hot reload: file saved -> new code served;
+ * - RSS of the `cli dev` process after 100k requests, and its growth over the last 50k.
+ * Prints a table and writes bench/results/local.json. Only loopback traffic, bounded in count.
+ */
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalStack } from '../cli/local/index.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'bin', 'cli.mjs');
+const CONNECTIONS = 32;
+const QUICK = process.argv.includes('--quick');
+const N = QUICK ? 5_000 : 30_000;
+const SOAK = QUICK ? 20_000 : 100_000;
+const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** `count` requests over `connections` keep-alive connections; each connection sends one at a time. */
+async function load(url: string, body: string | undefined, count: number, connections: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  const latencies = new Float64Array(count);
+  let next = 0;
+  let errors = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const i = next++;
+      const req = request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: body === undefined ? 'GET' : 'POST', headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          if (res.statusCode !== 200) errors++;
+          res.resume();
+          res.on('end', () => {
+            latencies[i] = performance.now() - started;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        latencies[i] = performance.now() - started;
+        resolve();
+      });
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < count) await one();
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  const sorted = latencies.slice(0, count).sort();
+  return { rps: count / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
+}
+
+/** Direct SDK GetItem calls, same shape as `load`. */
+async function sdkLoad(client: DynamoDBClient, table: string, count: number, connections: number): Promise<LoadResult> {
+  const latencies = new Float64Array(count);
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        try {
+          await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: '1234ABCD' } } }));
+        } catch {
+          errors++;
+        }
+        latencies[i] = performance.now() - t;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = latencies.slice(0, count).sort();
+  return { rps: count / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
+}
+
+function rssMb(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)![1]) / 1024);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGINT');
+  });
+}
+
+/** Starts `cli dev`; resolves with the time from spawn to the first 200 of `probe`. */
+async function startDev(args: string[], port: number): Promise<{ child: ChildProcess; firstOkMs: number; stderr: () => string }> {
+  let err = '';
+  const spawned = performance.now();
+  const child = spawn(process.execPath, [CLI, 'dev', '--port', String(port), '--no-watch', ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.setEncoding('utf8');
+  // Keep the banner; drop the per-request log lines (a terminal would scroll them away).
+  child.stderr!.on('data', (chunk: string) => {
+    if (err.length < 20_000) err += chunk;
+  });
+  const ping = JSON.stringify({ operation: 'ping' });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`cli dev exited: ${err}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/prod/DynamoDBManager', method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.end(ping);
+    });
+    if (ok) return { child, firstOkMs: performance.now() - spawned, stderr: () => err };
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function bareServer(port: number): Promise<ChildProcess> {
+  // The same answer the handler gives to ping, with the headers API Gateway would send.
+  const code = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, {'Content-Type': 'application/json'}); res.end('"pong"'); }); }).listen(${port}, '127.0.0.1', () => process.send('ready'));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise((resolve) => child.once('message', resolve));
+  return child;
+}
+
+async function standaloneDynalite(): Promise<{ child: ChildProcess; endpoint: string }> {
+  const code = `import('${join(ROOT, 'node_modules', 'dynalite', 'index.js').replace(/\\/g, '/')}').then(({ default: dynalite }) => { const s = dynalite({ createTableMs: 0 }); s.listen(0, '127.0.0.1', () => process.send(s.address().port)); });`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
+  return { child, endpoint: `http://127.0.0.1:${port}` };
+}
+
+async function reloadLatency(): Promise<number[]> {
+  // A copy of the project, so the bench never touches handler/ itself.
+  const dir = await mkdtemp(join(tmpdir(), 'bench-reload-'));
+  try {
+    await cp(join(ROOT, 'handler'), join(dir, 'handler'), { recursive: true });
+    await mkdir(join(dir, 'infra'), { recursive: true });
+    await cp(join(ROOT, 'infra', 'cfn'), join(dir, 'infra', 'cfn'), { recursive: true });
+    await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    const stack = await startLocalStack({ root: dir, port: 0, watch: true, concurrency: 2 });
+    const samples: number[] = [];
+    try {
+      const file = join(dir, 'handler', 'index.ts');
+      const original = await readFile(file, 'utf8');
+      for (let i = 1; i <= 5; i++) {
+        const marker = `bench-${i}`;
+        const saved = performance.now();
+        await writeFile(file, `${original}\nexport const BENCH_MARKER = '${marker}';\n`);
+        // Poll with real requests until one is served by the new code (its bundle contains the marker).
+        const reloaded = await new Promise<number>((resolve) => {
+          stack.events.once('reload', () => resolve(performance.now() - saved));
+        });
+        const served = await fetch(stack.outputs.DynamoDBManagerUrl!, { method: 'POST', body: '{"operation":"ping"}' });
+        await served.text();
+        samples.push(Math.max(reloaded, performance.now() - saved));
+      }
+    } finally {
+      await stack.stop();
+    }
+    return samples;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  goal: string;
+  pass: boolean;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).availableParallelism(), connections: CONNECTIONS, requests: N };
+
+  // 1. Start time: spawn -> first 200 (median of 3 cold processes).
+  const starts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const dev = await startDev([], port);
+    starts.push(dev.firstOkMs);
+    await stop(dev.child);
+  }
+  results.startToFirst200Ms = starts;
+  rows.push({ figure: 'cli dev: process start -> first 200', value: `${median(starts).toFixed(0)} ms`, baseline: '-', goal: '< 700 ms', pass: median(starts) < 700 });
+
+  // 2. Throughput: ping through the stack vs a bare node:http server; read vs direct SDK.
+  const dynamo = await standaloneDynalite();
+  const devPort = await freePort();
+  const dev = await startDev(['--dynamodb-endpoint', dynamo.endpoint], devPort);
+  const rpc = `http://127.0.0.1:${devPort}/prod/DynamoDBManager`;
+  const ping = JSON.stringify({ operation: 'ping' });
+  const read = JSON.stringify({ operation: 'read', tableName: 'lambda-apigateway', payload: { Key: { id: '1234ABCD' } } });
+  try {
+    await load(rpc, JSON.stringify({ operation: 'create', tableName: 'lambda-apigateway', payload: { Item: { id: '1234ABCD', number: 5 } } }), 1, 1);
+    await load(rpc, ping, 2_000, CONNECTIONS); // warm-up
+    const barePort = await freePort();
+    const bare = await bareServer(barePort);
+    let bareResult: LoadResult;
+    try {
+      await load(`http://127.0.0.1:${barePort}/`, ping, 2_000, CONNECTIONS);
+      bareResult = await load(`http://127.0.0.1:${barePort}/`, ping, N, CONNECTIONS);
+    } finally {
+      await stop(bare);
+    }
+    const pingResult = await load(rpc, ping, N, CONNECTIONS);
+    results.bare = bareResult;
+    results.ping = pingResult;
+    rows.push({
+      figure: `ping rps (${CONNECTIONS} keep-alive conns)`,
+      value: pingResult.rps.toFixed(0),
+      baseline: `${bareResult.rps.toFixed(0)} bare node:http`,
+      goal: '>= 0.4x bare',
+      pass: pingResult.rps >= 0.4 * bareResult.rps && pingResult.errors === 0,
+    });
+
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    let sdkResult: LoadResult;
+    try {
+      await sdkLoad(client, 'lambda-apigateway', 1_000, CONNECTIONS);
+      sdkResult = await sdkLoad(client, 'lambda-apigateway', N, CONNECTIONS);
+    } finally {
+      client.destroy();
+    }
+    const readResult = await load(rpc, read, N, CONNECTIONS);
+    results.directSdkRead = sdkResult;
+    results.read = readResult;
+    rows.push({
+      figure: `read rps (${CONNECTIONS} conns)`,
+      value: readResult.rps.toFixed(0),
+      baseline: `${sdkResult.rps.toFixed(0)} direct SDK GetItem`,
+      goal: '>= 0.7x direct SDK',
+      pass: readResult.rps >= 0.7 * sdkResult.rps && readResult.errors === 0,
+    });
+
+    // 3. Latency, one connection (no queueing).
+    const pingLatency = await load(rpc, ping, QUICK ? 1_000 : 5_000, 1);
+    const readLatency = await load(rpc, read, QUICK ? 1_000 : 5_000, 1);
+    results.pingLatency = pingLatency;
+    results.readLatency = readLatency;
+    for (const [name, r] of [['ping', pingLatency], ['read', readLatency]] as const) {
+      rows.push({ figure: `${name} latency p50 (1 conn)`, value: `${r.p50.toFixed(2)} ms`, baseline: '-', goal: '< 2 ms', pass: r.p50 < 2 });
+      rows.push({ figure: `${name} latency p99 (1 conn)`, value: `${r.p99.toFixed(2)} ms`, baseline: '-', goal: '< 10 ms', pass: r.p99 < 10 });
+    }
+
+    // 4. Memory: RSS of the cli dev process over a long run of reads and pings.
+    const pid = dev.child.pid!;
+    const rss: { requests: number; mb: number }[] = [{ requests: 0, mb: await rssMb(pid) }];
+    const step = SOAK / 10;
+    for (let done = 0; done < SOAK; done += step) {
+      await load(rpc, done % (2 * step) === 0 ? read : ping, step, CONNECTIONS);
+      rss.push({ requests: done + step, mb: await rssMb(pid) });
+    }
+    results.rss = rss;
+    const last = rss.at(-1)!.mb;
+    const half = rss.find((r) => r.requests >= SOAK / 2)!.mb;
+    const growth = (last - half) / half;
+    rows.push({ figure: `RSS after ${SOAK / 1000}k requests`, value: `${last.toFixed(0)} MB`, baseline: `${rss[0]!.mb.toFixed(0)} MB idle`, goal: '< 150 MB', pass: last < 150 });
+    rows.push({ figure: `RSS growth over the last ${SOAK / 2000}k`, value: `${(growth * 100).toFixed(1)} %`, baseline: `${half.toFixed(0)} MB at ${SOAK / 2000}k`, goal: 'flat (< 5 %)', pass: growth < 0.05 });
+  } finally {
+    await stop(dev.child);
+    await stop(dynamo.child);
+  }
+
+  // 5. Hot reload.
+  const reloads = await reloadLatency();
+  results.reloadMs = reloads;
+  rows.push({ figure: 'reload: save -> new code served', value: `${median(reloads).toFixed(0)} ms`, baseline: '-', goal: '< 300 ms', pass: median(reloads) < 300 });
+
+  const widths = [40, 12, 30, 20];
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 6)).join('  ');
+  console.log(line(['figure', 'value', 'baseline (same run)', 'goal', 'ok']));
+  for (const r of rows) console.log(line([r.figure, r.value, r.baseline, r.goal, r.pass ? 'yes' : 'NO']));
+  results.rows = rows;
+  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
+  await writeFile(join(ROOT, 'bench', 'results', 'local.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\nwritten bench/results/local.json');
+}
+
+await main();
