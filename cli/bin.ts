@@ -9,6 +9,11 @@ import { CliError } from './errors.js';
 import { createProgram } from './program.js';
 import { createReporter } from './ui/reporter.js';
 
+// The SDK warns, once per process, that its releases after January 2027 will need Node 22. This
+// CLI pins its SDK version and supports Node 20 on purpose, so the warning would only be noise in
+// every command's output (and in the local Lambda workers, which inherit the environment).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const reporter = createReporter();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
