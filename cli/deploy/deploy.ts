@@ -140,12 +140,20 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   const account = await banner(ctx);
   const existing = await aws.stacks.describeStack(options.stackName);
   const plan = await stackPlan(ctx, existing);
+  const template = await deps.loadTemplate();
+  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
+  // Bad parameter input fails here, before a dead stack is deleted, a bucket created or a zip
+  // uploaded (the artifact's real key is not known yet; any value stands in for it).
+  changeSetParameters({
+    declared,
+    layers: parameterLayers(options, declared, { bucket: '-', key: '-' }),
+    previous: plan.action === 'update' || plan.action === 'continue-rollback' ? existing?.parameters : undefined,
+  });
   const bucket = await resolveArtifactBucket({ artifacts: aws.artifacts, region: aws.region, account, bucket: options.bucket });
   checkAborted(ctx);
 
   const artifact = await buildStep(ctx);
   await lintStep(ctx);
-  const template = await deps.loadTemplate();
   checkAborted(ctx);
 
   const upload = await uploadStep(ctx, bucket, artifact);
@@ -157,15 +165,9 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
 
   const type: 'CREATE' | 'UPDATE' = current ? 'UPDATE' : 'CREATE';
   const name = changeSetName(ctx.now());
-  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
   const parameters = changeSetParameters({
     declared,
-    layers: [
-      { name: 'stage defaults', values: stageDefaults(options.stage, declared) },
-      { name: 'cli.config.json parameters', values: options.configParameters ?? {} },
-      { name: '--parameter-overrides', values: options.parameterOverrides ?? {} },
-      { name: 'artifact', values: { ArtifactBucket: bucket.ref.name, ArtifactKey: upload.key } },
-    ],
+    layers: parameterLayers(options, declared, { bucket: bucket.ref.name, key: upload.key }),
     previous: current?.parameters,
   });
   const prepared = prepareTemplate(template.text, { parameters: effectiveValues(parameters, current?.parameters) });
@@ -260,6 +262,16 @@ async function alreadyDeployed(ctx: Context, stack: StackDescription, text: stri
   return (await ctx.deps.aws.stacks.getTemplate(stack.stackId)) === text;
 }
 
+/** Parameter values by source, lowest precedence first. */
+function parameterLayers(options: DeployOptions, declared: TemplateParameters, artifact: { bucket: string; key: string }) {
+  return [
+    { name: 'stage defaults', values: stageDefaults(options.stage, declared) },
+    { name: 'cli.config.json parameters', values: options.configParameters ?? {} },
+    { name: '--parameter-overrides', values: options.parameterOverrides ?? {} },
+    { name: 'artifact', values: { ArtifactBucket: artifact.bucket, ArtifactKey: artifact.key } },
+  ];
+}
+
 /** The values the stack will run with, for the Deployment hash: new ones, else the kept ones. */
 function effectiveValues(parameters: ChangeSetParameter[], previous: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -278,9 +290,9 @@ async function banner(ctx: Context): Promise<string> {
   const { aws } = ctx.deps;
   const me = await aws.identity.whoAmI();
   const { bold } = ctx.reporter.color;
-  const profile = aws.profile ?? '(default credential chain)';
   ctx.reporter.info(
-    `Deploying ${bold(ctx.options.stackName)} to account ${bold(me.account)} in ${bold(aws.region)} as ${me.arn} (profile ${profile})` +
+    `Deploying ${bold(ctx.options.stackName)} to account ${bold(me.account)} in ${bold(aws.region)} as ${me.arn}` +
+      (aws.profile ? ` (profile ${aws.profile})` : '') +
       (aws.endpoint ? ` via ${aws.endpoint}` : ''),
   );
   return me.account;
@@ -484,7 +496,7 @@ async function executeStep(ctx: Context, name: string, stackId: string, changeSe
 }
 
 function failure(ctx: Context, outcome: WaitOutcome, message: string, status = outcome.state.stackStatus): CliError {
-  const cause = findRootCause(outcome.state.events, ctx.options.stackName);
+  const cause = findRootCause(outcome.state.events, ctx.options.stackName, { region: ctx.deps.aws.region, profile: ctx.deps.aws.profile, flags: ctx.flags });
   const details = formatRootCause(cause);
   if (status === 'ROLLBACK_COMPLETE') {
     details.push(`The stack is in ROLLBACK_COMPLETE and holds no resources; the next \`npx cli deploy${ctx.flags}\` deletes it and creates it again.`);
