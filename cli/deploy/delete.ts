@@ -87,7 +87,7 @@ async function runDelete(options: DeleteOptions, deps: DeleteDeps): Promise<Dele
     reporter.info(
       options.deleteData
         ? reporter.color.red(`--delete-data: table ${t.tableName} and ALL its items will be deleted too.`)
-        : `Table ${t.tableName} is kept (DeletionPolicy: ${t.deletionPolicy}) with its data.`,
+        : `Table ${t.tableName} is kept (DeletionPolicy: ${t.deletionPolicy}) with its data; add --delete-data to delete it too.`,
     );
   }
   await confirmDelete(options, deps, tables.length > 0 && options.deleteData === true);
@@ -111,7 +111,7 @@ async function runDelete(options: DeleteOptions, deps: DeleteDeps): Promise<Dele
   }
   if (outcome.state.stackStatus !== 'DELETE_COMPLETE') {
     throw new CliError(`Could not delete stack ${options.stackName} (${outcome.state.stackStatus ?? 'unknown status'})`, {
-      details: formatRootCause(findRootCause(outcome.state.events, stack.stackName)),
+      details: formatRootCause(findRootCause(outcome.state.events, stack.stackName, { region: aws.region, profile: aws.profile, flags })),
     });
   }
   reporter.info(reporter.color.green(`Deleted stack ${options.stackName}.`));
@@ -121,9 +121,10 @@ async function runDelete(options: DeleteOptions, deps: DeleteDeps): Promise<Dele
       t.deleted = await aws.tables.deleteTable(t.tableName);
       reporter.info(t.deleted ? `Deleted table ${t.tableName}.` : `Table ${t.tableName} was already gone.`);
     } else {
+      // Once the stack is gone `cli delete --delete-data` no longer finds the table: name the AWS CLI call.
       reporter.info(
         `Table ${t.tableName} was retained with its data. To delete it: aws dynamodb delete-table --table-name ${t.tableName} --region ${aws.region}` +
-          ` (or next time: npx cli delete --delete-data${flags})`,
+          (aws.profile ? ` --profile ${aws.profile}` : ''),
       );
     }
   }

@@ -18,7 +18,21 @@ export interface RootCause {
   others: FailedResource[];
   /** The stack's own final status reason, e.g. "The following resource(s) failed to create: [Function]". */
   stackReason?: string;
+  /** Each hint may span lines (`\n`); formatRootCause indents the continuation lines. */
   hints: string[];
+  /**
+   * Resources the rollback left behind on purpose (DELETE_SKIPPED: DeletionPolicy Retain). A
+   * table kept by a failed first create makes the next create fail with "already exists".
+   */
+  retained: { logicalId: string; resourceType: string; physicalId: string }[];
+}
+
+/** Where the commands in hints should point (`--region`, `--profile`, the user's target flags). */
+export interface HintContext {
+  region?: string;
+  profile?: string;
+  /** e.g. ` --stage dev` */
+  flags?: string;
 }
 
 /** Failures CloudFormation reports only because something else failed first. */
@@ -26,13 +40,13 @@ const KNOCK_ON = /Resource (creation|update|deletion) cancelled|cancelled becaus
 
 interface Hint {
   pattern: RegExp;
-  hint: (reason: string) => string;
+  hint: (failure: FailedResource & { physicalId?: string }, context: HintContext) => string;
 }
 
 const HINTS: Hint[] = [
   {
     pattern: /not authorized to perform|AccessDenied|Access Denied|is not authorized|UnauthorizedOperation|iam:PassRole/i,
-    hint: (reason) =>
+    hint: ({ reason }) =>
       `Missing permission: the identity deploying (or the role CloudFormation uses) lacks the action named above${
         actionIn(reason) ? ` (${actionIn(reason)})` : ''
       }. Add it to the IAM policy, or deploy with a profile that has it.`,
@@ -44,8 +58,7 @@ const HINTS: Hint[] = [
   },
   {
     pattern: /already exists/i,
-    hint: () =>
-      'Name already exists: a resource with this physical name exists outside this stack (often the DynamoDB table retained by an earlier `cli delete`). Delete it, or deploy with another name, e.g. --parameter-overrides TableName=<new-name> (or --stage, which suffixes the table name).',
+    hint: alreadyExistsHint,
   },
   {
     pattern: /PermanentRedirect|must be addressed using the specified endpoint|in a different region|not in the same region|region .* does not match/i,
@@ -54,20 +67,67 @@ const HINTS: Hint[] = [
   },
 ];
 
+/**
+ * CloudFormation's wordings: "Resource of type 'AWS::DynamoDB::Table' with identifier 'X' already
+ * exists." (outside any stack), "X already exists in stack arn:..." (another stack owns it), and
+ * older handlers' "Table already exists: X".
+ */
+function alreadyExistsHint(failure: FailedResource & { physicalId?: string }, context: HintContext): string {
+  const { reason, resourceType } = failure;
+  const name =
+    /with identifier '([^']+)'/.exec(reason)?.[1] ??
+    /already exists: ([\w.-]+)/i.exec(reason)?.[1] ??
+    /^(?:.*?: )?"?([\w.-]+) already exists in stack/.exec(reason)?.[1] ??
+    failure.physicalId;
+  const owner = /already exists in stack (arn:\S+?)\.?(?:\s|"|$)/.exec(reason)?.[1];
+  const deploy = `npx cli deploy${context.flags ?? ''}`;
+  if (resourceType !== 'AWS::DynamoDB::Table' || !name) {
+    return (
+      `Name already exists: a ${resourceType} with this physical name exists outside this stack. Delete it, or deploy with another name` +
+      ` (e.g. ${deploy} --parameter-overrides TableName=<new-name>, or another --stage, which suffixes the table name).`
+    );
+  }
+  if (owner) {
+    return [
+      `Table ${name} belongs to another stack (${owner}); deploy this one with its own table name:`,
+      `${deploy} --parameter-overrides TableName=<new-name>   (or another --stage, which suffixes the table name)`,
+    ].join('\n');
+  }
+  const where = awsCliTarget(context);
+  return [
+    `Table ${name} already exists outside any stack: usually the table an earlier failed first deploy or \`cli delete\` kept (DeletionPolicy Retain).`,
+    `If its items are not needed, delete it and deploy again:`,
+    `  aws dynamodb scan --table-name ${name} --select COUNT${where}   (how many items it holds)`,
+    `  aws dynamodb delete-table --table-name ${name}${where}`,
+    `Or keep it and give this stack another table: ${deploy} --parameter-overrides TableName=<new-name>`,
+  ].join('\n');
+}
+
+/** ` --region R --profile P` for an `aws` command line. */
+function awsCliTarget(context: HintContext): string {
+  return (context.region ? ` --region ${context.region}` : '') + (context.profile ? ` --profile ${context.profile}` : '');
+}
+
 function actionIn(reason: string): string | undefined {
   return /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(reason)?.[1];
 }
 
 /** `events` oldest first (as ProgressState keeps them). */
-export function findRootCause(events: readonly StackEvent[], stackName: string): RootCause {
-  const failures: FailedResource[] = [];
+export function findRootCause(events: readonly StackEvent[], stackName: string, context: HintContext = {}): RootCause {
+  const failures: (FailedResource & { physicalId?: string })[] = [];
+  const retained: RootCause['retained'] = [];
   let stackReason: string | undefined;
+  let rollingBack = false;
   for (const event of events) {
     if (isStackEvent(event, stackName)) {
+      if (event.status.endsWith('_IN_PROGRESS')) rollingBack = event.status.includes('ROLLBACK');
       if (event.reason && event.reason !== 'User Initiated' && /FAILED|ROLLBACK/.test(event.status) && !stackReason) {
         stackReason = event.reason;
       }
       continue;
+    }
+    if (rollingBack && event.status === 'DELETE_SKIPPED' && event.physicalId) {
+      retained.push({ logicalId: event.logicalId, resourceType: event.resourceType, physicalId: event.physicalId });
     }
     if (!event.status.endsWith('_FAILED')) continue;
     failures.push({
@@ -75,6 +135,7 @@ export function findRootCause(events: readonly StackEvent[], stackName: string):
       resourceType: event.resourceType,
       status: event.status,
       reason: event.reason ?? '(no reason given)',
+      physicalId: event.physicalId || undefined,
     });
   }
   const causes = failures.filter((f) => !KNOCK_ON.test(f.reason));
@@ -84,12 +145,31 @@ export function findRootCause(events: readonly StackEvent[], stackName: string):
   for (const failure of first ? [first, ...others] : []) {
     for (const h of HINTS) {
       if (h.pattern.test(failure.reason)) {
-        const text = h.hint(failure.reason);
+        const text = h.hint(failure, context);
         if (!hints.includes(text)) hints.push(text);
       }
     }
   }
-  return { first, others, stackReason, hints };
+  for (const r of retained) {
+    if (r.resourceType !== 'AWS::DynamoDB::Table') continue;
+    const where = awsCliTarget(context);
+    hints.push(
+      [
+        `Table ${r.physicalId} was kept by its DeletionPolicy (Retain) when the stack rolled back, so the next create of this stack fails with "already exists" until it is gone.`,
+        `This failed deploy created it, so it holds no items you need; delete it before deploying again:`,
+        `  aws dynamodb delete-table --table-name ${r.physicalId}${where}`,
+        `Or deploy with another table name: npx cli deploy${context.flags ?? ''} --parameter-overrides TableName=<new-name>`,
+      ].join('\n'),
+    );
+  }
+  return { first: strip(first), others: others.map((o) => strip(o)!), stackReason, hints, retained };
+}
+
+function strip(failure: (FailedResource & { physicalId?: string }) | undefined): FailedResource | undefined {
+  if (!failure) return undefined;
+  const { physicalId: _physicalId, ...rest } = failure;
+  void _physicalId;
+  return rest;
 }
 
 /** Lines for the terminal (the caller colours the heading). */
@@ -107,6 +187,9 @@ export function formatRootCause(cause: RootCause): string[] {
     lines.push('Other failures:');
     for (const f of cause.others) lines.push(`  ${f.logicalId} (${f.resourceType}) ${f.status}: ${f.reason}`);
   }
-  for (const hint of cause.hints) lines.push(`Hint: ${hint}`);
+  for (const hint of cause.hints) {
+    const [head, ...rest] = hint.split('\n');
+    lines.push(`Hint: ${head}`, ...rest.map((line) => `      ${line}`));
+  }
   return lines;
 }

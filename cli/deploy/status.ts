@@ -50,7 +50,7 @@ export async function stackStatus(options: { stackName: string; events?: number;
       outputs: outputsRecord(ordered),
       orderedOutputs: ordered,
       events,
-      rootCause: failed ? findRootCause(events, stack.stackName) : undefined,
+      rootCause: failed ? findRootCause(events, stack.stackName, { region, profile: deps.aws.profile, flags: options.hintFlags }) : undefined,
     };
   } catch (err) {
     throw credentialError(err, { profile: deps.aws.profile }) ?? err;

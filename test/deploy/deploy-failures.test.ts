@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
 import type { Artifact } from '../../cli/build/artifact.js';
+import { managedBucketName } from '../../cli/deploy/artifacts.js';
 import { deleteStack } from '../../cli/deploy/delete.js';
 import { deploy, type DeployDeps, type DeployOptions } from '../../cli/deploy/deploy.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { CliError } from '../../cli/errors.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { MOTO_ACCOUNT, startMoto, type MotoServer } from '../support/moto.js';
 import { ScriptedCloudFormation, awsError } from './scripted-cloudformation.js';
 import { syntheticArtifact } from './synthetic-artifact.js';
 
@@ -100,6 +101,52 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
       expect(details).to.include('Hint: Deprecated runtime');
       expect(details).to.include('the next `npx cli deploy` deletes it');
       expect(stderr()).to.include('ROLLBACK_COMPLETE');
+    });
+
+    it('says when a failed first create kept the table (Retain), with the exact command to delete it', async () => {
+      const { cfn, deps } = setup();
+      cfn.nextOutcome = {
+        kind: 'fail',
+        logicalId: 'Function',
+        resourceType: 'AWS::Lambda::Function',
+        reason: 'Resource handler returned message: "The role defined for the function cannot be assumed by Lambda."',
+        final: 'ROLLBACK_COMPLETE',
+        retainedTable: 'lambda-apigateway-dev',
+      };
+      const err = await rejection(deploy(options({ hintFlags: ' --stage dev' }), { ...deps, aws: { ...deps.aws, profile: 'work' } }));
+      expect(err.details[0]).to.equal('Root cause: Function (AWS::Lambda::Function) CREATE_FAILED');
+      const hint = err.details.indexOf(
+        'Hint: Table lambda-apigateway-dev was kept by its DeletionPolicy (Retain) when the stack rolled back, so the next create of this stack fails with "already exists" until it is gone.',
+      );
+      expect(hint, err.details.join('\n')).to.be.greaterThan(0);
+      expect(err.details.slice(hint + 1, hint + 4)).to.deep.equal([
+        '      This failed deploy created it, so it holds no items you need; delete it before deploying again:',
+        '        aws dynamodb delete-table --table-name lambda-apigateway-dev --region us-east-1 --profile work',
+        '      Or deploy with another table name: npx cli deploy --stage dev --parameter-overrides TableName=<new-name>',
+      ]);
+    });
+
+    it('explains "already exists" for the table with the commands to check and delete it, or another TableName', async () => {
+      const { cfn, deps } = setup();
+      cfn.nextOutcome = {
+        kind: 'fail',
+        logicalId: 'Table',
+        resourceType: 'AWS::DynamoDB::Table',
+        reason:
+          "Resource handler returned message: \"Resource of type 'AWS::DynamoDB::Table' with identifier 'lambda-apigateway' already exists.\" (RequestToken: 6c1d2a, HandlerErrorCode: AlreadyExists)",
+        final: 'ROLLBACK_COMPLETE',
+      };
+      const err = await rejection(deploy(options(), deps));
+      expect(err.details[0]).to.equal('Root cause: Table (AWS::DynamoDB::Table) CREATE_FAILED');
+      const hint = err.details.findIndex((l) => l.startsWith('Hint: '));
+      expect(err.details.slice(hint, hint + 5)).to.deep.equal([
+        'Hint: Table lambda-apigateway already exists outside any stack: usually the table an earlier failed first deploy or `cli delete` kept (DeletionPolicy Retain).',
+        '      If its items are not needed, delete it and deploy again:',
+        '        aws dynamodb scan --table-name lambda-apigateway --select COUNT --region us-east-1   (how many items it holds)',
+        '        aws dynamodb delete-table --table-name lambda-apigateway --region us-east-1',
+        '      Or keep it and give this stack another table: npx cli deploy --parameter-overrides TableName=<new-name>',
+      ]);
+      expect(err.details.filter((l) => l.startsWith('Hint: '))).to.have.length(1);
     });
 
     it('deletes a ROLLBACK_COMPLETE stack, saying so, before creating it again', async () => {
@@ -296,12 +343,25 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
       expect(cfn.calls).to.deep.equal(['describeStack']);
     });
 
-    it('rejects an unknown --parameter-overrides key before creating anything', async () => {
+    it('rejects an unknown --parameter-overrides key before changing anything (no bucket, no upload, no stack deleted)', async () => {
+      await moto.reset();
       const { cfn, deps } = setup();
-      const err = await rejection(deploy(options({ parameterOverrides: { TableNme: 'x' } }), deps));
+      const dead = cfn.seedStack('items', 'ROLLBACK_COMPLETE', { resources: [] });
+      let built = false;
+      const err = await rejection(deploy(options({ parameterOverrides: { TableNme: 'x' } }), { ...deps, build: async () => ((built = true), artifact) }));
       expect(err.exitCode).to.equal(2);
       expect(err.message).to.equal('--parameter-overrides: the template has no parameter "TableNme"');
-      expect(cfn.calls).to.not.include('createChangeSet');
+      expect(cfn.calls).to.deep.equal(['describeStack']);
+      expect(dead.deleted).to.equal(false);
+      expect(built).to.equal(false);
+      expect(await real.artifacts.bucketRegion({ name: managedBucketName(MOTO_ACCOUNT, 'us-east-1') })).to.equal(undefined);
+    });
+
+    it('rejects a cli.config.json parameter the template does not declare, naming its source', async () => {
+      const { cfn, deps } = setup();
+      const err = await rejection(deploy(options({ configParameters: { LogRetention: '7' } }), deps));
+      expect(err.message).to.equal('cli.config.json parameters: the template has no parameter "LogRetention"');
+      expect(cfn.calls).to.deep.equal(['describeStack']);
     });
   });
 

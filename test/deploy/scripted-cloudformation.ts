@@ -12,7 +12,9 @@
  *   newest first, each with a server timestamp one second after the previous;
  * - scripted outcomes per execution: success, or a resource failure followed by
  *   ROLLBACK_COMPLETE (create), UPDATE_ROLLBACK_COMPLETE or UPDATE_ROLLBACK_FAILED (update),
- *   with CloudFormation's knock-on "Resource creation cancelled" failures;
+ *   with CloudFormation's knock-on "Resource creation cancelled" failures; optionally the table
+ *   is created first and kept by its DeletionPolicy Retain during the rollback (DELETE_SKIPPED,
+ *   physical id = the table name), as CloudFormation does;
  * - DeleteStack / ContinueUpdateRollback as operations with their own events;
  * - injected errors: the next N calls of a method throw a given error (throttling, expired
  *   credentials), as the SDK surfaces them after its own retries.
@@ -31,7 +33,15 @@ import type {
 
 export type Outcome =
   | { kind: 'success' }
-  | { kind: 'fail'; logicalId: string; resourceType: string; reason: string; final: 'ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED' };
+  | {
+      kind: 'fail';
+      logicalId: string;
+      resourceType: string;
+      reason: string;
+      final: 'ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED';
+      /** The table (this physical name) completes before the failure and is retained by the rollback. */
+      retainedTable?: string;
+    };
 
 interface FakeStack {
   id: string;
@@ -145,7 +155,8 @@ export class ScriptedCloudFormation implements StackApi {
     const stackType = 'AWS::CloudFormation::Stack';
     this.begin(stack, `${op}_IN_PROGRESS`, 'User Initiated');
     const pending = stack.pending;
-    const ev = (logicalId: string, type: string, status: string, reason?: string) => pending.push(this.event(stack, logicalId, type, status, reason));
+    const ev = (logicalId: string, type: string, status: string, reason?: string, physicalId?: string) =>
+      pending.push(this.event(stack, logicalId, type, status, reason, physicalId));
     ev('Table', 'AWS::DynamoDB::Table', `${op}_IN_PROGRESS`);
     ev('Role', 'AWS::IAM::Role', `${op}_IN_PROGRESS`);
     if (outcome.kind === 'success') {
@@ -157,10 +168,13 @@ export class ScriptedCloudFormation implements StackApi {
       stack.parameters = Object.fromEntries(cs.input.parameters.map((p) => [p.key, p.value ?? stack.parameters[p.key] ?? '']));
       stack.resources = [{ logicalId: 'Table', physicalId: 'lambda-apigateway', resourceType: 'AWS::DynamoDB::Table', status: `${op}_COMPLETE` }];
     } else {
-      ev(outcome.logicalId, outcome.resourceType, `${op}_FAILED`, outcome.reason);
-      ev('Table', 'AWS::DynamoDB::Table', `${op}_FAILED`, `Resource ${op === 'CREATE' ? 'creation' : 'update'} cancelled`);
+      if (outcome.retainedTable) ev('Table', 'AWS::DynamoDB::Table', `${op}_COMPLETE`, undefined, outcome.retainedTable);
+      ev(outcome.logicalId, outcome.resourceType, `${op}_FAILED`, outcome.reason, outcome.logicalId === 'Table' ? '' : undefined);
+      const cancelTable = !outcome.retainedTable && outcome.logicalId !== 'Table';
+      if (cancelTable) ev('Table', 'AWS::DynamoDB::Table', `${op}_FAILED`, `Resource ${op === 'CREATE' ? 'creation' : 'update'} cancelled`);
       const rollback = op === 'CREATE' ? 'ROLLBACK' : 'UPDATE_ROLLBACK';
-      ev(stack.name, stackType, `${rollback}_IN_PROGRESS`, `The following resource(s) failed to ${op.toLowerCase()}: [${outcome.logicalId}, Table].`);
+      ev(stack.name, stackType, `${rollback}_IN_PROGRESS`, `The following resource(s) failed to ${op.toLowerCase()}: [${outcome.logicalId}${cancelTable ? ', Table' : ''}].`);
+      if (outcome.retainedTable) ev('Table', 'AWS::DynamoDB::Table', 'DELETE_SKIPPED', undefined, outcome.retainedTable);
       if (outcome.final === 'UPDATE_ROLLBACK_FAILED') ev('Role', 'AWS::IAM::Role', 'UPDATE_FAILED', 'Role was modified outside CloudFormation');
       ev(stack.name, stackType, outcome.final, outcome.final === 'UPDATE_ROLLBACK_FAILED' ? 'The following resource(s) failed to update: [Role].' : undefined);
       stack.pendingStatus = outcome.final;
@@ -278,13 +292,13 @@ export class ScriptedCloudFormation implements StackApi {
     return this.clock;
   }
 
-  private event(stack: FakeStack, logicalId: string, resourceType: string, status: string, reason?: string): StackEvent {
+  private event(stack: FakeStack, logicalId: string, resourceType: string, status: string, reason?: string, physicalId?: string): StackEvent {
     return {
       eventId: `ev-${++this.ids}`,
       stackId: stack.id,
       stackName: stack.name,
       logicalId,
-      physicalId: logicalId === stack.name ? stack.id : `${logicalId}-physical`,
+      physicalId: physicalId ?? (logicalId === stack.name ? stack.id : `${logicalId}-physical`),
       resourceType,
       status,
       reason,

@@ -119,7 +119,38 @@ describe('cli/deploy/root-cause', () => {
       expect(cause.others.map((o) => o.logicalId)).to.deep.equal(['Role']);
       expect(cause.stackReason).to.equal('The following resource(s) failed to create: [Table, Role].');
       expect(cause.hints).to.have.length(1);
-      expect(cause.hints[0]).to.match(/^Name already exists/);
+      expect(cause.hints[0]).to.match(/^Table lambda-apigateway already exists outside any stack/);
+    });
+
+    it('says which stack owns a table name that is taken, and how to use another name', () => {
+      const cause = findRootCause(
+        [ev('Table', 'AWS::DynamoDB::Table', 'CREATE_FAILED', 0, 'lambda-apigateway already exists in stack arn:aws:cloudformation:us-east-1:123456789012:stack/other/1a2b')],
+        'items',
+        { region: 'us-east-1', flags: ' --region us-east-1' },
+      );
+      expect(cause.hints).to.deep.equal([
+        'Table lambda-apigateway belongs to another stack (arn:aws:cloudformation:us-east-1:123456789012:stack/other/1a2b); deploy this one with its own table name:\n' +
+          'npx cli deploy --region us-east-1 --parameter-overrides TableName=<new-name>   (or another --stage, which suffixes the table name)',
+      ]);
+    });
+
+    it('notes a table kept by a rollback (DELETE_SKIPPED), but not one kept by a stack delete', () => {
+      const skipped = (status: string) =>
+        findRootCause(
+          [
+            ev('items', STACK, status, 0),
+            { ...ev('Table', 'AWS::DynamoDB::Table', 'DELETE_SKIPPED', 1), physicalId: 'lambda-apigateway' },
+            ev('Role', 'AWS::IAM::Role', 'DELETE_FAILED', 2, 'Role is in use'),
+          ],
+          'items',
+          { region: 'eu-west-1' },
+        );
+      const rollback = skipped('ROLLBACK_IN_PROGRESS');
+      expect(rollback.retained).to.deep.equal([{ logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', physicalId: 'lambda-apigateway' }]);
+      expect(rollback.hints.join('\n')).to.include('aws dynamodb delete-table --table-name lambda-apigateway --region eu-west-1');
+      const deletion = skipped('DELETE_IN_PROGRESS');
+      expect(deletion.retained).to.deep.equal([]);
+      expect(deletion.hints).to.deep.equal([]);
     });
 
     it('hints at a bucket in another region', () => {
@@ -174,11 +205,17 @@ describe('cli/deploy/config', () => {
     it('uses flag > environment > config file > default', () => {
       expect(resolveStackTarget({}, {}, {})).to.include({ stackName: 'serverless-api-gateway-lambda-dynamodb', region: undefined });
       expect(resolveStackTarget({ stage: 'dev' }, {}, {})).to.include({ stackName: 'serverless-api-gateway-lambda-dynamodb-dev' });
-      expect(resolveStackTarget({ stage: 'dev' }, {}, config)).to.include({ stackName: 'items-dev', region: 'eu-west-1' });
+      expect(resolveStackTarget({ stage: 'dev' }, {}, { ...config, stages: { ...config.stages, dev: {} } })).to.include({ stackName: 'items-dev', region: 'eu-west-1' });
       expect(resolveStackTarget({ stage: 'prod' }, {}, config)).to.deep.include({ region: 'us-east-2', parameters: { A: '2' } });
       expect(resolveStackTarget({ stage: 'prod' }, { AWS_REGION: 'ap-south-1', CLI_STACK_NAME: 'env-stack' }, config)).to.include({ region: 'ap-south-1', stackName: 'env-stack' });
       expect(resolveStackTarget({ stage: 'prod', region: 'sa-east-1', stackName: 'flag-stack' }, { AWS_REGION: 'ap-south-1' }, config)).to.include({ region: 'sa-east-1', stackName: 'flag-stack' });
       expect(resolveStackTarget({}, { CLI_STAGE: 'qa' }, {})).to.include({ stage: 'qa', stackName: 'serverless-api-gateway-lambda-dynamodb-qa' });
+    });
+
+    it('rejects a stage the config file does not list, naming the ones it does', () => {
+      expect(() => resolveStackTarget({ stage: 'prd' }, {}, config)).to.throw(UsageError, '--stage "prd" is not a stage of cli.config.json (stages: prod)');
+      expect(() => resolveStackTarget({}, { CLI_STAGE: 'prd' }, config)).to.throw(UsageError, 'CLI_STAGE "prd" is not a stage of cli.config.json (stages: prod)');
+      expect(resolveStackTarget({ stage: 'prd' }, {}, { stackName: 'items' })).to.include({ stackName: 'items-prd' });
     });
 
     it('rejects an invalid stack name', () => {
