@@ -11,11 +11,11 @@ interface LogsFlags extends StackCommandOptions {
 }
 
 export async function logsFromFlags(flags: LogsFlags, deps: ProgramDeps): Promise<{ logGroup: string; events: number }> {
-  const { target, aws } = await openStack(flags, deps);
+  const { target, aws, hintFlags } = await openStack(flags, deps);
   try {
     return await withInterrupt((signal) =>
       logs(
-        { stackName: target.stackName, since: flags.since, tail: flags.tail, filter: flags.filter, json: flags.json },
+        { stackName: target.stackName, since: flags.since, tail: flags.tail, filter: flags.filter, json: flags.json, hintFlags },
         { reporter: deps.reporter, aws, signal },
       ),
     );

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { AwsClients } from '../aws/clients.js';
-import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, type CliConfig, type StackTarget } from '../deploy/config.js';
+import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, targetFlagsHint, type CliConfig, type StackTarget } from '../deploy/config.js';
 import { createTerminalPrompter, type Prompter } from '../deploy/prompt.js';
 import type { ProgramDeps } from '../program.js';
 
@@ -20,7 +20,7 @@ export const PRECEDENCE_HELP = `
 Target (flag > environment > ${CONFIG_FILE} > default):
   stack name  --stack-name, CLI_STACK_NAME, stages.<stage>.stackName, stackName[-<stage>],
               else ${DEFAULT_STACK_NAME}[-<stage>]
-  stage       --stage, CLI_STAGE
+  stage       --stage, CLI_STAGE (one of stages.* when ${CONFIG_FILE} lists stages)
   region      --region, AWS_REGION / AWS_DEFAULT_REGION, stages.<stage>.region, region, the profile's region
   profile     --profile, AWS_PROFILE, stages.<stage>.profile, profile
 Credentials come from the AWS SDK chain (environment, SSO, ~/.aws profiles). AWS_ENDPOINT_URL
@@ -50,13 +50,7 @@ export async function openStack(options: StackCommandOptions, deps: ProgramDeps)
   // Loaded on demand: the SDK clients cost ~200 ms to import, which `cli dev` and `--help` skip.
   const { awsTargetFromEnv, createAwsClients } = await import('../aws/clients.js');
   const aws = await createAwsClients(awsTargetFromEnv(deps.env, target));
-  const hintFlags = [
-    options.stackName !== undefined ? ` --stack-name ${options.stackName}` : '',
-    options.stage !== undefined ? ` --stage ${options.stage}` : '',
-    options.region !== undefined ? ` --region ${options.region}` : '',
-    options.profile !== undefined ? ` --profile ${options.profile}` : '',
-  ].join('');
-  return { config, target, aws, hintFlags };
+  return { config, target, aws, hintFlags: targetFlagsHint(options) };
 }
 
 /** Ctrl-C as an AbortSignal for the duration of `run`; a second Ctrl-C exits at once. */

@@ -141,6 +141,12 @@ export function resolveStackTarget(flags: StackFlags, env: NodeJS.ProcessEnv, co
   if (stage !== undefined && !STAGE_NAME.test(stage)) {
     throw new UsageError(`--stage "${stage}" is not a valid stage name (letters, digits, hyphens; starts with a letter)`);
   }
+  // A config that lists its stages makes a typo (`--stage prd`) an error, not a new stack.
+  const known = Object.keys(config.stages ?? {});
+  if (stage !== undefined && known.length > 0 && !Object.hasOwn(config.stages!, stage)) {
+    const source = flags.stage !== undefined ? '--stage' : 'CLI_STAGE';
+    throw new UsageError(`${source} "${stage}" is not a stage of ${CONFIG_FILE} (stages: ${known.join(', ')})`);
+  }
   const stageConfig = stage !== undefined ? config.stages?.[stage] : undefined;
   const suffix = stage !== undefined ? `-${stage}` : '';
   const stackName =
@@ -159,6 +165,16 @@ export function resolveStackTarget(flags: StackFlags, env: NodeJS.ProcessEnv, co
     bucket: stageConfig?.bucket ?? config.bucket,
     parameters: { ...config.parameters, ...stageConfig?.parameters },
   };
+}
+
+/** The target flags the user gave, to repeat in hints (` --stage dev --region eu-west-1`). */
+export function targetFlagsHint(flags: StackFlags): string {
+  return [
+    flags.stackName !== undefined ? ` --stack-name ${flags.stackName}` : '',
+    flags.stage !== undefined ? ` --stage ${flags.stage}` : '',
+    flags.region !== undefined ? ` --region ${flags.region}` : '',
+    flags.profile !== undefined ? ` --profile ${flags.profile}` : '',
+  ].join('');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -5,7 +5,7 @@
 import { CliError } from '../errors.js';
 import type { ApiKeyApi } from '../aws/data-api.js';
 import type { StackApi } from '../aws/stack-api.js';
-import { loadConfig, resolveStackTarget, type StackFlags } from './config.js';
+import { loadConfig, resolveStackTarget, targetFlagsHint, type StackFlags } from './config.js';
 
 export interface StackEndpoint {
   /** ApiEndpoint: the stage's base URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com/prod */
@@ -33,7 +33,7 @@ export async function resolveStackEndpoint(
   const aws = deps.aws ?? owned!;
   try {
     const stack = await aws.stacks.describeStack(target.stackName);
-    if (!stack) throw new CliError(`Stack ${target.stackName} does not exist in ${aws.region}`, { details: ['Deploy it first: npx cli deploy'] });
+    if (!stack) throw new CliError(`Stack ${target.stackName} does not exist in ${aws.region}`, { details: [`Deploy it first: npx cli deploy${targetFlagsHint(options)}`] });
     const outputs = Object.fromEntries(stack.outputs.map((o) => [o.key, o.value]));
     const url = outputs.ApiEndpoint;
     if (!url) throw new CliError(`Stack ${target.stackName} has no ApiEndpoint output (status ${stack.status})`);
@@ -43,3 +43,4 @@ export async function resolveStackEndpoint(
     owned?.destroy();
   }
 }
+

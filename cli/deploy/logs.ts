@@ -88,6 +88,8 @@ export interface LogsOptions {
   tail?: boolean;
   filter?: string;
   json?: boolean;
+  /** Flags to repeat in hints (` --stage dev`). */
+  hintFlags?: string;
 }
 
 export interface LogsDeps {
@@ -110,8 +112,8 @@ export async function logs(options: LogsOptions, deps: LogsDeps): Promise<{ logG
 async function runLogs(options: LogsOptions, deps: LogsDeps): Promise<{ logGroup: string; events: number }> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
-  const logGroup = await functionLogGroup(deps.aws.stacks, options.stackName);
   let start = parseSince(options.since, now());
+  const logGroup = await functionLogGroup(deps.aws.stacks, options.stackName, options.hintFlags);
   const seen = new Set<string>();
   let count = 0;
   deps.reporter.info(`Logs of ${logGroup}${options.tail ? ' (following; Ctrl-C to stop)' : ''}`);
@@ -141,9 +143,9 @@ async function runLogs(options: LogsOptions, deps: LogsDeps): Promise<{ logGroup
  * stack), else Lambda's default /aws/lambda/<function name>. Found by walking the deployed
  * template, not by logical id.
  */
-export async function functionLogGroup(stacks: StackApi, stackName: string): Promise<string> {
+export async function functionLogGroup(stacks: StackApi, stackName: string, hintFlags = ''): Promise<string> {
   const stack = await stacks.describeStack(stackName);
-  if (!stack) throw new CliError(`Stack ${stackName} does not exist`, { details: ['Deploy it first: npx cli deploy'] });
+  if (!stack) throw new CliError(`Stack ${stackName} does not exist`, { details: [`Deploy it first: npx cli deploy${hintFlags}`] });
   const resources = await stacks.listResources(stack.stackId);
   const fn = resources.find((r) => r.resourceType === 'AWS::Lambda::Function');
   if (!fn?.physicalId) throw new CliError(`Stack ${stackName} has no Lambda function`);
