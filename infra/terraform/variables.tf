@@ -1,0 +1,129 @@
+# The CloudFormation template's Parameters, one variable each (snake_case), with the same defaults
+# and the same constraints. `name` is the one addition: Terraform has no stack name, and the
+# function, roles, API and log groups need one.
+
+variable "name" {
+  type        = string
+  default     = "lambda-apigateway"
+  description = "Prefix of every resource name (the counterpart of the CloudFormation stack name). Give each copy in an account and region its own."
+
+  validation {
+    # The longest derived name, "<name>-apigateway-logs" (an IAM role), must stay within 64 characters.
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,39}$", var.name))
+    error_message = "name: 1-40 characters, letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "stage_name" {
+  type        = string
+  default     = "prod"
+  description = "API Gateway stage name; the last path segment of api_endpoint."
+
+  validation {
+    # https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.stage_name))
+    error_message = "stage_name: letters, digits, hyphens and underscores, at most 128 characters."
+  }
+}
+
+variable "table_name" {
+  type        = string
+  default     = "lambda-apigateway"
+  description = "DynamoDB table name (the one physical name fixed here, so the original project's sample payloads work unchanged). Give each copy in an account and region its own."
+
+  validation {
+    # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.table_name))
+    error_message = "table_name: 3-255 characters from A-Z a-z 0-9 _ - ."
+  }
+}
+
+variable "artifact_bucket" {
+  type        = string
+  description = "S3 bucket holding the Lambda zip built by `npx cli build` (same region as the function)."
+
+  validation {
+    condition     = length(var.artifact_bucket) >= 3 && length(var.artifact_bucket) <= 63
+    error_message = "artifact_bucket: an S3 bucket name, 3-63 characters."
+  }
+}
+
+variable "artifact_key" {
+  type        = string
+  description = "S3 key of the Lambda zip (handler-<sha256 prefix>.zip from `npx cli build`, content-addressed)."
+
+  validation {
+    condition     = can(regex("^\\S+\\.zip$", var.artifact_key))
+    error_message = "artifact_key: the S3 key of a .zip file, without spaces."
+  }
+}
+
+variable "log_retention_in_days" {
+  type        = number
+  default     = 30
+  description = "Days to keep the function's logs and the API's access logs."
+
+  validation {
+    # The values CloudWatch Logs accepts for PutRetentionPolicy (the template's AllowedValues).
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "api_key_required" {
+  type        = bool
+  default     = false
+  description = "true requires an x-api-key header on every route and creates the key and a usage plan."
+}
+
+variable "throttling_rate_limit" {
+  type        = number
+  default     = 100
+  description = "Steady-state requests per second the stage (and the usage plan) allows."
+
+  validation {
+    condition     = var.throttling_rate_limit >= 1
+    error_message = "throttling_rate_limit: at least 1."
+  }
+}
+
+variable "throttling_burst_limit" {
+  type        = number
+  default     = 200
+  description = "Burst of requests the stage (and the usage plan) allows."
+
+  validation {
+    condition     = var.throttling_burst_limit >= 1 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
+    error_message = "throttling_burst_limit: a whole number, at least 1."
+  }
+}
+
+variable "function_memory_size" {
+  type        = number
+  default     = 256
+  description = "Lambda memory in MB (CPU scales with it)."
+
+  validation {
+    condition     = var.function_memory_size >= 128 && var.function_memory_size <= 10240 && floor(var.function_memory_size) == var.function_memory_size
+    error_message = "function_memory_size: a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "function_timeout" {
+  type        = number
+  default     = 10
+  description = "Lambda timeout in seconds, below API Gateway's 29 s integration timeout."
+
+  validation {
+    # API Gateway stops waiting for an integration after 29 s and answers 504; a longer function
+    # timeout would keep running (and billing) for a client that is already gone.
+    condition     = var.function_timeout >= 1 && var.function_timeout <= 28 && floor(var.function_timeout) == var.function_timeout
+    error_message = "function_timeout: a whole number of seconds from 1 to 28."
+  }
+}
+
+variable "configure_api_gateway_account" {
+  type        = bool
+  default     = true
+  description = "true sets the account's API Gateway CloudWatch Logs role (needed once per account and region before any stage can write access logs). Use false when the account already has one."
+}
