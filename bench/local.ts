@@ -15,26 +15,26 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/pr
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack } from '../cli/local/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'bin', 'cli.mjs');
-const CONNECTIONS = 32;
+export const CONNECTIONS = 32;
 const QUICK = process.argv.includes('--quick');
 const N = QUICK ? 5_000 : 30_000;
 const SOAK = QUICK ? 20_000 : 100_000;
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
 
-interface LoadResult {
+export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -47,7 +47,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** `count` requests over `connections` keep-alive connections; each connection sends one at a time. */
-async function load(url: string, body: string | undefined, count: number, connections: number): Promise<LoadResult> {
+export async function load(url: string, body: string | undefined, count: number, connections: number): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   const latencies = new Float64Array(count);
@@ -310,6 +310,14 @@ async function main(): Promise<void> {
   results.reloadMs = reloads;
   rows.push({ figure: 'reload: save -> new code served', value: `${median(reloads).toFixed(0)} ms`, baseline: '-', goal: '< 300 ms', pass: median(reloads) < 300 });
 
+  // 6. Peers (--peers): the same ping handler through serverless-offline and Architect's sandbox.
+  if (process.argv.includes('--peers')) {
+    const { runPeerBench } = await import('./peers.js');
+    const peers = await runPeerBench({ root: ROOT, connections: CONNECTIONS, quick: QUICK, log: (l) => console.error(l) }, { load, freePort });
+    rows.push(...peers.rows);
+    results.peers = peers.results;
+  }
+
   const widths = [40, 12, 30, 20];
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 6)).join('  ');
   console.log(line(['figure', 'value', 'baseline (same run)', 'goal', 'ok']));
@@ -320,4 +328,5 @@ async function main(): Promise<void> {
   console.log('\nwritten bench/results/local.json');
 }
 
-await main();
+// bench/peers.ts imports the load generator from here; only a direct run benchmarks.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
