@@ -16,6 +16,8 @@ export interface MotoServer {
   /** An env for the CLI's clients: endpoint, dummy credentials, region (never process.env). */
   env: NodeJS.ProcessEnv;
   region: string;
+  /** The tail of moto_server's stderr (its tracebacks), for failure messages. */
+  log(): string;
   /** Wipes every resource (moto's reset API) so tests do not see each other's stacks. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -50,7 +52,7 @@ export async function startMoto(options: { region?: string } = {}): Promise<Moto
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
+    stderr = (stderr + chunk.toString()).slice(-20_000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // If this process dies without calling stop() (a killed test run), do not leave moto behind.
@@ -80,6 +82,7 @@ export async function startMoto(options: { region?: string } = {}): Promise<Moto
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_REGION: region,
     },
+    log: () => stderr,
     async reset() {
       await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     },

@@ -1,4 +1,4 @@
-"""moto_server with two fidelity fixes, for the deploy tests and bench. Everything else is moto
+"""moto_server with three fidelity fixes, for the deploy tests and bench. Everything else is moto
 as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -10,20 +10,33 @@ as installed in .venv.
    default (or UsePreviousValue) counts as changed and every resource using it is "modified"
    (and, for types moto cannot update, dropped). CloudFormation compares resolved values; so
    does the wrapped build_resource_diff.
+3. CloudFormation scopes change set names to their stack; moto keeps one account-wide list and,
+   given a name, DeleteChangeSet takes the oldest change set of that name, whichever stack it
+   belongs to. The CLI names change sets after the clock (to the second), so two stacks deployed
+   within a second share a name: lookups by name take the newest one of the stack named, as
+   DescribeChangeSet and ExecuteChangeSet already take the newest.
 """
 import sys
 
 from moto.cloudformation import models, parsing
 from moto.server import main
 
+def find_change_set(backend, change_set_name, stack_name=None):
+    """By ARN, else the newest change set with this name (on this stack, when one is named)."""
+    if change_set_name in backend.change_sets:
+        return backend.change_sets[change_set_name]
+    named = [cs for cs in backend.change_sets.values() if cs.change_set_name == change_set_name]
+    on_stack = [cs for cs in named if stack_name in (cs.stack_name, cs.stack_id)]
+    matches = on_stack or named
+    return matches[-1] if matches else None
+
+
 _execute_change_set = models.CloudFormationBackend.execute_change_set
 
 
 def execute_change_set(self, change_set_name, stack_name=None):
-    _execute_change_set(self, change_set_name, stack_name)
-    change_set = self.change_sets.get(change_set_name) or next(
-        (cs for cs in self.change_sets.values() if cs.change_set_name == change_set_name), None
-    )
+    change_set = find_change_set(self, change_set_name, stack_name)
+    _execute_change_set(self, change_set.change_set_id if change_set else change_set_name, stack_name)
     if change_set is not None:
         stack = self.stacks[change_set.stack_id]
         stack._parse_template()
@@ -31,6 +44,16 @@ def execute_change_set(self, change_set_name, stack_name=None):
 
 
 models.CloudFormationBackend.execute_change_set = execute_change_set
+
+_delete_change_set = models.CloudFormationBackend.delete_change_set
+
+
+def delete_change_set(self, change_set_name):
+    change_set = find_change_set(self, change_set_name)
+    _delete_change_set(self, change_set.change_set_id if change_set else change_set_name)
+
+
+models.CloudFormationBackend.delete_change_set = delete_change_set
 
 _build_resource_diff = parsing.ResourceMap.build_resource_diff
 
