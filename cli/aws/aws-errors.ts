@@ -77,6 +77,14 @@ export function credentialError(err: unknown, context: CredentialContext = {}): 
     });
   }
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    if (context.profile) {
+      return new CliError(`No AWS credentials for profile ${context.profile} (${message})`, {
+        cause: err,
+        details: [
+          `Check that the profile exists in ~/.aws/config or ~/.aws/credentials (aws configure list-profiles); for an SSO profile run \`${login}\`.`,
+        ],
+      });
+    }
     return new CliError('No AWS credentials found', {
       cause: err,
       details: [
