@@ -106,3 +106,24 @@ export function credentialError(err: unknown, context: CredentialContext = {}): 
   }
   return undefined;
 }
+
+/**
+ * An AWS call's failure as the user should see it: credential and permission problems as
+ * credentialError says; any other error that came back from AWS (a service error code, or a
+ * response the SDK could not read) as a one-line CliError naming it, because it is not a bug in
+ * the CLI. Anything else (a CliError, a bug) is returned unchanged.
+ */
+export function awsFailure(err: unknown, context: CredentialContext = {}): unknown {
+  const credential = credentialError(err, context);
+  if (credential) return credential;
+  if (typeof err !== 'object' || err === null || !('$metadata' in err || '$response' in err)) return err;
+  const status = (err as AwsLikeError).$metadata?.httpStatusCode;
+  const [first, ...rest] = messageOf(err).split('\n');
+  if (rest.some((line) => /Deserialization error/.test(line))) {
+    return new CliError(`AWS sent a response the SDK could not read${status ? ` (HTTP ${status})` : ''}: ${first}`, {
+      cause: err,
+      details: ['If AWS_ENDPOINT_URL points at an emulator, it failed on this request (see its log).'],
+    });
+  }
+  return new CliError(`AWS refused the request: ${awsErrorName(err) || 'error'}${status ? ` (HTTP ${status})` : ''}: ${first}`, { cause: err });
+}

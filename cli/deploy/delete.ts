@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { CliError, UsageError } from '../errors.js';
-import { credentialError } from '../aws/aws-errors.js';
+import { awsFailure } from '../aws/aws-errors.js';
 import type { ArtifactStore } from '../aws/artifact-store.js';
 import type { TableApi } from '../aws/data-api.js';
 import type { Identity } from '../aws/identity.js';
@@ -59,7 +59,7 @@ export async function deleteStack(options: DeleteOptions, deps: DeleteDeps): Pro
   try {
     return await runDelete(options, deps);
   } catch (err) {
-    throw credentialError(err, { profile: deps.aws.profile }) ?? err;
+    throw awsFailure(err, { profile: deps.aws.profile });
   }
 }
 

@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { CliError } from '../errors.js';
-import { credentialError } from '../aws/aws-errors.js';
+import { awsFailure } from '../aws/aws-errors.js';
 import type { ArtifactStore, BucketRef } from '../aws/artifact-store.js';
 import { objectHttpsUrl } from '../aws/s3-url.js';
 import type { Identity } from '../aws/identity.js';
@@ -111,7 +111,7 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
   try {
     return await runDeploy(options, deps);
   } catch (err) {
-    throw credentialError(err, { profile: deps.aws.profile, region: deps.aws.region }) ?? err;
+    throw awsFailure(err, { profile: deps.aws.profile, region: deps.aws.region });
   }
 }
 
@@ -483,7 +483,17 @@ async function discardChangeSet(ctx: Context, name: string, type: 'CREATE' | 'UP
 async function executeStep(ctx: Context, name: string, stackId: string, changeSet: ChangeSetDescription): Promise<StackDescription | undefined> {
   const { stacks } = ctx.deps.aws;
   ctx.reporter.info(`Executing change set ${name}...`);
-  await stacks.executeChangeSet(ctx.options.stackName, name);
+  try {
+    await stacks.executeChangeSet(ctx.options.stackName, name);
+  } catch (err) {
+    const failure = awsFailure(err, { profile: ctx.deps.aws.profile, region: ctx.deps.aws.region });
+    if (!(failure instanceof CliError)) throw err;
+    throw new CliError(`Could not execute change set ${name}: ${failure.message}`, {
+      cause: err,
+      exitCode: failure.exitCode,
+      details: [...failure.details, `Change set ${name} is left on stack ${ctx.options.stackName}. ${executeHint(ctx, name)}`],
+    });
+  }
   const outcome = await follow(ctx, ctx.options.stackName, stackId, { since: changeSet.creationTime });
   if (outcome.aborted) throw interrupted(ctx, 'the deployment goes on in CloudFormation');
   const final = await stacks.describeStack(stackId);

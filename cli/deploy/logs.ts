@@ -4,7 +4,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { CliError, UsageError } from '../errors.js';
-import { credentialError } from '../aws/aws-errors.js';
+import { awsFailure } from '../aws/aws-errors.js';
 import type { LogEvent, LogsApi } from '../aws/logs-api.js';
 import type { StackApi } from '../aws/stack-api.js';
 import { parseTemplate, type TemplateValue } from '../build/template-yaml.js';
@@ -105,7 +105,7 @@ export async function logs(options: LogsOptions, deps: LogsDeps): Promise<{ logG
   try {
     return await runLogs(options, deps);
   } catch (err) {
-    throw credentialError(err, { profile: deps.aws.profile }) ?? err;
+    throw awsFailure(err, { profile: deps.aws.profile });
   }
 }
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { CliError, UsageError } from '../errors.js';
-import { awsErrorName, credentialError } from '../aws/aws-errors.js';
+import { awsErrorName, awsFailure } from '../aws/aws-errors.js';
 import type { ArtifactStore } from '../aws/artifact-store.js';
 import { objectHttpsUrl } from '../aws/s3-url.js';
 import type { Artifact } from '../build/artifact.js';
@@ -75,7 +75,7 @@ export async function publish(options: PublishOptions, deps: PublishDeps): Promi
   try {
     return await runPublish(options, deps);
   } catch (err) {
-    throw credentialError(err, { profile: deps.aws.profile }) ?? err;
+    throw awsFailure(err, { profile: deps.aws.profile });
   }
 }
 

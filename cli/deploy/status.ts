@@ -1,6 +1,6 @@
 /** `cli status` and `cli outputs`: what the stack is doing, what happened last, what it exposes. */
 import { CliError } from '../errors.js';
-import { credentialError } from '../aws/aws-errors.js';
+import { awsFailure } from '../aws/aws-errors.js';
 import type { StackApi, StackEvent, StackOutput } from '../aws/stack-api.js';
 import { orderOutputs, outputsRecord } from './outputs.js';
 import { isSuccessStatus } from './progress-state.js';
@@ -53,6 +53,6 @@ export async function stackStatus(options: { stackName: string; events?: number;
       rootCause: failed ? findRootCause(events, stack.stackName, { region, profile: deps.aws.profile, flags: options.hintFlags }) : undefined,
     };
   } catch (err) {
-    throw credentialError(err, { profile: deps.aws.profile }) ?? err;
+    throw awsFailure(err, { profile: deps.aws.profile });
   }
 }

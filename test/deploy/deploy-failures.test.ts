@@ -229,6 +229,24 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
       expect(sleeps).to.include.members([10_000, 20_000, 30_000]);
     });
 
+    it('reports an error AWS answered as such (not as a CLI bug), exit 1', async () => {
+      const { cfn, deps } = setup();
+      cfn.failNext('createChangeSet', awsError('ValidationError', 'Template format error: Unresolved resource dependencies [Tabel] in the Resources block of the template'));
+      const err = await rejection(deploy(options(), deps));
+      expect(err.exitCode).to.equal(1);
+      expect(err.message).to.equal(
+        'AWS refused the request: ValidationError (HTTP 400): Template format error: Unresolved resource dependencies [Tabel] in the Resources block of the template',
+      );
+    });
+
+    it('says the change set is left behind, and how to run it, when ExecuteChangeSet fails', async () => {
+      const { cfn, deps } = setup();
+      cfn.failNext('executeChangeSet', awsError('InvalidChangeSetStatus', 'ChangeSet [cs] cannot be executed in its current status of [OBSOLETE]'));
+      const err = await rejection(deploy(options(), deps));
+      expect(err.message).to.match(/^Could not execute change set cli-deploy-\S+: AWS refused the request: InvalidChangeSetStatus \(HTTP 400\): ChangeSet \[cs\] cannot be executed/);
+      expect(err.details.at(-1)).to.match(/^Change set cli-deploy-\S+ is left on stack items\. To run it: aws cloudformation execute-change-set --stack-name items --change-set-name cli-deploy-/);
+    });
+
     it('says clearly when the credentials have expired', async () => {
       const { cfn, deps } = setup();
       cfn.failNext('describeStack', awsError('ExpiredToken', 'The security token included in the request is expired'));

@@ -13,8 +13,9 @@ import { findRootCause } from '../../cli/deploy/root-cause.js';
 import { planForStack } from '../../cli/deploy/stack-state.js';
 import { requiredCapabilities } from '../../cli/deploy/template-source.js';
 import { normalizeLocation } from '../../cli/aws/artifact-store.js';
+import { awsFailure } from '../../cli/aws/aws-errors.js';
 import { objectHttpsUrl } from '../../cli/aws/s3-url.js';
-import { UsageError } from '../../cli/errors.js';
+import { CliError, UsageError } from '../../cli/errors.js';
 
 let n = 0;
 function ev(logicalId: string, resourceType: string, status: string, atSecond: number, reason?: string): StackEvent {
@@ -324,6 +325,38 @@ describe('cli/deploy/logs', () => {
       expect(parseLogLine({ eventId: '2', timestamp: 0, message: 'REPORT RequestId: x Duration: 2 ms' })).to.deep.include({ isPlatform: true, isError: false });
       expect(parseLogLine({ eventId: '3', timestamp: 0, message: '2030-01-01T00:00:00.000Z\tx\tINFO\thello' })).to.deep.include({ level: 'INFO', message: 'hello', isError: false });
       expect(parseLogLine({ eventId: '4', timestamp: 0, message: 'Task timed out after 10.00 seconds' }).isError).to.equal(true);
+    });
+  });
+});
+
+describe('cli/aws/aws-errors', () => {
+  describe('awsFailure', () => {
+    const sdkError = (name: string, message: string, extra: object = { $metadata: { httpStatusCode: 400 } }) => Object.assign(new Error(message), { name }, extra);
+
+    it('names the profile whose credentials could not be loaded', () => {
+      const err = awsFailure(sdkError('CredentialsProviderError', 'Could not resolve credentials using profile: [nope]', {}), { profile: 'nope' }) as CliError;
+      expect(err.message).to.equal('No AWS credentials for profile nope (Could not resolve credentials using profile: [nope])');
+      expect(err.details[0]).to.include('aws sso login --profile nope');
+    });
+
+    it('turns a service error into a one-line CliError and a response the SDK could not read into its own message', () => {
+      const refused = awsFailure(sdkError('LimitExceededException', 'Limit on the number of stacks exceeded\nmore')) as CliError;
+      expect(refused).to.be.instanceOf(CliError);
+      expect(refused.message).to.equal('AWS refused the request: LimitExceededException (HTTP 400): Limit on the number of stacks exceeded');
+      const garbled = awsFailure(
+        sdkError('Error', '@aws-sdk XML parse error: unexpected content.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.', {
+          $metadata: { httpStatusCode: 500 },
+          $response: {},
+        }),
+      ) as CliError;
+      expect(garbled.message).to.equal('AWS sent a response the SDK could not read (HTTP 500): @aws-sdk XML parse error: unexpected content.');
+    });
+
+    it('leaves errors that did not come from AWS alone', () => {
+      const bug = new TypeError('x is undefined');
+      expect(awsFailure(bug)).to.equal(bug);
+      const usage = new UsageError('bad flag');
+      expect(awsFailure(usage)).to.equal(usage);
     });
   });
 });
