@@ -342,11 +342,24 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
       expect(stderr()).to.match(/Deleted change set cli-deploy-/);
     });
 
-    it('turns on termination protection with --protect', async () => {
-      const { cfn, deps } = setup();
-      await deploy(options({ protect: true }), deps);
-      expect(cfn.calls).to.include('setTerminationProtection');
+    // moto 5.2.5 has no UpdateTerminationProtection (it answers HTTP 500), so --protect is
+    // exercised here only.
+    it('turns on termination protection with --protect, also when there is nothing else to deploy, and delete then refuses', async () => {
+      const { cfn, deps, reporter } = setup();
+      await deploy(options(), deps);
+      cfn.nextChanges = [];
+      const result = await deploy(options({ protect: true }), deps);
+      expect(result.status).to.equal('no-changes');
+      expect(cfn.calls.filter((c) => c === 'setTerminationProtection')).to.have.length(1);
       expect([...cfn.stacks.values()][0]!.terminationProtection).to.equal(true);
+      expect(reporter.stderr).to.include('Termination protection is on for items.');
+      await deploy(options({ protect: true }), deps);
+      expect(cfn.calls.filter((c) => c === 'setTerminationProtection')).to.have.length(1);
+
+      const aws = { region: real.region, stacks: cfn, artifacts: real.artifacts, identity: real.identity, tables: real.tables };
+      const err = await rejection(deleteStack({ stackName: 'items', yes: true }, { reporter, aws, interactive: false }));
+      expect(err.message).to.equal('Stack items has termination protection on; nothing was deleted.');
+      expect(cfn.calls).to.not.include('deleteStack');
     });
 
     it('refuses, with the reason, an artifact bucket in another region (GetBucketLocation)', async () => {
