@@ -48,7 +48,7 @@ export interface PeerBenchOptions {
   root: string;
   /** Keep-alive connections, as bench/local.ts uses for its ping figure. */
   connections: number;
-  /** Shorter measurements (about 5 s each instead of 15 s, at most 5k requests instead of 30k). */
+  /** Shorter measurements (about 5 s each instead of 15 s, 5k requests at most instead of 30k, 2 rounds per connection at least instead of 5). */
   quick?: boolean;
   /** Progress lines (stderr in the entry). */
   log?: (line: string) => void;
@@ -378,7 +378,7 @@ async function startArchitect(dir: string, bundle: Uint8Array, freePort: () => P
  * Warm-up, then a run sized to about `seconds` at the rate the warm-up showed (bounded by
  * `maxRequests`), under a deadline: a server that stops answering is killed and reported.
  */
-async function measure(server: Server, deps: PeerBenchDeps, options: { connections: number; seconds: number; maxRequests: number }): Promise<{ result: LoadResult; requests: number }> {
+async function measure(server: Server, deps: PeerBenchDeps, options: { connections: number; seconds: number; maxRequests: number; minRounds: number }): Promise<{ result: LoadResult; requests: number }> {
   const bounded = async (count: number, expectedRps: number): Promise<LoadResult> => {
     const limitMs = Math.max(30_000, (3 * count * 1000) / Math.max(expectedRps, 1));
     let timedOut = false;
@@ -397,7 +397,8 @@ async function measure(server: Server, deps: PeerBenchDeps, options: { connectio
   const first = await bounded(2 * options.connections, 1);
   const warmCount = Math.min(2_000, Math.max(options.connections, Math.round(first.rps * 2)));
   const warm = await bounded(warmCount, first.rps);
-  const requests = Math.min(options.maxRequests, Math.max(2 * options.connections, Math.round(warm.rps * options.seconds)));
+  // At least a few rounds of every connection, so a slow peer's percentiles rest on more than one batch.
+  const requests = Math.min(options.maxRequests, Math.max(options.minRounds * options.connections, Math.round(warm.rps * options.seconds)));
   return { result: await bounded(requests, warm.rps), requests };
 }
 
@@ -448,7 +449,7 @@ export async function runPeerBench(options: PeerBenchOptions, deps: PeerBenchDep
         server = started.server;
         Object.assign(entry, { how: started.how, url: server.url, startMs: server.startMs, response: server.response });
         log(`peers: ${s.name} answered in ${Math.round(server.startMs)} ms; measuring ping with ${options.connections} connections ...`);
-        Object.assign(entry, await measure(server, deps, { connections: options.connections, seconds, maxRequests }));
+        Object.assign(entry, await measure(server, deps, { connections: options.connections, seconds, maxRequests, minRounds: options.quick ? 2 : 5 }));
         log(`peers: ${s.name}: ${entry.result!.rps.toFixed(1)} requests/s over ${entry.requests} requests`);
       } catch (err) {
         entry.error = err instanceof Error ? err.message : String(err);
