@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// The CLI as plain JavaScript: esbuild bundles cli/bin.ts into node_modules/.cache/cli/, so
+// `npx cli` starts without the tsx loader (which transpiles every module and keeps its hooks
+// running: ~250 ms and ~25 MB more per start). bin/cli.mjs uses the bundle only while it is
+// current (every input has the size and mtime recorded at build time) and rebuilds it otherwise,
+// so editing cli/ never runs stale code; with no usable bundle it falls back to tsx.
+// `npm install` builds it ahead of time (the `prepare` script runs this file).
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const MANIFEST_VERSION = 1;
+/** Builds older than this that the manifest no longer names are deleted (a running CLI may still load their chunks). */
+const PRUNE_AFTER_MS = 60 * 60 * 1000;
+
+/** Files that change what esbuild produces besides the sources it reads. */
+const CONFIG_FILES = ['package.json', 'tsconfig.json'];
+
+function cacheDir(root) {
+  return join(root, 'node_modules', '.cache', 'cli');
+}
+
+function stamp(file) {
+  const s = statSync(file);
+  return [s.size, s.mtimeMs];
+}
+
+/** The entry module of the current bundle, or undefined when there is none or any input changed. */
+export function currentCliBundle(root) {
+  const dir = cacheDir(root);
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (manifest?.version !== MANIFEST_VERSION || typeof manifest.build !== 'string' || typeof manifest.inputs !== 'object') return undefined;
+  try {
+    for (const [file, [size, mtimeMs]] of Object.entries(manifest.inputs)) {
+      const [s, m] = stamp(join(root, file));
+      if (s !== size || m !== mtimeMs) return undefined;
+    }
+    const entry = join(dir, manifest.build, 'bin.mjs');
+    statSync(entry);
+    return entry;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Bundles cli/bin.ts (dependencies stay in node_modules; dynamic imports become chunks, so the
+ * AWS SDK still loads only for the commands that call AWS) and records its inputs.
+ * Writes into a fresh directory and switches the manifest last, so concurrent starts never see
+ * a half-written bundle. Returns the entry module.
+ */
+export async function buildCliBundle(root) {
+  const esbuild = await import('esbuild');
+  const dir = cacheDir(root);
+  const build = `b-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const outdir = join(dir, build);
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'cli', 'bin.ts')],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [
+      {
+        // A module's import.meta.url must stay its source file's URL (cli/bin.ts finds the project
+        // root from it), relative to the bundle so the checkout can move.
+        name: 'source-import-meta-url',
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, (args) => {
+            let contents = readFileSync(args.path, 'utf8');
+            if (contents.includes('import.meta.url')) {
+              const fromBundle = relative(outdir, args.path).split(sep).join('/');
+              contents = contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`);
+            }
+            return { contents, loader: 'ts' };
+          });
+        },
+      },
+    ],
+  });
+  const inputs = {};
+  for (const file of [...Object.keys(result.metafile.inputs), ...CONFIG_FILES]) {
+    try {
+      inputs[file] = stamp(join(root, file));
+    } catch {
+      // tsconfig.json is optional.
+    }
+  }
+  const manifest = { version: MANIFEST_VERSION, build, esbuild: esbuild.version, inputs };
+  const tmp = join(dir, `manifest.${randomBytes(4).toString('hex')}.tmp`);
+  writeFileSync(tmp, JSON.stringify(manifest));
+  renameSync(tmp, join(dir, 'manifest.json'));
+  prune(dir, build);
+  return join(outdir, 'bin.mjs');
+}
+
+function prune(dir, keep) {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    if (name === keep || !(name.startsWith('b-') || name.endsWith('.tmp'))) continue;
+    try {
+      if (now - statSync(join(dir, name)).mtimeMs > PRUNE_AFTER_MS) rmSync(join(dir, name), { recursive: true, force: true });
+    } catch {
+      // Another process pruned it first.
+    }
+  }
+}
+
+/** The bundle to run: the current one, or a fresh build; undefined when it cannot be built (use tsx). */
+export async function cliBundle(root) {
+  const current = currentCliBundle(root);
+  if (current) return current;
+  try {
+    mkdirSync(cacheDir(root), { recursive: true });
+    return await buildCliBundle(root);
+  } catch {
+    // No esbuild, a read-only node_modules, or a source that does not compile (tsx reports it better).
+    return undefined;
+  }
+}
+
+// `node scripts/cli-bundle.mjs` (the `prepare` script): build now; never fail an install over it.
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  try {
+    mkdirSync(cacheDir(root), { recursive: true });
+    await buildCliBundle(root);
+  } catch (err) {
+    console.warn(`cli bundle not built (npx cli will run from source through tsx): ${err.message}`);
+  }
+}
