@@ -22,6 +22,11 @@ export interface HotReloaderOptions {
   /** Swaps every function to `code`; rejects (keeping the old code) if it does not load. */
   deploy(code: string): Promise<void>;
   onEvent(event: ReloadEvent): void;
+  /**
+   * initialCode came from the build cache: build once now anyway (which also readies the
+   * incremental build for the first save), swap if the result differs, say nothing if not.
+   */
+  verifyInitial?: boolean;
   /** Quiet period after the last change before rebuilding (editors write in several steps). */
   debounceMs?: number;
 }
@@ -56,14 +61,14 @@ export function startHotReloader(options: HotReloaderOptions): HotReloader {
     return { type: 'reloaded', ms: ms(), files };
   };
 
-  const reload = (files: string[] = [], startedAt = performance.now()): Promise<ReloadEvent> => {
+  const reload = (files: string[] = [], startedAt = performance.now(), quietIfUnchanged = false): Promise<ReloadEvent> => {
     if (running) {
       again = true;
       return running;
     }
     const current = run(files, startedAt).then((event) => {
       running = undefined;
-      if (!closed) options.onEvent(event);
+      if (!closed && !(quietIfUnchanged && event.type === 'unchanged')) options.onEvent(event);
       if (again && !closed) {
         again = false;
         void reload([...changed.values()]);
@@ -93,6 +98,8 @@ export function startHotReloader(options: HotReloaderOptions): HotReloader {
   } catch (err) {
     throw new Error(`cannot watch ${options.dir}: ${(err as Error).message}`, { cause: err });
   }
+
+  if (options.verifyInitial) void reload([], performance.now(), true);
 
   return {
     reload: (files) => reload(files),

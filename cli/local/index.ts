@@ -137,11 +137,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    const builder: HandlerBuilder = await createHandlerBuilder(root);
+    const builder: HandlerBuilder = createHandlerBuilder(root);
     stops.push({ name: 'esbuild', stop: () => builder.dispose() });
 
-    // The first build runs while DynamoDB starts (neither needs the other).
-    const buildPromise = builder.build();
+    // A cached bundle whose inputs are unchanged skips esbuild; a build runs while DynamoDB starts.
+    const cached = builder.cached();
+    const buildPromise = cached ? Promise.resolve(cached) : builder.build();
     let dynamodbEndpoint: string;
     if (options.dynamodbEndpoint) {
       dynamodbEndpoint = options.dynamodbEndpoint.replace(/\/$/, '');
@@ -228,6 +229,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         dir: join(root, 'handler'),
         builder,
         initialCode: build.code,
+        verifyInitial: cached !== undefined,
         deploy: async (code) => {
           await Promise.all([...runtimes.values()].map((r) => r.deploy(code)));
         },

@@ -10,8 +10,10 @@
  */
 import * as esbuild from 'esbuild';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { openBuildCache, sha256 } from './build-cache.js';
 import type { InvokeMessage, SerializedError, WorkerInit, WorkerMessage } from './lambda-worker.js';
 
 export interface RuntimeFunction {
@@ -56,17 +58,28 @@ export interface LambdaRuntimeOptions {
 
 let workerSource: string | undefined;
 
-/** lambda-worker.ts compiled once per process (a worker cannot use the tsx loader of the CLI). */
+/**
+ * lambda-worker.ts as one CommonJS script (a worker cannot use the CLI's TypeScript loader),
+ * compiled once and kept in the build cache keyed by its source, so a start skips esbuild.
+ */
 function compiledWorker(): string {
-  workerSource ??= esbuild.buildSync({
-    entryPoints: [fileURLToPath(new URL('./lambda-worker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  }).outputFiles[0]!.text;
+  if (workerSource !== undefined) return workerSource;
+  const file = fileURLToPath(new URL('./lambda-worker.ts', import.meta.url));
+  const cache = openBuildCache(fileURLToPath(new URL('../..', import.meta.url)));
+  const name = `lambda-worker-${sha256(esbuild.version, readFileSync(file, 'utf8')).slice(0, 16)}.cjs`;
+  workerSource = cache.read(name);
+  if (workerSource === undefined) {
+    workerSource = esbuild.buildSync({
+      entryPoints: [file],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    }).outputFiles[0]!.text;
+    cache.write(name, workerSource);
+  }
   return workerSource;
 }
 
@@ -92,6 +105,11 @@ interface Slot {
   /** Ended on purpose (retired, timed out, stopping): no replacement. */
   killed?: boolean;
   current?: { id: number; pending: Pending; timer: NodeJS.Timeout; started: number };
+}
+
+export function youngAndOldGeneration(memorySizeMb: number): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number } {
+  const young = Math.max(1, Math.floor(memorySizeMb / 10));
+  return { maxYoungGenerationSizeMb: young, maxOldGenerationSizeMb: memorySizeMb - young };
 }
 
 function logStreamName(): string {
@@ -214,8 +232,11 @@ export class LambdaRuntime {
       env: { ...fn.environment, AWS_LAMBDA_LOG_STREAM_NAME: stream },
       stdout: true,
       stderr: true,
-      // The function's MemorySize bounds its heap: a handler that leaks dies as it would in Lambda.
-      resourceLimits: { maxOldGenerationSizeMb: fn.memorySize },
+      // The function's MemorySize bounds its heap, split as Lambda's Node.js bootstrap does
+      // (new space MemorySize/10, old space the rest): a handler that leaks dies as it would in
+      // Lambda, and a small function keeps a small young generation (V8's default for a worker
+      // grows it to tens of MB per environment).
+      resourceLimits: youngAndOldGeneration(fn.memorySize),
       name: `lambda:${fn.name}`,
     });
     let settleReady: { resolve(): void; reject(err: unknown): void } | undefined;

@@ -1,0 +1,171 @@
+/**
+ * What `cli dev` and `npx cli` keep between starts: the handler bundle (skipped esbuild when every
+ * input is unchanged, rebuilt and swapped when the cache turns out stale), and the CLI bundle that
+ * bin/cli.mjs runs instead of going through tsx.
+ */
+import { expect } from 'chai';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildCliBundle, currentCliBundle } from '../../scripts/cli-bundle.mjs';
+import { createHandlerBuilder } from '../../cli/local/handler-build.js';
+import { startHotReloader, type ReloadEvent } from '../../cli/local/hot-reload.js';
+import { youngAndOldGeneration } from '../../cli/local/lambda-runtime.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/project', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('cli/local build cache', () => {
+  const dirs: string[] = [];
+  after(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+  /** A copy of the fixture project with its own (empty) node_modules, where the cache lives. */
+  const project = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'build-cache-'));
+    dirs.push(dir);
+    await cp(FIXTURE, dir, { recursive: true });
+    await mkdir(join(dir, 'node_modules'));
+    return dir;
+  };
+
+  describe('createHandlerBuilder.cached', () => {
+    it('has nothing before the first build, then the very bundle of the last good build', async () => {
+      const root = await project();
+      const builder = createHandlerBuilder(root);
+      try {
+        expect(builder.cached()).to.equal(undefined);
+        const built = await builder.build();
+        expect(built.ok).to.equal(true);
+        const cached = createHandlerBuilder(root).cached();
+        expect(cached?.code).to.equal(built.ok ? built.code : 'no build');
+        expect(cached?.code).to.contain("VERSION");
+      } finally {
+        await builder.dispose();
+      }
+    });
+
+    it('misses when a source changes, when a file appears next to a source, and when the options differ', async () => {
+      const root = await project();
+      const builder = createHandlerBuilder(root);
+      try {
+        await builder.build();
+        const source = join(root, 'handler', 'index.ts');
+        await writeFile(source, (await readFile(source, 'utf8')).replace("VERSION = 'v1'", "VERSION = 'v2'"));
+        expect(createHandlerBuilder(root).cached()).to.equal(undefined);
+
+        const rebuilt = await builder.build();
+        expect(rebuilt.ok && rebuilt.code).to.contain('v2');
+        expect(createHandlerBuilder(root).cached()?.code).to.contain('v2');
+
+        // A new file can change what an import resolves to, so the directory listing counts too.
+        await writeFile(join(root, 'handler', 'extra.ts'), 'export const x = 1;\n');
+        const later = new Date(Date.now() + 5_000);
+        await utimes(join(root, 'handler'), later, later);
+        expect(createHandlerBuilder(root).cached()).to.equal(undefined);
+
+        await builder.build();
+        await writeFile(join(root, 'tsconfig.json'), '{"compilerOptions":{}}\n');
+        expect(createHandlerBuilder(root).cached()).to.equal(undefined);
+      } finally {
+        await builder.dispose();
+      }
+    });
+
+    it('keeps no cache without a node_modules directory under the root', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'build-cache-'));
+      dirs.push(dir);
+      await cp(FIXTURE, dir, { recursive: true });
+      const builder = createHandlerBuilder(dir);
+      try {
+        expect((await builder.build()).ok).to.equal(true);
+        expect(createHandlerBuilder(dir).cached()).to.equal(undefined);
+      } finally {
+        await builder.dispose();
+      }
+    });
+  });
+
+  describe('startHotReloader with verifyInitial', () => {
+    const run = async (initialCode: (built: string) => string) => {
+      const root = await project();
+      const builder = createHandlerBuilder(root);
+      const built = await builder.build();
+      const code = built.ok ? built.code : '';
+      const events: ReloadEvent[] = [];
+      const deployed: string[] = [];
+      let builds = 0;
+      const reloader = startHotReloader({
+        dir: join(root, 'handler'),
+        builder: { ...builder, build: () => (builds++, builder.build()) },
+        initialCode: initialCode(code),
+        verifyInitial: true,
+        deploy: async (c) => void deployed.push(c),
+        onEvent: (e) => events.push(e),
+      });
+      // reload() while the verification runs resolves with the verification's outcome.
+      const outcome = await reloader.reload();
+      await reloader.close();
+      await builder.dispose();
+      return { code, events, deployed, outcome, builds };
+    };
+
+    it('says nothing and swaps nothing when the cached code is what the sources build to', async () => {
+      const { events, deployed, outcome, builds } = await run((code) => code);
+      expect(builds).to.be.greaterThanOrEqual(1);
+      expect(outcome.type).to.equal('unchanged');
+      expect(deployed).to.deep.equal([]);
+      expect(events).to.deep.equal([]);
+    });
+
+    it('swaps in the fresh build when the cached code was stale', async () => {
+      const { code, events, deployed } = await run(() => 'exports.handler = async () => "stale";');
+      expect(deployed).to.deep.equal([code]);
+      expect(events[0]?.type).to.equal('reloaded');
+    });
+  });
+
+  describe('youngAndOldGeneration', () => {
+    it('splits MemorySize as the Lambda Node.js bootstrap does: a tenth young, the rest old', () => {
+      expect(youngAndOldGeneration(256)).to.deep.equal({ maxYoungGenerationSizeMb: 25, maxOldGenerationSizeMb: 231 });
+      expect(youngAndOldGeneration(128)).to.deep.equal({ maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 116 });
+    });
+  });
+});
+
+describe('scripts/cli-bundle', () => {
+  let root: string;
+  before(async () => {
+    // A tiny CLI with the same layout: cli/bin.ts reads import.meta.url, imports a package.
+    root = await mkdtemp(join(tmpdir(), 'cli-bundle-'));
+    await mkdir(join(root, 'cli', 'sub'), { recursive: true });
+    await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
+    // Its own node_modules (the bundle cache lives there), with the packages it needs linked in.
+    await mkdir(join(root, 'node_modules'));
+    for (const pkg of ['commander', 'esbuild', '@esbuild']) await symlink(join(ROOT, 'node_modules', pkg), join(root, 'node_modules', pkg));
+    await writeFile(join(root, 'cli', 'sub', 'where.ts'), 'export const where = (): string => new URL(".", import.meta.url).pathname;\n');
+    await writeFile(join(root, 'cli', 'bin.ts'), 'import { Command } from "commander";\nimport { where } from "./sub/where.js";\nexport const result = { dir: where(), commander: typeof Command };\n');
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('builds a bundle whose modules still see their source location, and keeps it while nothing changes', async () => {
+    expect(currentCliBundle(root)).to.equal(undefined);
+    const entry = await buildCliBundle(root);
+    expect(currentCliBundle(root)).to.equal(entry);
+    const mod = (await import(pathToFileURL(entry).href)) as { result: { dir: string; commander: string } };
+    expect(mod.result).to.deep.equal({ dir: join(root, 'cli', 'sub') + '/', commander: 'function' });
+  });
+
+  it('is stale as soon as a source or package.json changes', async () => {
+    await buildCliBundle(root);
+    const later = new Date(Date.now() + 5_000);
+    await utimes(join(root, 'cli', 'sub', 'where.ts'), later, later);
+    expect(currentCliBundle(root)).to.equal(undefined);
+    await buildCliBundle(root);
+    await writeFile(join(root, 'package.json'), '{"type":"module","name":"x"}\n');
+    expect(currentCliBundle(root)).to.equal(undefined);
+  });
+});
