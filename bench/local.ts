@@ -265,6 +265,8 @@ async function main(): Promise<void> {
     } finally {
       client.destroy();
     }
+    // Warm-up as the direct SDK got: until now no request ran the SDK inside the functions' workers.
+    await load(rpc, read, 2_000, CONNECTIONS);
     const readResult = await load(rpc, read, N, CONNECTIONS);
     results.directSdkRead = sdkResult;
     results.read = readResult;
