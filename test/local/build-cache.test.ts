@@ -127,9 +127,10 @@ describe('cli/local build cache', () => {
   });
 
   describe('youngAndOldGeneration', () => {
-    it('splits MemorySize as the Lambda Node.js bootstrap does: a tenth young, the rest old', () => {
-      expect(youngAndOldGeneration(256)).to.deep.equal({ maxYoungGenerationSizeMb: 25, maxOldGenerationSizeMb: 231 });
-      expect(youngAndOldGeneration(128)).to.deep.equal({ maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 116 });
+    it('bounds the whole heap by MemorySize with a young generation of at most 4 MB', () => {
+      expect(youngAndOldGeneration(256)).to.deep.equal({ maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 252 });
+      expect(youngAndOldGeneration(10240)).to.deep.equal({ maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 10236 });
+      expect(youngAndOldGeneration(20)).to.deep.equal({ maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 18 });
     });
   });
 });
