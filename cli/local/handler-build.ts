@@ -71,8 +71,9 @@ export function createHandlerBuilder(root: string): HandlerBuilder {
         const files = Object.keys(result.metafile.inputs).filter((f) => !f.includes(':'));
         const stamped = [...new Set([...files, ...files.map((f) => dirname(f)), ...CONFIG_FILES])].sort();
         const stamps = fileStamps(root, stamped);
-        // A file saved while esbuild ran may not be in this output: leave the cache to the next build.
-        if (stamps.newestMs < startedAt - 1) cache.write(entryName, JSON.stringify({ key: keyOf(stamps), stamped, code: out.text, warnings } satisfies CacheEntry));
+        // A file saved while esbuild ran may not be in this output: leave the cache to the next
+        // build. File times come from a coarse kernel clock, hence the margin.
+        if (stamps.newestMs < startedAt - 10) cache.write(entryName, JSON.stringify({ key: keyOf(stamps), stamped, code: out.text, warnings } satisfies CacheEntry));
         return { ok: true, code: out.text, warnings, ms: performance.now() - started };
       } catch (err) {
         const failure = err as esbuild.BuildFailure;

@@ -4,7 +4,7 @@
  * bin/cli.mjs runs instead of going through tsx.
  */
 import { expect } from 'chai';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,7 +27,17 @@ describe('cli/local build cache', () => {
     dirs.push(dir);
     await cp(FIXTURE, dir, { recursive: true });
     await mkdir(join(dir, 'node_modules'));
+    await backdate(dir);
     return dir;
+  };
+  /** Sources saved a minute ago, as a project's usually are (a build never caches files newer than itself). */
+  const backdate = async (dir: string): Promise<void> => {
+    const earlier = new Date(Date.now() - 60_000);
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) await backdate(join(dir, entry.name));
+      else await utimes(join(dir, entry.name), earlier, earlier);
+    }
+    await utimes(dir, earlier, earlier);
   };
 
   describe('createHandlerBuilder.cached', () => {
@@ -54,6 +64,9 @@ describe('cli/local build cache', () => {
         const source = join(root, 'handler', 'index.ts');
         await writeFile(source, (await readFile(source, 'utf8')).replace("VERSION = 'v1'", "VERSION = 'v2'"));
         expect(createHandlerBuilder(root).cached()).to.equal(undefined);
+        // Saved a while ago (a build never caches what may have changed while it ran).
+        const earlier = new Date(Date.now() - 60_000);
+        await utimes(source, earlier, earlier);
 
         const rebuilt = await builder.build();
         expect(rebuilt.ok && rebuilt.code).to.contain('v2');
