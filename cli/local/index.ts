@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import type { Writable } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { handlerBuildOptions } from '../build/bundle.js';
 import { CliError, UsageError } from '../errors.js';
@@ -112,9 +113,34 @@ export function localizeOutputs(outputs: Record<string, string>, model: StackMod
   return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.split(cloud).join(origin)]));
 }
 
+/**
+ * The reporter with its lines coalesced: what one event-loop turn logs (access lines, function
+ * logs of many requests under load) leaves stderr in one write instead of one write per line.
+ */
+export function coalescingReporter(reporter: Reporter, stream: Pick<Writable, 'cork' | 'uncork'> = process.stderr): Reporter {
+  let corked = false;
+  const hold = () => {
+    if (corked) return;
+    corked = true;
+    stream.cork();
+    setImmediate(() => {
+      corked = false;
+      stream.uncork();
+    });
+  };
+  return {
+    result: (text) => reporter.result(text),
+    info: (text) => (hold(), reporter.info(text)),
+    warn: (text) => (hold(), reporter.warn(text)),
+    error: (text) => (hold(), reporter.error(text)),
+    interactive: reporter.interactive,
+    color: reporter.color,
+  };
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const root = resolve(options.root);
-  const reporter = options.reporter ?? createMemoryReporter();
+  const reporter = options.reporter ? coalescingReporter(options.reporter) : createMemoryReporter();
   const region = options.region ?? DEFAULT_REGION;
   const apiKeyValue = options.apiKey ?? localApiKey();
   const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
