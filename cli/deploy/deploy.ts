@@ -9,10 +9,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { CliError } from '../errors.js';
 import { awsFailure } from '../aws/aws-errors.js';
-import type { ArtifactStore, BucketRef } from '../aws/artifact-store.js';
+import type { BucketRef } from '../aws/artifact-store.js';
 import { objectHttpsUrl } from '../aws/s3-url.js';
-import type { Identity } from '../aws/identity.js';
-import type { ChangeSetDescription, ChangeSetParameter, StackApi, StackDescription, StackOutput, TemplateSource } from '../aws/stack-api.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { ChangeSetDescription, ChangeSetParameter, StackDescription, StackOutput, TemplateSource } from '../aws/stack-api.js';
 import type { Reporter } from '../ui/reporter.js';
 import type { Artifact } from '../build/artifact.js';
 import { prepareTemplate } from '../build/template.js';
@@ -36,14 +36,8 @@ import { findRootCause, formatRootCause } from './root-cause.js';
 import { planForStack, type StackPlan } from './stack-state.js';
 import { TEMPLATE_BODY_LIMIT, byteLength, requiredCapabilities, type DeployTemplate } from './template-source.js';
 
-export interface DeployAws {
-  region: string;
-  profile?: string;
-  endpoint?: string;
-  stacks: StackApi;
-  artifacts: ArtifactStore;
-  identity: Identity;
-}
+/** The part of the AWS clients a deploy uses (tests pass fakes of just these). */
+export type DeployAws = Pick<AwsClients, 'region' | 'profile' | 'endpoint' | 'stacks' | 'artifacts' | 'identity'>;
 
 export interface DeployDeps {
   reporter: Reporter;
