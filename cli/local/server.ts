@@ -103,9 +103,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const status = (code: number) => reporter.info(`${method} ${rawUrl} ${code >= 500 ? c.red(String(code)) : code >= 400 ? c.yellow(String(code)) : c.green(String(code))} ${(performance.now() - started).toFixed(1)} ms`);
 
     const send = (response: HttpResponse, extra: [string, string][] = []) => {
-      res.statusCode = response.statusCode;
-      for (const [name, value] of [...response.headers, ...extra]) res.appendHeader(name, value);
-      res.setHeader('Content-Length', response.body.length);
+      // One flat [name, value, ...] list for writeHead: Node writes it as given (repeated names
+      // included) without building its header map, which appendHeader/setHeader do per call.
+      const head: string[] = [];
+      for (const [name, value] of response.headers) head.push(name, value);
+      for (const [name, value] of extra) head.push(name, value);
+      head.push('Content-Length', String(response.body.length));
+      res.writeHead(response.statusCode, head);
       res.end(response.body);
       status(response.statusCode);
     };
@@ -223,12 +227,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return;
     }
 
-    let timer: NodeJS.Timeout | undefined;
-    const integrationTimeout = new Promise<'integration-timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('integration-timeout'), route.timeoutMs);
+    const outcome = await new Promise<InvokeOutcome | 'integration-timeout'>((resolve, reject) => {
+      const timer = setTimeout(resolve, route.timeoutMs, 'integration-timeout');
+      options.invoke(route.functionLogicalId, event, randomUUID()).then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
     });
-    const outcome = await Promise.race([options.invoke(route.functionLogicalId, event, randomUUID()), integrationTimeout]);
-    clearTimeout(timer);
 
     const where = `${method} ${rawUrl} -> ${route.httpMethod} ${route.resourcePath}`;
     if (outcome === 'integration-timeout') {
