@@ -9,6 +9,7 @@ import { relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseParameterOverrides } from '../local/intrinsics.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
+import { capYoungGeneration } from '../local/young-generation.js';
 import type { ProgramDeps } from '../program.js';
 
 export interface DevOptions {
@@ -67,6 +68,9 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
   });
+  // Semi-spaces of at most 16 MB, in practice 8 MB, where V8 alone reaches 16-32 MB under load:
+  // less RSS for the same throughput (2 and 4 MB cost main-thread time in more scavenges).
+  const stopCapping = capYoungGeneration(16);
   try {
     if (options.outputsFile) await writeFile(resolve(options.outputsFile), JSON.stringify(stack.outputs, null, 2) + '\n');
     // performance.now() counts from process start (performance.timeOrigin).
@@ -89,6 +93,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     reporter.info(`${stoppedBy}: stopping...`);
     return { outputs: stack.outputs, readyMs, stoppedBy };
   } finally {
+    stopCapping();
     await stack.stop();
   }
 }
