@@ -27,9 +27,7 @@ export async function resolveStackEndpoint(
   deps: { aws?: { region: string; stacks: StackApi; apiKeys: ApiKeyApi } } = {},
 ): Promise<StackEndpoint> {
   const target = resolveStackTarget(options, options.env, await loadConfig(options.root));
-  // Loaded on demand so that `cli invoke` against the local stack never imports the SDK clients.
-  const { awsTargetFromEnv, createAwsClients } = await import('../aws/clients.js');
-  const owned = deps.aws ? undefined : await createAwsClients(awsTargetFromEnv(options.env, target));
+  const owned = deps.aws ? undefined : await openClients(options.env, target);
   const aws = deps.aws ?? owned!;
   try {
     const stack = await aws.stacks.describeStack(target.stackName);
@@ -44,3 +42,8 @@ export async function resolveStackEndpoint(
   }
 }
 
+/** Loaded on demand so that `cli invoke` against the local stack never imports the SDK clients. */
+async function openClients(env: NodeJS.ProcessEnv, target: { region?: string; profile?: string }) {
+  const { awsTargetFromEnv, createAwsClients } = await import('../aws/clients.js');
+  return createAwsClients(awsTargetFromEnv(env, target));
+}
