@@ -159,8 +159,16 @@ async function startDev(args: string[], port: number): Promise<{ child: ChildPro
 }
 
 async function bareServer(port: number): Promise<ChildProcess> {
-  // The same answer the handler gives to ping, with the headers API Gateway would send.
-  const code = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, {'Content-Type': 'application/json'}); res.end('"pong"'); }); }).listen(${port}, '127.0.0.1', () => process.send('ready'));`;
+  // The same answer the stack gives to ping, byte for byte but for the ids: the headers API
+  // Gateway adds (request id, API Gateway id, trace id), here fixed values of the same length,
+  // so the load generator parses the same response from both servers.
+  const headers = {
+    'Content-Type': 'application/json',
+    'x-amzn-RequestId': '00000000-0000-4000-8000-000000000000',
+    'x-amz-apigw-id': 'AAAAAAAAAAAAAAA=',
+    'X-Amzn-Trace-Id': 'Root=1-00000000-000000000000000000000000;Sampled=0',
+  };
+  const code = `const headers = ${JSON.stringify(headers)}; require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, headers); res.end('"pong"'); }); }).listen(${port}, '127.0.0.1', () => process.send('ready'));`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await new Promise((resolve) => child.once('message', resolve));
   return child;
