@@ -12,7 +12,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArtifactStore } from '../../cli/aws/artifact-store.js';
-import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
 import type { Artifact } from '../../cli/build/artifact.js';
 import { deleteStack } from '../../cli/deploy/delete.js';
 import { deploy, type DeployResult } from '../../cli/deploy/deploy.js';
@@ -22,7 +21,7 @@ import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { CliError } from '../../cli/errors.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter, createReporter } from '../../cli/ui/reporter.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { motoClients, startMoto, type MotoServer } from '../support/moto.js';
 import { awsError } from './scripted-cloudformation.js';
 import { syntheticArtifact } from './synthetic-artifact.js';
 
@@ -35,7 +34,7 @@ describe('cli cloud commands against moto', () => {
   let artifact: Artifact;
   let s3: S3Client;
   let dynamodb: DynamoDBClient;
-  const opened: AwsClients[] = [];
+  const awsPool = motoClients(() => moto);
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'commands-moto-'));
@@ -47,18 +46,15 @@ describe('cli cloud commands against moto', () => {
     if (this.currentTest?.state === 'failed') console.error(moto.log().split('\n').filter((l) => !/^127\.0\.0\.1|No Moto CloudFormation|UserWarning|parse_resource/.test(l)).join('\n'));
   });
   after(async () => {
-    for (const c of opened) c.destroy();
+    awsPool.destroyAll();
     s3?.destroy();
     dynamodb?.destroy();
     await moto?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function clients(): Promise<AwsClients> {
-    const aws = await createAwsClients(awsTargetFromEnv(moto.env, {}));
-    opened.push(aws);
-    return aws;
-  }
+  /** Fresh clients per run, as each CLI invocation has. */
+  const clients = () => awsPool.open();
 
   async function deployStack(stackName: string, tableName: string): Promise<DeployResult> {
     return deploy(

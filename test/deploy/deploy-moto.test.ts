@@ -8,7 +8,6 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
 import { buildArtifact, type Artifact } from '../../cli/build/artifact.js';
 import { parseTemplate } from '../../cli/build/template-yaml.js';
 import { runCfnLint } from '../../cli/lint/cfn-lint.js';
@@ -18,7 +17,7 @@ import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { resolveStackEndpoint } from '../../cli/deploy/endpoint.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { MOTO_ACCOUNT, startMoto, type MotoServer } from '../support/moto.js';
+import { MOTO_ACCOUNT, motoClients, startMoto, type MotoServer } from '../support/moto.js';
 import { syntheticArtifact } from './synthetic-artifact.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -28,7 +27,7 @@ describe('cli/deploy against moto', () => {
   let moto: MotoServer;
   let dir: string;
   let outputsFile: string;
-  const opened: AwsClients[] = [];
+  const awsPool = motoClients(() => moto);
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'deploy-moto-'));
@@ -36,17 +35,13 @@ describe('cli/deploy against moto', () => {
     moto = await startMoto();
   });
   after(async () => {
-    for (const c of opened) c.destroy();
+    awsPool.destroyAll();
     await moto?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
   /** Fresh clients per run, as each CLI invocation has. */
-  async function clients(): Promise<AwsClients> {
-    const aws = await createAwsClients(awsTargetFromEnv(moto.env, {}));
-    opened.push(aws);
-    return aws;
-  }
+  const clients = () => awsPool.open();
 
   async function run(build: () => Promise<Artifact>, options: { skipLint?: boolean } = {}) {
     const aws = await clients();

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
@@ -94,6 +95,24 @@ export async function startMoto(options: { region?: string } = {}): Promise<Moto
         await exited;
         clearTimeout(timer);
       }
+    },
+  };
+}
+
+/**
+ * The CLI's AWS clients pointed at `moto`, fresh per call as each CLI invocation has them;
+ * `destroyAll()` closes every set handed out (call it in `after`).
+ */
+export function motoClients(moto: () => MotoServer): { open(): Promise<AwsClients>; destroyAll(): void } {
+  const opened: AwsClients[] = [];
+  return {
+    async open() {
+      const aws = await createAwsClients(awsTargetFromEnv(moto().env, {}));
+      opened.push(aws);
+      return aws;
+    },
+    destroyAll() {
+      for (const aws of opened.splice(0)) aws.destroy();
     },
   };
 }
