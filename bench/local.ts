@@ -35,8 +35,8 @@ const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 
 
 export interface LoadResult {
   rps: number;
-  /** Wall-clock duration of the run. */
-  seconds: number;
+  /** Requests sent. */
+  requests: number;
   p50: number;
   p99: number;
   errors: number;
@@ -92,7 +92,7 @@ export async function load(url: string, body: string | undefined, count: number,
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   const sorted = latencies.slice(0, count).sort();
-  return { rps: count / seconds, seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
+  return { rps: count / seconds, requests: count, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
 }
 
 /** Direct SDK GetItem calls, same shape as `load`. */
@@ -117,7 +117,7 @@ async function sdkLoad(client: DynamoDBClient, table: string, count: number, con
   );
   const seconds = (performance.now() - started) / 1000;
   const sorted = latencies.slice(0, count).sort();
-  return { rps: count / seconds, seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
+  return { rps: count / seconds, requests: count, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
 }
 
 function rssMb(pid: number): Promise<number> {
@@ -235,21 +235,22 @@ async function processCpuUs(pid: number): Promise<number> {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
 }
 
-/** CPU µs of this process and of `pids` while `run` runs, per request. */
-async function withCpu(pids: number[], run: () => Promise<LoadResult>): Promise<LoadResult & { cpuUsPerRequest: number; requests: number }> {
+/** `run`, with the CPU µs per request of this process and of `pids` while it runs. */
+async function withCpu(pids: number[], run: () => Promise<LoadResult>): Promise<Measured> {
   const before = await Promise.all(pids.map(processCpuUs));
   const own = process.cpuUsage();
   const result = await run();
   const ownUsed = process.cpuUsage(own);
   const after = await Promise.all(pids.map(processCpuUs));
   const others = after.reduce((sum, t, i) => sum + t - before[i]!, 0);
-  const requests = Math.round(result.rps * result.seconds);
-  return { ...result, requests, cpuUsPerRequest: (others + ownUsed.user + ownUsed.system) / requests };
+  return { ...result, cpuUsPerRequest: (others + ownUsed.user + ownUsed.system) / result.requests };
 }
 
+type Measured = LoadResult & { cpuUsPerRequest: number };
+
 interface Paired {
-  baseline: (LoadResult & { cpuUsPerRequest: number })[];
-  stack: (LoadResult & { cpuUsPerRequest: number })[];
+  baseline: Measured[];
+  stack: Measured[];
   /** Median over the rounds of stack rps / baseline rps (each pair measured back to back). */
   ratio: number;
   errors: number;
@@ -267,10 +268,14 @@ async function paired(baseline: () => Promise<LoadResult>, stack: () => Promise<
   return out;
 }
 
-function cpuRow(name: string, p: Paired, baselineName: string): Row {
-  const stack = median(p.stack.map((r) => r.cpuUsPerRequest));
-  const base = median(p.baseline.map((r) => r.cpuUsPerRequest));
-  return { figure: `${name}: CPU per request, all processes`, value: `${stack.toFixed(0)} µs`, baseline: `${base.toFixed(0)} µs ${baselineName}`, goal: '-', pass: true };
+/** The two rows of a paired comparison: throughput against `goal` x the baseline, and CPU per request. */
+function pairedRows(name: string, figure: string, p: Paired, baselineName: string, goal: number, goalText: string): Row[] {
+  const rps = (runs: Measured[]) => median(runs.map((r) => r.rps)).toFixed(0);
+  const cpu = (runs: Measured[]) => median(runs.map((r) => r.cpuUsPerRequest)).toFixed(0);
+  return [
+    { figure, value: `${rps(p.stack)} (${p.ratio.toFixed(2)}x)`, baseline: `${rps(p.baseline)} ${baselineName}`, goal: goalText, pass: p.ratio >= goal && p.errors === 0 },
+    { figure: `${name}: CPU per request, all processes`, value: `${cpu(p.stack)} µs`, baseline: `${cpu(p.baseline)} µs ${baselineName}`, goal: '-', pass: true },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -318,14 +323,7 @@ async function main(): Promise<void> {
       await stop(bare);
     }
     results.ping = pings;
-    rows.push({
-      figure: `ping rps (${CONNECTIONS} keep-alive conns)`,
-      value: `${median(pings.stack.map((r) => r.rps)).toFixed(0)} (${pings.ratio.toFixed(2)}x)`,
-      baseline: `${median(pings.baseline.map((r) => r.rps)).toFixed(0)} bare node:http`,
-      goal: '>= 0.4x bare',
-      pass: pings.ratio >= 0.4 && pings.errors === 0,
-    });
-    rows.push(cpuRow('ping', pings, 'bare node:http'));
+    rows.push(...pairedRows('ping', `ping rps (${CONNECTIONS} keep-alive conns)`, pings, 'bare node:http', 0.4, '>= 0.4x bare'));
 
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     let reads: Paired;
@@ -342,14 +340,7 @@ async function main(): Promise<void> {
       client.destroy();
     }
     results.read = reads;
-    rows.push({
-      figure: `read rps (${CONNECTIONS} conns)`,
-      value: `${median(reads.stack.map((r) => r.rps)).toFixed(0)} (${reads.ratio.toFixed(2)}x)`,
-      baseline: `${median(reads.baseline.map((r) => r.rps)).toFixed(0)} direct SDK GetItem`,
-      goal: '>= 0.7x direct SDK',
-      pass: reads.ratio >= 0.7 && reads.errors === 0,
-    });
-    rows.push(cpuRow('read', reads, 'direct SDK'));
+    rows.push(...pairedRows('read', `read rps (${CONNECTIONS} conns)`, reads, 'direct SDK GetItem', 0.7, '>= 0.7x direct SDK'));
 
     // 3. Latency, one connection (no queueing).
     const pingLatency = await load(rpc, ping, QUICK ? 1_000 : 5_000, 1);
