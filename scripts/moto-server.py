@@ -1,5 +1,5 @@
-"""moto_server with three fidelity fixes, for the deploy tests and bench. Everything else is moto
-as installed in .venv.
+"""moto_server with three fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
    UpdateStack; ExecuteChangeSet applies the resources but keeps the Outputs of the template the
