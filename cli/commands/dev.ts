@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseParameterOverrides } from '../local/intrinsics.js';
+import { DYNAMO_CREDENTIAL_SOURCES, type DynamoCredentialSource } from '../local/dynamodb.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
 import { capYoungGeneration } from '../local/young-generation.js';
 import type { ProgramDeps } from '../program.js';
@@ -20,6 +21,7 @@ export interface DevOptions {
   parameterOverrides: string[];
   dataDir?: string;
   dynamodbEndpoint?: string;
+  dynamodbCredentials?: string;
   watch: boolean;
   outputsFile?: string;
   concurrency?: number;
@@ -51,6 +53,13 @@ function waitForSignal(): Promise<string> {
   });
 }
 
+/** --dynamodb-credentials, else CLI_DYNAMODB_CREDENTIALS, else auto. */
+function credentialSource(value: string | undefined): DynamoCredentialSource {
+  if (value === undefined || value === '') return 'auto';
+  if ((DYNAMO_CREDENTIAL_SOURCES as readonly string[]).includes(value)) return value as DynamoCredentialSource;
+  throw new UsageError(`--dynamodb-credentials (or CLI_DYNAMODB_CREDENTIALS) must be one of ${DYNAMO_CREDENTIAL_SOURCES.join(', ')}, got "${value}"`);
+}
+
 export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult> {
   const { reporter } = deps;
   const c = reporter.color;
@@ -65,6 +74,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     reporter,
     ...(options.dataDir !== undefined ? { dataDir: resolve(options.dataDir) } : {}),
     ...(options.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
+    dynamodbCredentials: credentialSource(options.dynamodbCredentials ?? deps.env.CLI_DYNAMODB_CREDENTIALS),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
   });
@@ -116,6 +126,10 @@ export function devCommand(deps: ProgramDeps): Command {
     .option('--parameter-overrides <K=V...>', 'template parameter values, e.g. ApiKeyRequired=true', [])
     .option('--data-dir <dir>', 'keep the DynamoDB data in this directory across restarts (default: in memory)')
     .option('--dynamodb-endpoint <url>', 'use this DynamoDB-compatible server instead of the embedded one (tables are created if missing)')
+    .option(
+      '--dynamodb-credentials <auto|chain|local>',
+      'how DynamoDB calls are signed: auto (default; dummy credentials for a loopback endpoint, the standard AWS chain for any other), chain, or local (dummy); env CLI_DYNAMODB_CREDENTIALS',
+    )
     .option('--no-watch', 'do not rebuild and reload the function when handler/ changes')
     .option('--outputs-file <file>', 'once ready, write the outputs (same keys as the template Outputs) as JSON')
     .addOption(new Option('--concurrency <n>', 'Lambda execution environments (warm workers) per function; default min(4, CPU cores)').argParser(integer('--concurrency', 1, 64)))
@@ -131,7 +145,8 @@ Examples:
   $ npx cli dev
   $ npx cli dev --port 8080 --data-dir .local/dynamodb
   $ npx cli dev --parameter-overrides ApiKeyRequired=true StageName=dev
-  $ npx cli dev --dynamodb-endpoint http://localhost:8000 --outputs-file .local/outputs.json`,
+  $ npx cli dev --dynamodb-endpoint http://localhost:8000 --outputs-file .local/outputs.json
+  $ AWS_PROFILE=dev npx cli dev --region eu-west-1 --dynamodb-endpoint https://dynamodb.eu-west-1.amazonaws.com`,
     )
     .action(async (opts: DevOptions & { watch: boolean }) => {
       if (opts.dataDir !== undefined && opts.dynamodbEndpoint !== undefined) {

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { handlerBuildOptions } from '../build/bundle.js';
 import { CliError, UsageError } from '../errors.js';
 import { createMemoryReporter, type Reporter } from '../ui/reporter.js';
-import { ensureTables, LOCAL_CREDENTIALS, startEmbeddedDynamo, type EnsuredTable } from './dynamodb.js';
+import { ensureTables, LOCAL_CREDENTIALS, resolveDynamoCredentials, startEmbeddedDynamo, type DynamoCredentials, type DynamoCredentialSource, type EnsuredTable } from './dynamodb.js';
 import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
 import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
 import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
@@ -44,6 +44,12 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Use this DynamoDB-compatible server instead of the embedded one (tables are created if missing). */
   dynamodbEndpoint?: string;
+  /**
+   * How calls to `dynamodbEndpoint` are signed, by the CLI and by the function: `auto` (default)
+   * uses dummy credentials for a loopback endpoint and the standard AWS chain for any other;
+   * `chain` and `local` force one.
+   */
+  dynamodbCredentials?: DynamoCredentialSource;
   /** Rebuild and swap the function on changes under handler/ (default false; `cli dev` turns it on). */
   watch?: boolean;
   /** Execution environments per function (default min(4, CPU cores)). */
@@ -81,7 +87,11 @@ function localApiKey(): string {
 }
 
 /** The function's environment: the template's variables, then what Lambda sets, pointed at the local store. */
-export function functionEnvironment(fn: LocalFunction, context: { region: string; dynamodbEndpoint: string; taskRoot: string }): Record<string, string> {
+export function functionEnvironment(
+  fn: LocalFunction,
+  context: { region: string; dynamodbEndpoint: string; taskRoot: string; credentials?: DynamoCredentials },
+): Record<string, string> {
+  const credentials = context.credentials ?? LOCAL_CREDENTIALS;
   return {
     ...fn.environment,
     AWS_REGION: context.region,
@@ -97,14 +107,36 @@ export function functionEnvironment(fn: LocalFunction, context: { region: string
     _HANDLER: fn.handler,
     LANG: 'en_US.UTF-8',
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    // Dummy credentials: the local store ignores them, and they keep the SDK from looking for real ones.
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_SESSION_TOKEN: 'local',
+    // As Lambda hands the execution role's credentials to the function: the dummy ones for a local
+    // store (they keep the SDK from looking for real ones), else those the CLI resolved.
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials === LOCAL_CREDENTIALS ? { AWS_SESSION_TOKEN: 'local' } : credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
     AWS_ENDPOINT_URL_DYNAMODB: context.dynamodbEndpoint,
     // The bundled SDK warns that future releases need Node 22; locally we run on the CLI's Node.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
+}
+
+/**
+ * `--dynamodb-endpoint` without its trailing slash. A DynamoDB service endpoint names its region
+ * (https://docs.aws.amazon.com/general/latest/gr/ddb.html), and a request signed for another
+ * region is refused, so it must agree with `--region` (which the function also sees).
+ */
+export function checkDynamoEndpoint(endpoint: string, region: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UsageError(`--dynamodb-endpoint "${endpoint}" is not a URL; give one such as http://localhost:8000 or https://dynamodb.${region}.amazonaws.com`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--dynamodb-endpoint "${endpoint}" is not an http(s) URL`);
+  const named = /^dynamodb(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$/.exec(url.hostname)?.[1];
+  if (named && named !== region) {
+    throw new UsageError(`--dynamodb-endpoint ${endpoint} is in ${named} but the region is ${region}; pass --region ${named}`);
+  }
+  return endpoint.replace(/\/$/, '');
 }
 
 /** Replaces the API's cloud base URL (https://<api>.execute-api.<region>.<suffix>) with the local origin. */
@@ -171,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const buildPromise = cached ? Promise.resolve(cached) : builder.build();
     let dynamodbEndpoint: string;
     if (options.dynamodbEndpoint) {
-      dynamodbEndpoint = options.dynamodbEndpoint.replace(/\/$/, '');
+      dynamodbEndpoint = checkDynamoEndpoint(options.dynamodbEndpoint, region);
     } else {
       if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
       const dynamo = await startEmbeddedDynamo({ host: '127.0.0.1', ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}) }).catch((err: unknown) => {
@@ -183,10 +215,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops.push({ name: 'DynamoDB', stop: () => dynamo.stop() });
       dynamodbEndpoint = dynamo.endpoint;
     }
+    const credentials = await resolveDynamoCredentials(dynamodbEndpoint, options.dynamodbCredentials);
     const tables = await ensureTables(
       dynamodbEndpoint,
       model.tables.map((t) => t.spec),
       region,
+      credentials,
     ).catch((err: unknown) => {
       throw new CliError(`cannot create the tables at ${dynamodbEndpoint}: ${(err as Error).message}`, { cause: err });
     });
@@ -214,7 +248,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             timeoutSeconds: fn.timeoutSeconds,
             memorySize: fn.memorySize,
             logGroupName: fn.logGroupName,
-            environment: functionEnvironment(fn, { region, dynamodbEndpoint, taskRoot }),
+            environment: functionEnvironment(fn, { region, dynamodbEndpoint, taskRoot, credentials }),
             filename: join(taskRoot, `${fn.handler.split('.')[0]}.js`),
           },
           code: build.code,

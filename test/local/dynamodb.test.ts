@@ -4,29 +4,12 @@
  */
 import { SignatureV4 } from '@smithy/signature-v4';
 import { expect } from 'chai';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoApiError, dynamoCall, ensureTables, LOCAL_CREDENTIALS, startEmbeddedDynamo, type DynamoTableSpec, type EmbeddedDynamo } from '../../cli/local/dynamodb.js';
+import { DynamoApiError, dynamoCall, ensureTables, LOCAL_CREDENTIALS, Sha256, startEmbeddedDynamo, type DynamoTableSpec, type EmbeddedDynamo } from '../../cli/local/dynamodb.js';
 
 const REGION = 'us-east-1';
 
-const bytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-
-/** The hash the SDK signer needs (SHA-256, or HMAC-SHA256 with a key), from node:crypto. */
-class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 const spec = (name: string, extra: Partial<DynamoTableSpec> = {}): DynamoTableSpec => ({
   TableName: name,
   KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
