@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Creates the project-local .venv with requirements-dev.txt (cfn-lint, moto server) when it is
 // missing or when requirements-dev.txt changed since it was made, so `npm test` passes on a fresh
-// clone that has only Node and python3. Prints nothing when the venv is already current.
+// clone that has only Node and python3. Prints nothing when the venv is already current; otherwise
+// each step, and pip's own output (a line per package, its progress bar only on a terminal), on
+// stderr, so a first `npm test` (minutes of downloads) is never silent, in CI logs too.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -17,8 +19,11 @@ const python = process.env.PYTHON ?? 'python3';
 
 if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === wanted) process.exit(0);
 
+const started = Date.now();
+
 function run(cmd, args) {
-  const result = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // pip writes its progress to stdout; stdout stays for results.
+  const result = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 2, 2] });
   if (result.error) {
     console.error(`ensure-venv: could not run ${cmd}: ${result.error.message}`);
     process.exit(1);
@@ -29,9 +34,14 @@ function run(cmd, args) {
   }
 }
 
-console.error(`ensure-venv: installing requirements-dev.txt into ${venv}`);
 if (existsSync(venv) && !existsSync(join(venv, 'bin', 'python'))) rmSync(venv, { recursive: true, force: true });
-if (!existsSync(venv)) run(python, ['-m', 'venv', venv]);
+if (!existsSync(venv)) {
+  const version = spawnSync(python, ['--version'], { encoding: 'utf8' });
+  console.error(`ensure-venv: creating ${venv} with ${python} (${(version.stdout || version.stderr || '').trim() || 'version unknown'})`);
+  run(python, ['-m', 'venv', venv]);
+}
+console.error(`ensure-venv: installing requirements-dev.txt into ${venv} (the first time takes minutes; pip's progress follows)`);
 const pip = join(venv, 'bin', 'pip');
-run(pip, ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
+run(pip, ['install', '--disable-pip-version-check', '--no-input', '-r', requirements]);
 writeFileSync(stamp, wanted + '\n');
+console.error(`ensure-venv: .venv ready in ${Math.round((Date.now() - started) / 1000)} s`);
