@@ -216,6 +216,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint = dynamo.endpoint;
     }
     const credentials = await resolveDynamoCredentials(dynamodbEndpoint, options.dynamodbCredentials);
+    if (credentials.expiration) {
+      reporter.warn(`the AWS credentials for ${dynamodbEndpoint} expire at ${credentials.expiration.toISOString()}; the function keeps using them, so restart cli dev then`);
+    }
     const tables = await ensureTables(
       dynamodbEndpoint,
       model.tables.map((t) => t.spec),
