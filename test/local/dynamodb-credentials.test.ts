@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack, type LocalStack } from '../../cli/local/index.js';
 import { startMoto, type MotoServer, type RecordedRequest } from '../support/moto.js';
+import { useProcessEnv } from '../support/process-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // AWS's documented example key pair (https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds.html).
@@ -41,28 +42,14 @@ describe('cli/local (startLocalStack with --dynamodb-endpoint)', () => {
   }
 
   describe('dynamodbCredentials: chain', () => {
-    const saved: Record<string, string | undefined> = {};
     // The standard chain reads the environment first; a profile or config file of the machine must not win.
-    const ENV = {
+    useProcessEnv({
       AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY: SECRET,
       AWS_SESSION_TOKEN: SESSION_TOKEN,
       AWS_PROFILE: undefined,
       AWS_CONFIG_FILE: '/nonexistent/aws-config',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-    };
-    before(() => {
-      for (const [k, v] of Object.entries(ENV)) {
-        saved[k] = process.env[k];
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    });
-    after(() => {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
     });
 
     it("signs the table set-up and the function's calls with the standard chain's credentials and session token", async () => {

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { CliError, UsageError } from '../../cli/errors.js';
 import { isLoopbackEndpoint, LOCAL_CREDENTIALS, resolveDynamoCredentials } from '../../cli/local/dynamodb.js';
 import { checkDynamoEndpoint } from '../../cli/local/index.js';
+import { useProcessEnv } from '../support/process-env.js';
 
 describe('cli/local/dynamodb', () => {
   describe('isLoopbackEndpoint', () => {
@@ -34,7 +35,7 @@ describe('cli/local/dynamodb', () => {
     });
 
     describe('with no credentials anywhere', () => {
-      const ENV: Record<string, string | undefined> = {
+      useProcessEnv({
         AWS_ACCESS_KEY_ID: undefined,
         AWS_SECRET_ACCESS_KEY: undefined,
         AWS_SESSION_TOKEN: undefined,
@@ -46,20 +47,6 @@ describe('cli/local/dynamodb', () => {
         AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
         // The chain's last resort is the EC2 instance metadata service; there is none here.
         AWS_EC2_METADATA_DISABLED: 'true',
-      };
-      const saved: Record<string, string | undefined> = {};
-      before(() => {
-        for (const [k, v] of Object.entries(ENV)) {
-          saved[k] = process.env[k];
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
-      });
-      after(() => {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
       });
 
       it('says how to provide credentials for a non-loopback endpoint, or how to keep the dummy ones', async () => {
