@@ -3,9 +3,12 @@
  * calls themselves are in dynamodb-credentials.test.ts, against moto).
  */
 import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
 import { CliError, UsageError } from '../../cli/errors.js';
 import { isLoopbackEndpoint, LOCAL_CREDENTIALS, resolveDynamoCredentials } from '../../cli/local/dynamodb.js';
 import { checkDynamoEndpoint } from '../../cli/local/index.js';
+import { createProgram } from '../../cli/program.js';
+import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { useProcessEnv } from '../support/process-env.js';
 
 describe('cli/local/dynamodb', () => {
@@ -80,5 +83,27 @@ describe('cli/local', () => {
       expect(() => checkDynamoEndpoint('localhost:8000', 'us-east-1')).to.throw(UsageError, /is not an http\(s\) URL/);
       expect(() => checkDynamoEndpoint('not a url', 'us-east-1')).to.throw(UsageError, /"not a url" is not a URL/);
     });
+  });
+});
+
+describe('cli dev --dynamodb-credentials', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  async function refusal(args: string[], env: NodeJS.ProcessEnv): Promise<unknown> {
+    const program = createProgram({ reporter: createMemoryReporter(), root, env });
+    return program.parseAsync(['node', 'cli', 'dev', '--port', '0', ...args]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+  }
+
+  it('refuses a value other than auto, chain or local, from the flag or CLI_DYNAMODB_CREDENTIALS, before starting anything', async () => {
+    for (const [args, env] of [
+      [['--dynamodb-credentials', 'maybe'], {}],
+      [[], { CLI_DYNAMODB_CREDENTIALS: 'maybe' }],
+    ] as [string[], NodeJS.ProcessEnv][]) {
+      const err = await refusal(args, env);
+      expect((err as CliError).exitCode, String(err)).to.equal(2);
+      expect((err as CliError).message).to.equal('--dynamodb-credentials (or CLI_DYNAMODB_CREDENTIALS) must be one of auto, chain, local, got "maybe"');
+    }
   });
 });
