@@ -18,6 +18,7 @@ import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CliError } from '../errors.js';
+import { guardStore, prepareStoreGuard } from './store-guard.js';
 
 export interface DynamoTableSpec {
   TableName: string;
@@ -41,24 +42,32 @@ export interface EmbeddedDynamoOptions {
   port?: number;
   /** A LevelDB directory that survives restarts; in memory when absent. */
   dataDir?: string;
+  /** Where a fault of the store is reported (it answers that request 500 and keeps serving); stderr by default. */
+  log?: (line: string) => void;
 }
 
 export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   const host = options.host ?? '127.0.0.1';
   // Loaded only when used: `--dynamodb-endpoint` never needs it.
   const { default: dynalite } = await import('dynalite');
+  // A fault inside dynalite answers its request 500 instead of ending the process: see store-guard.ts.
+  prepareStoreGuard();
   const server: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
+  const unguard = guardStore(server, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
+  }).catch((err: unknown) => {
+    unguard();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   let stopped: Promise<void> | undefined;
@@ -67,7 +76,11 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
         server.closeAllConnections?.();
-        server.close((err) => (err ? reject(err) : resolve()));
+        server.close((err) => {
+          unguard();
+          if (err) reject(err);
+          else resolve();
+        });
       });
       return stopped;
     },

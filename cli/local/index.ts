@@ -206,7 +206,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint = checkDynamoEndpoint(options.dynamodbEndpoint, region);
     } else {
       if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-      const dynamo = await startEmbeddedDynamo({ host: '127.0.0.1', ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}) }).catch((err: unknown) => {
+      const dynamo = await startEmbeddedDynamo({ host: '127.0.0.1', log: (line) => reporter.error(line), ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}) }).catch((err: unknown) => {
         throw new CliError(`cannot start the embedded DynamoDB${options.dataDir ? ` with --data-dir ${options.dataDir}` : ''}: ${(err as Error).message}`, {
           cause: err,
           details: options.dataDir ? ['is another cli dev using the same directory?'] : [],
