@@ -55,7 +55,8 @@ export async function writeDevState(dir: string, state: DevState): Promise<DevSt
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${state.pid}.json`);
   const temporary = `${file}.tmp`;
-  await writeFile(temporary, JSON.stringify(state, null, 2) + '\n');
+  // It holds the local API key: readable by this user only.
+  await writeFile(temporary, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   await rename(temporary, file);
   // A process that ends without stopping the stack (a forced exit) removes its file all the same.
   const onExit = () => rmSync(file, { force: true });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_KEY_VALUE_OUTPUT, localOutputs, processAlive, readDevStates, writeDevState, type DevState } from '../../cli/local/dev-state.js';
@@ -32,6 +32,7 @@ describe('cli/local/dev-state', () => {
       const written = await writeDevState(join(dir, 'cli-dev'), state(process.pid));
       expect(await readdir(join(dir, 'cli-dev'))).to.deep.equal([`${process.pid}.json`]);
       expect(JSON.parse(await readFile(written.file, 'utf8'))).to.deep.equal(state(process.pid));
+      expect((await stat(written.file)).mode & 0o777).to.equal(0o600);
       await written.remove();
       expect(await readdir(join(dir, 'cli-dev'))).to.deep.equal([]);
     });
