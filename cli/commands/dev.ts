@@ -76,11 +76,11 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
   const stopCapping = capYoungGeneration(16);
   let state: DevStateFile | undefined;
   try {
-    if (options.outputsFile) await writeFile(resolve(options.outputsFile), JSON.stringify(localOutputs(stack), null, 2) + '\n');
     state = await writeDevState(deps.devStateDir ?? devStateDir(deps.root), devState(stack)).catch((err: unknown) => {
       reporter.warn(`cannot write the state file of this cli dev (${(err as Error).message}): cli invoke will not find it; give it --url`);
       return undefined;
     });
+    if (options.outputsFile) await writeFile(resolve(options.outputsFile), JSON.stringify(localOutputs(stack), null, 2) + '\n');
     // performance.now() counts from process start (performance.timeOrigin).
     const readyMs = performance.now();
     const stage = stack.model.api.stages[0]!.name;
