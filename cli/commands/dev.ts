@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { devState, devStateDir, localOutputs, writeDevState, type DevStateFile } from '../local/dev-state.js';
 import { parseParameterOverrides } from '../local/intrinsics.js';
 import { DYNAMO_CREDENTIAL_SOURCES, type DynamoCredentialSource } from '../local/dynamodb.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
@@ -33,6 +34,8 @@ export interface DevDeps extends ProgramDeps {
   untilStopped?: () => Promise<string>;
   /** Called once the stack is ready (tests). */
   onReady?: (stack: LocalStack) => void;
+  /** Where the state file `cli invoke` finds goes (tests; default <root>/.local/cli-dev). */
+  devStateDir?: string;
 }
 
 export interface DevResult {
@@ -81,8 +84,13 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
   // Semi-spaces of at most 16 MB, in practice 8 MB, where V8 alone reaches 16-32 MB under load:
   // less RSS for the same throughput (2 and 4 MB cost main-thread time in more scavenges).
   const stopCapping = capYoungGeneration(16);
+  let state: DevStateFile | undefined;
   try {
-    if (options.outputsFile) await writeFile(resolve(options.outputsFile), JSON.stringify(stack.outputs, null, 2) + '\n');
+    state = await writeDevState(deps.devStateDir ?? devStateDir(deps.root), devState(stack)).catch((err: unknown) => {
+      reporter.warn(`cannot write the state file of this cli dev (${(err as Error).message}): cli invoke will not find it; give it --url`);
+      return undefined;
+    });
+    if (options.outputsFile) await writeFile(resolve(options.outputsFile), JSON.stringify(localOutputs(stack), null, 2) + '\n');
     // performance.now() counts from process start (performance.timeOrigin).
     const readyMs = performance.now();
     const stage = stack.model.api.stages[0]!.name;
@@ -104,6 +112,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     return { outputs: stack.outputs, readyMs, stoppedBy };
   } finally {
     stopCapping();
+    await state?.remove();
     await stack.stop();
   }
 }

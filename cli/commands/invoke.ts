@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 import { readRequestFile, subsetMismatch, type InvokeRequest } from '../invoke/request-file.js';
-import { resolveInvokeTarget, type InvokeTarget } from '../invoke/target.js';
+import { explainLocalForbidden, resolveInvokeTarget, type InvokeTarget } from '../invoke/target.js';
 import type { ProgramDeps } from '../program.js';
 import { resolveStackEndpoint } from '../deploy/endpoint.js';
 
@@ -24,6 +24,8 @@ export interface InvokeOptions {
   profile?: string;
   /** Give up on a request after this many ms (API Gateway itself gives up after 29 s). */
   timeoutMs?: number;
+  /** Where running `cli dev`s leave their state files (tests; default <root>/.local/cli-dev). */
+  devStateDir?: string;
 }
 
 export interface InvokeResult {
@@ -53,7 +55,12 @@ export async function sendRequest(request: InvokeRequest, target: InvokeTarget, 
   } catch (err) {
     const inner = (err as { cause?: { code?: string; message?: string } }).cause;
     const cause = inner?.code ?? inner?.message ?? (err as Error).name;
-    const hint = target.source === 'local cli dev' ? ['is `npx cli dev` running? (or point elsewhere with --url / --outputs-file)'] : [];
+    const hint =
+      target.local?.via === 'default'
+        ? ['is `npx cli dev` running? (or point elsewhere with --url / --outputs-file)']
+        : target.local?.via === 'state'
+          ? [`${target.source} does not answer: is it still running? (or point elsewhere with --url / --outputs-file)`]
+          : [];
     throw new CliError(`${request.file}: ${request.method} ${url} failed: ${cause === 'TimeoutError' ? `no response within ${timeoutMs} ms` : cause}`, { details: hint, cause: err });
   }
   const text = await response.text();
@@ -106,7 +113,7 @@ export async function invoke(options: InvokeOptions, deps: ProgramDeps): Promise
         apiKey: options.apiKey ?? e.apiKey,
         source: `stack ${e.stackName} (${e.region})`,
       }))
-    : await resolveInvokeTarget({ url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey }, deps);
+    : await resolveInvokeTarget({ url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey, devStateDir: options.devStateDir }, deps);
 
   const results: InvokeResult[] = [];
   for (const request of requests) {
@@ -121,6 +128,9 @@ export async function invoke(options: InvokeOptions, deps: ProgramDeps): Promise
   }
 
   const failed = results.filter((r) => !r.pass);
+  // A 403 of the local stack is mostly the wrong stage or key: say which invoke used (once).
+  const forbidden = failed.find((r) => r.status === 403);
+  const explanation = forbidden ? explainLocalForbidden(target, forbidden.body) : [];
   if (options.check !== undefined) {
     const nameWidth = Math.max(...results.map((r) => basename(r.file).length), 4);
     const routeOf = (r: InvokeResult) => `${r.method} ${new URL(r.url).pathname}`;
@@ -134,7 +144,7 @@ export async function invoke(options: InvokeOptions, deps: ProgramDeps): Promise
   }
   if (failed.length > 0) {
     throw new CliError(`${failed.length} of ${results.length} request${results.length === 1 ? '' : 's'} did not get the expected response`, {
-      details: failed.map((r) => `${r.file}: ${r.problem}`),
+      details: [...failed.map((r) => `${r.file}: ${r.problem}`), ...explanation],
     });
   }
   return results;
@@ -158,7 +168,8 @@ export function invokeCommand(deps: ProgramDeps): Command {
 RPC payloads go to DynamoDBManagerUrl; REST requests go to ApiEndpoint + path. A file may carry
 "expect": {"status": 404, "body": {...}} (body: subset match; {} matches only {}); without it any
 2xx passes. Exits non-zero when a response is not the expected one.
-Default target: http://${'127.0.0.1'}:3000/<stage> (a running \`npx cli dev\`).
+Default target: the running \`npx cli dev\` (found through the state file it keeps in .local/cli-dev/:
+its port, stage and API key), else http://${'127.0.0.1'}:3000/<the template's default stage>.
 
 Examples:
   $ npx cli invoke samples/create.json samples/read.json

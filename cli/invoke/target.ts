@@ -1,10 +1,13 @@
 /**
  * Where `cli invoke` sends requests: --url, else --outputs-file (as `cli dev` and `cli deploy`
- * write it), else a running `cli dev` on the default port with the template's default stage.
+ * write it), else the running `cli dev` found through its state file (its port, stage and API
+ * key), else the default port with the template's default stage.
  * The cloud (`--stage`/`--stack-name`, resolved from a deployed stack's outputs) plugs in here.
  */
 import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
+import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, localizeOutputs } from '../local/index.js';
 import { buildStackModel } from '../local/stack-model.js';
 import { readTemplate } from '../local/template.js';
@@ -15,14 +18,28 @@ export interface InvokeTarget {
   /** Where RPC payloads go (the DynamoDBManager route). */
   rpcUrl: string;
   apiKey?: string;
-  /** How it was chosen, for messages: `--url`, `--outputs-file F`, `local cli dev`. */
+  /** Where the key came from, for messages: `--api-key`, `CLI_API_KEY`, the file it was read from. */
+  apiKeySource?: string;
+  /** How it was chosen, for messages: `--url`, `--outputs-file F`, `cli dev (pid N)`, `local cli dev`. */
   source: string;
+  /** Set when the target is (or is assumed to be) a local stack: what a 403 explanation needs. */
+  local?: LocalTarget;
+}
+
+export interface LocalTarget {
+  /** `state`: a running cli dev's state file; `default`: none found, the template's defaults; `given`: a loopback --url/--outputs-file. */
+  via: 'state' | 'default' | 'given';
+  pid?: number;
+  /** Where state files are looked for, as shown to the user. */
+  stateDir: string;
 }
 
 export interface TargetOptions {
   url?: string;
   outputsFile?: string;
   apiKey?: string;
+  /** Where running `cli dev`s leave their state (default <root>/.local/cli-dev; tests use their own). */
+  devStateDir?: string;
 }
 
 const RPC_PATH = '/DynamoDBManager';
@@ -41,7 +58,7 @@ function fromUrl(url: string, source: string): Omit<InvokeTarget, 'apiKey'> {
   return { apiEndpoint, rpcUrl: apiEndpoint + RPC_PATH, source };
 }
 
-async function fromOutputsFile(file: string): Promise<Omit<InvokeTarget, 'apiKey'>> {
+async function fromOutputsFile(file: string): Promise<Omit<InvokeTarget, 'apiKey'> & { fileKey?: string }> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
@@ -51,7 +68,26 @@ async function fromOutputsFile(file: string): Promise<Omit<InvokeTarget, 'apiKey
   const outputs = value as Record<string, unknown> | null;
   if (!outputs || typeof outputs.ApiEndpoint !== 'string') throw new UsageError(`--outputs-file ${file}: no "ApiEndpoint" string in it`);
   const target = fromUrl(outputs.ApiEndpoint, `--outputs-file ${file}`);
-  return typeof outputs.DynamoDBManagerUrl === 'string' ? { ...target, rpcUrl: outputs.DynamoDBManagerUrl } : target;
+  return {
+    ...target,
+    ...(typeof outputs.DynamoDBManagerUrl === 'string' ? { rpcUrl: outputs.DynamoDBManagerUrl } : {}),
+    ...(typeof outputs[API_KEY_VALUE_OUTPUT] === 'string' ? { fileKey: outputs[API_KEY_VALUE_OUTPUT] } : {}),
+  };
+}
+
+function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string } {
+  const apiEndpoint = state.outputs.ApiEndpoint ?? `${state.origin}/${state.stage}`;
+  return {
+    apiEndpoint,
+    rpcUrl: state.outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH,
+    source: `cli dev (pid ${state.pid}, ${file})`,
+    ...(state.outputs[API_KEY_VALUE_OUTPUT] ? { fileKey: state.outputs[API_KEY_VALUE_OUTPUT] } : {}),
+  };
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** The URLs `cli dev` serves by default: the template's outputs with its default parameters. */
@@ -66,12 +102,59 @@ export async function localDevTarget(root: string): Promise<Omit<InvokeTarget, '
 
 export async function resolveInvokeTarget(options: TargetOptions, deps: { root: string; env: NodeJS.ProcessEnv }): Promise<InvokeTarget> {
   if (options.url !== undefined && options.outputsFile !== undefined) throw new UsageError('--url and --outputs-file exclude each other');
-  const target =
-    options.url !== undefined
-      ? fromUrl(options.url, '--url')
-      : options.outputsFile !== undefined
-        ? await fromOutputsFile(options.outputsFile)
-        : await localDevTarget(deps.root);
-  const apiKey = options.apiKey ?? (deps.env.CLI_API_KEY || undefined);
-  return { ...target, ...(apiKey ? { apiKey } : {}) };
+  const stateDir = options.devStateDir ?? devStateDir(deps.root);
+  const shownDir = relative(process.cwd(), stateDir) || '.';
+  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string };
+  if (options.url !== undefined) {
+    target = fromUrl(options.url, '--url');
+    if (isLoopback(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
+  } else if (options.outputsFile !== undefined) {
+    target = await fromOutputsFile(options.outputsFile);
+    if (isLoopback(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
+  } else {
+    const running = await readDevStates(stateDir);
+    if (running.length > 1) {
+      throw new UsageError(`${running.length} cli dev are running (state files in ${shownDir}); choose one with --url:`, {
+        details: running.map((s) => `--url ${s.outputs.ApiEndpoint ?? `${s.origin}/${s.stage}`}   (pid ${s.pid}, since ${s.startedAt})`),
+      });
+    }
+    const state = running[0];
+    target = state
+      ? { ...fromDevState(state, `${shownDir}/${state.pid}.json`), local: { via: 'state', pid: state.pid, stateDir: shownDir } }
+      : { ...(await localDevTarget(deps.root)), local: { via: 'default', stateDir: shownDir } };
+  }
+  const { fileKey, ...rest } = target;
+  const [apiKey, apiKeySource] =
+    options.apiKey !== undefined
+      ? [options.apiKey, '--api-key']
+      : deps.env.CLI_API_KEY
+        ? [deps.env.CLI_API_KEY, 'CLI_API_KEY']
+        : fileKey
+          ? [fileKey, options.outputsFile !== undefined ? `--outputs-file ${options.outputsFile}` : 'the state file of cli dev']
+          : [undefined, undefined];
+  return { ...rest, ...(apiKey ? { apiKey, apiKeySource } : {}) };
+}
+
+/**
+ * What to tell the user when the local stack answered 403: which stage and key invoke used, and
+ * what to do. A pure function of the refusal (API Gateway's message) and the target, so every
+ * case is unit-tested without a server. Empty for a target that is not local.
+ */
+export function explainLocalForbidden(target: InvokeTarget, body: unknown): string[] {
+  if (!target.local) return [];
+  const stage = new URL(target.apiEndpoint).pathname.split('/')[1] || '(none)';
+  const message = body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : '';
+  const where = target.local.via === 'state' ? `the running cli dev (pid ${target.local.pid})` : target.local.via === 'default' ? 'the default local target' : target.source;
+  const lines = [`invoke used stage ${stage} of ${where} and ${target.apiKey ? `x-api-key ${target.apiKey} (from ${target.apiKeySource})` : 'no x-api-key'}.`];
+  if (target.local.via === 'default') {
+    lines.push(`No running cli dev was found (no live state file in ${target.local.stateDir}), so invoke assumed the template's default stage on port ${DEFAULT_PORT}: start \`npx cli dev\`, or pass --url http://HOST:PORT/<stage> or --outputs-file.`);
+  }
+  if (message === 'Forbidden') {
+    if (!target.apiKey) lines.push('The method requires an API key (ApiKeyRequired=true): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.');
+    else if (target.apiKeySource?.startsWith('--outputs-file')) lines.push('That key is not the stack\'s: cli dev makes a new key at every start (unless started with --api-key), so an outputs file of an earlier run holds an old one; rewrite it (cli dev --outputs-file) or pass --api-key.');
+    else lines.push('That key is not the stack\'s: use the key cli dev printed at start (it changes at every start unless cli dev is given --api-key).');
+  } else if (message === 'Missing Authentication Token' && target.local.via !== 'default') {
+    lines.push(`The stack has no such route on stage ${stage} (it is not about authentication): cli dev prints its stages and routes; check the request file's path and method.`);
+  }
+  return lines;
 }

@@ -203,6 +203,10 @@ describe('cli cloud commands against moto', () => {
     let logGroup: string;
     const t0 = Date.now() - 4 * 60_000;
     const iso = (ms: number) => new Date(ms).toISOString();
+    // Both start with a digit: moto matches an unquoted such term against every event.
+    const LAMBDA_ID = '3f1c7a52-0b6e-4d8e-9a41-6a2d0c9e5b17';
+    const API_ID = '9b2e4d10-5c3a-4f7e-8d21-0a6b3c9f1e24';
+    const failure = `${iso(t0 + 5)} ERROR ${LAMBDA_ID} {"requestId":"${API_ID}","route":"POST /DynamoDBManager","status":500}`;
     let logsClient: CloudWatchLogsClient;
 
     async function put(stream: string, events: { timestamp: number; message: string }[]): Promise<void> {
@@ -222,15 +226,24 @@ describe('cli cloud commands against moto', () => {
         { timestamp: t0 + 1, message: `${iso(t0 + 1)}\t8f5a\tINFO\t{"message":"item created","id":"42"}\n` },
         { timestamp: t0 + 2, message: '{"timestamp":"x","level":"ERROR","requestId":"8f5a","message":"DynamoDB unavailable","errorType":"ServiceUnavailable"}\n' },
         { timestamp: t0 + 3, message: 'END RequestId: 8f5a\n' },
+        // A 500 as the handler logs it (console.log of one JSON line) in Lambda's text format:
+        // Lambda's request id after the time, API Gateway's (the body's requestId) in the JSON.
+        // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html
+        { timestamp: t0 + 4, message: `START RequestId: ${LAMBDA_ID} Version: $LATEST\n` },
+        { timestamp: t0 + 5, message: `${iso(t0 + 5)}\t${LAMBDA_ID}\tINFO\t{"level":"error","requestId":"${API_ID}","route":"POST /DynamoDBManager","status":500}\n` },
+        { timestamp: t0 + 6, message: `END RequestId: ${LAMBDA_ID}\n` },
       ]);
     });
     after(() => logsClient?.destroy());
 
     const recent = () => [
       `${iso(t0)} START RequestId: 8f5a Version: $LATEST`,
-      `${iso(t0 + 1)} INFO  item created {"id":"42"}`,
-      `${iso(t0 + 2)} ERROR DynamoDB unavailable {"errorType":"ServiceUnavailable"}`,
+      `${iso(t0 + 1)} INFO  8f5a item created {"id":"42"}`,
+      `${iso(t0 + 2)} ERROR 8f5a DynamoDB unavailable {"errorType":"ServiceUnavailable"}`,
       `${iso(t0 + 3)} END RequestId: 8f5a`,
+      `${iso(t0 + 4)} START RequestId: ${LAMBDA_ID} Version: $LATEST`,
+      failure,
+      `${iso(t0 + 6)} END RequestId: ${LAMBDA_ID}`,
     ];
 
     it("prints the last 10 minutes of the function's log group (from the deployed template), one pretty line per event", async () => {
@@ -246,7 +259,18 @@ describe('cli cloud commands against moto', () => {
 
     it('passes --filter to CloudWatch Logs as the filter pattern', async () => {
       const { stdout } = await cli(['logs', '--stack-name', STACK, '--filter', 'ERROR']);
-      expect(stdout).to.deep.equal([`${iso(t0 + 2)} ERROR DynamoDB unavailable {"errorType":"ServiceUnavailable"}`]);
+      expect(stdout).to.deep.equal([`${iso(t0 + 2)} ERROR 8f5a DynamoDB unavailable {"errorType":"ServiceUnavailable"}`]);
+    });
+
+    it("finds the line of a 500 body's requestId with --filter, quoting the id as a filter term", async () => {
+      const { stdout, stderr } = await cli(['logs', '--stack-name', STACK, '--filter', API_ID]);
+      expect(stdout).to.deep.equal([failure]);
+      expect(stderr).to.include(`matching "${API_ID}"`);
+    });
+
+    it("finds every line of one invocation by Lambda's request id", async () => {
+      const { stdout } = await cli(['logs', '--stack-name', STACK, '--filter', LAMBDA_ID]);
+      expect(stdout).to.deep.equal(recent().slice(4));
     });
 
     it('says so when nothing matches', async () => {
@@ -262,7 +286,7 @@ describe('cli cloud commands against moto', () => {
         message: `${iso(t0 + 1)}\t8f5a\tINFO\t{"message":"item created","id":"42"}\n`,
         logStream: '2030/01/01/[$LATEST]a1',
       });
-      expect(stdout).to.have.length(4);
+      expect(stdout).to.have.length(7);
     });
 
     it('highlights errors (red, bold) on a colour terminal and leaves other lines plain', async () => {
@@ -291,8 +315,8 @@ describe('cli cloud commands against moto', () => {
         throw Object.assign(new Error('aborted'), { name: 'AbortError' });
       };
       const result = await logs({ stackName: STACK, since: '10m', tail: true }, { reporter: out, aws: await clients(), sleep, pollIntervalMs: 1_500, signal: controller.signal });
-      expect(out.stdout).to.deep.equal([...recent(), `${iso(t1)} WARN  slow query`]);
-      expect(result).to.deep.equal({ logGroup, events: 5 });
+      expect(out.stdout).to.deep.equal([...recent(), `${iso(t1)} WARN  c3d4 slow query`]);
+      expect(result).to.deep.equal({ logGroup, events: 8 });
       expect(waits).to.deep.equal([1_500, 1_500]);
       expect(out.stderr[0]).to.equal(`Logs of ${logGroup} (following; Ctrl-C to stop)`);
     });

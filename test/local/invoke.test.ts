@@ -1,13 +1,14 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { invoke } from '../../cli/commands/invoke.js';
-import { UsageError } from '../../cli/errors.js';
+import { dev } from '../../cli/commands/dev.js';
+import { invoke, type InvokeResult } from '../../cli/commands/invoke.js';
+import { CliError, UsageError } from '../../cli/errors.js';
 import { parseRequestFile, subsetMismatch } from '../../cli/invoke/request-file.js';
-import { resolveInvokeTarget } from '../../cli/invoke/target.js';
+import { explainLocalForbidden, resolveInvokeTarget, type InvokeTarget } from '../../cli/invoke/target.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -90,12 +91,14 @@ describe('cli/invoke/target', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   describe('resolveInvokeTarget', () => {
-    it('defaults to a running cli dev with the template default stage', async () => {
-      expect(await resolveInvokeTarget({}, { root: ROOT, env: {} })).to.deep.equal({
+    it('defaults to the template default stage on port 3000 when no cli dev has left a state file', async () => {
+      const target = await resolveInvokeTarget({ devStateDir: join(dir, 'no-state') }, { root: ROOT, env: {} });
+      expect(target).to.deep.include({
         apiEndpoint: 'http://127.0.0.1:3000/prod',
         rpcUrl: 'http://127.0.0.1:3000/prod/DynamoDBManager',
         source: 'local cli dev',
       });
+      expect(target.local?.via).to.equal('default');
     });
 
     it('takes --url as the stage URL or as its DynamoDBManager URL', async () => {
@@ -106,6 +109,7 @@ describe('cli/invoke/target', () => {
           rpcUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/DynamoDBManager',
           source: '--url',
           apiKey: 'K',
+          apiKeySource: '--api-key',
         });
       }
     });
@@ -113,11 +117,13 @@ describe('cli/invoke/target', () => {
     it('reads ApiEndpoint and DynamoDBManagerUrl from --outputs-file, and the key from CLI_API_KEY', async () => {
       const file = join(dir, 'outputs.json');
       await writeFile(file, JSON.stringify({ ApiEndpoint: 'http://127.0.0.1:4000/dev', DynamoDBManagerUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager' }));
-      expect(await resolveInvokeTarget({ outputsFile: file }, { root: ROOT, env: { CLI_API_KEY: 'E' } })).to.deep.equal({
+      expect(await resolveInvokeTarget({ outputsFile: file, devStateDir: join(dir, 'state') }, { root: ROOT, env: { CLI_API_KEY: 'E' } })).to.deep.equal({
         apiEndpoint: 'http://127.0.0.1:4000/dev',
         rpcUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager',
         source: `--outputs-file ${file}`,
         apiKey: 'E',
+        apiKeySource: 'CLI_API_KEY',
+        local: { via: 'given', stateDir: relative(process.cwd(), join(dir, 'state')) },
       });
     });
 
@@ -135,6 +141,107 @@ describe('cli/invoke/target', () => {
         (e: unknown) => expect(e).to.be.instanceOf(UsageError),
       );
     });
+  });
+});
+
+describe('cli/invoke/target explainLocalForbidden', () => {
+  const local = (over: Partial<InvokeTarget>): InvokeTarget => ({
+    apiEndpoint: 'http://127.0.0.1:3000/prod',
+    rpcUrl: 'http://127.0.0.1:3000/prod/DynamoDBManager',
+    source: 'local cli dev',
+    local: { via: 'default', stateDir: '.local/cli-dev' },
+    ...over,
+  });
+
+  it('says that no cli dev was found and the default stage was assumed', () => {
+    expect(explainLocalForbidden(local({}), { message: 'Missing Authentication Token' })).to.deep.equal([
+      'invoke used stage prod of the default local target and no x-api-key.',
+      "No running cli dev was found (no live state file in .local/cli-dev), so invoke assumed the template's default stage on port 3000: start `npx cli dev`, or pass --url http://HOST:PORT/<stage> or --outputs-file.",
+    ]);
+  });
+
+  it('names the key, where it came from, and why an outputs file can hold an old one', () => {
+    const target = local({ apiEndpoint: 'http://127.0.0.1:4000/dev', source: '--outputs-file o.json', apiKey: 'K1', apiKeySource: '--outputs-file o.json', local: { via: 'given', stateDir: '.local/cli-dev' } });
+    expect(explainLocalForbidden(target, { message: 'Forbidden' })).to.deep.equal([
+      'invoke used stage dev of --outputs-file o.json and x-api-key K1 (from --outputs-file o.json).',
+      "That key is not the stack's: cli dev makes a new key at every start (unless started with --api-key), so an outputs file of an earlier run holds an old one; rewrite it (cli dev --outputs-file) or pass --api-key.",
+    ]);
+  });
+
+  it('says nothing for a target that is not local', () => {
+    expect(explainLocalForbidden({ apiEndpoint: 'https://a.execute-api.eu-west-1.amazonaws.com/prod', rpcUrl: 'x', source: '--url' }, { message: 'Forbidden' })).to.deep.equal([]);
+  });
+});
+
+describe('cli/commands/invoke with a running cli dev', () => {
+  let scratch: string;
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'invoke-dev-'));
+  });
+  after(() => rm(scratch, { recursive: true, force: true }));
+
+  const ping = join(ROOT, 'samples', 'ping.json');
+  const quiet = () => ({ reporter: createMemoryReporter(), root: ROOT, env: {} });
+  const failure = (run: Promise<unknown>) => run.then(() => expect.fail('invoke passed'), (e: unknown) => e as CliError);
+
+  it('follows its state file (port, stage, API key) with no flags, reads the key from its outputs file, and explains a 403', async () => {
+    const devStateDir = join(scratch, 'state');
+    const outputsFile = join(scratch, 'outputs.json');
+    const oldOutputs = join(scratch, 'old-outputs.json');
+    let followed: InvokeResult[] = [];
+    let viaOutputs: InvokeResult[] = [];
+    let stateFiles: string[] = [];
+    let noKey: CliError | undefined;
+    let oldKey: CliError | undefined;
+    let endpoint = '';
+    await dev(
+      { port: 0, host: '127.0.0.1', region: 'us-east-1', stackName: 'invoke-test', parameterOverrides: ['ApiKeyRequired=true', 'StageName=dev'], watch: false, outputsFile },
+      {
+        ...quiet(),
+        devStateDir,
+        onReady: (stack) => {
+          endpoint = stack.endpoint;
+        },
+        untilStopped: async () => {
+          followed = await invoke({ files: [ping], devStateDir }, quiet());
+          viaOutputs = await invoke({ files: [ping], outputsFile }, quiet());
+          stateFiles = await readdir(devStateDir);
+          noKey = await failure(invoke({ files: [ping], url: endpoint }, quiet()));
+          await writeFile(oldOutputs, JSON.stringify({ ApiEndpoint: endpoint, ApiKeyValue: 'key-of-an-earlier-run' }));
+          oldKey = await failure(invoke({ files: [ping], outputsFile: oldOutputs }, quiet()));
+          return 'SIGTERM';
+        },
+      },
+    );
+    expect(stateFiles).to.deep.equal([`${process.pid}.json`]);
+    expect(followed[0]!.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/dev\/DynamoDBManager$/);
+    expect(followed[0]!.status).to.equal(200);
+    expect(viaOutputs[0]!.status).to.equal(200);
+    expect(noKey!.details).to.deep.equal([
+      `${ping}: status 403, expected 2xx`,
+      'invoke used stage dev of --url and no x-api-key.',
+      'The method requires an API key (ApiKeyRequired=true): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.',
+    ]);
+    expect(oldKey!.details[1]).to.equal(`invoke used stage dev of --outputs-file ${oldOutputs} and x-api-key key-of-an-earlier-run (from --outputs-file ${oldOutputs}).`);
+    expect(oldKey!.details[2]).to.match(/^That key is not the stack's: cli dev makes a new key at every start/);
+    // Removed on stop: the next invoke does not follow a stopped cli dev.
+    expect(await readdir(devStateDir)).to.deep.equal([]);
+  });
+
+  it('refuses to guess between two running cli dev, naming both', async () => {
+    const devStateDir = join(scratch, 'two');
+    await mkdir(devStateDir, { recursive: true });
+    // Two live processes: this one and its parent.
+    for (const pid of [process.pid, process.ppid]) {
+      await writeFile(join(devStateDir, `${pid}.json`), JSON.stringify({ pid, origin: `http://127.0.0.1:${pid}`, stage: 'prod', outputs: {}, startedAt: `2030-01-01T00:00:0${pid === process.pid ? 1 : 2}Z` }));
+    }
+    const error = await failure(resolveInvokeTarget({ devStateDir }, { root: ROOT, env: {} }));
+    expect(error).to.be.instanceOf(UsageError);
+    expect(error.message).to.match(/^2 cli dev are running \(state files in .*two\); choose one with --url:$/);
+    expect(error.details).to.deep.equal([
+      `--url http://127.0.0.1:${process.pid}/prod   (pid ${process.pid}, since 2030-01-01T00:00:01Z)`,
+      `--url http://127.0.0.1:${process.ppid}/prod   (pid ${process.ppid}, since 2030-01-01T00:00:02Z)`,
+    ]);
   });
 });
 
