@@ -7,12 +7,12 @@
  */
 import { expect } from 'chai';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack, type LocalStack } from '../../cli/local/index.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
+import { RawConnection as Connection } from '../support/raw-http.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/project', import.meta.url));
 
@@ -22,51 +22,6 @@ async function waitFor(predicate: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** One client connection: writes requests as given, parses every answer (Content-Length bodies). */
-class Connection {
-  readonly responses: RawResponse[] = [];
-  readonly closed: Promise<void>;
-  private buffer = Buffer.alloc(0);
-  constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      this.parse();
-    });
-    socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
-  }
-  static open(port: number): Promise<Connection> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new Connection(socket)));
-      socket.once('error', reject);
-    });
-  }
-  get(path: string): void {
-    this.socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-  }
-  destroy(): void {
-    this.socket.destroy();
-  }
-  private parse(): void {
-    for (;;) {
-      const end = this.buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const [statusLine, ...lines] = this.buffer.subarray(0, end).toString('latin1').split('\r\n');
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-      const length = Number(headers['content-length'] ?? 0);
-      if (this.buffer.length < end + 4 + length) return;
-      this.responses.push({ status: Number(statusLine!.split(' ')[1]), headers, body: this.buffer.subarray(end + 4, end + 4 + length).toString('utf8') });
-      this.buffer = this.buffer.subarray(end + 4 + length);
-    }
-  }
 }
 
 describe('cli/local (stopping with open keep-alive connections)', () => {
