@@ -167,7 +167,8 @@ describe('cli dev as a process', function () {
       const run = launch(process.execPath, [CLI, 'dev', '--no-watch', ...args]);
       launched.push(run);
       const exit = await run.closed;
-      expect(groupAlive(run.child.pid!), `something of ${name} is still running`).to.equal(false);
+      // A child it had (esbuild) can linger for a moment as a zombie until init reaps it.
+      await waitFor(() => !groupAlive(run.child.pid!), `every process of ${name} to exit`);
       return { exit, stderr: run.stderr() };
     };
 
@@ -199,6 +200,12 @@ describe('cli dev as a process', function () {
       const { exit, stderr } = await refusal(['--port', '0', '--host', '192.0.2.1'], '--host 192.0.2.1');
       expect(exit.code, stderr).to.equal(2);
       expect(stderr.trim()).to.equal('error: --host 192.0.2.1: this machine has no such address; use 127.0.0.1 (the default), or 0.0.0.0 for every interface');
+    });
+
+    it('refuses an --outputs-file it cannot write, after stopping what it started', async () => {
+      const { exit, stderr } = await refusal(['--port', '0', '--outputs-file', join(scratch, 'missing', 'outputs.json')], 'an unwritable --outputs-file');
+      expect(exit.code, stderr).to.equal(2);
+      expect(stderr.trim()).to.equal(`error: --outputs-file ${join(scratch, 'missing', 'outputs.json')}: cannot write it (ENOENT); choose a file in a directory you can write to`);
     });
 
     it('refuses a port in use', async () => {
