@@ -32,9 +32,10 @@ function alive(pid: number): boolean {
 }
 
 /**
- * `mkdir -p`, one level at a time. Node's own recursive mkdir never returns for a path whose
- * parent exists but cannot hold it (on Linux `/proc/nope`: mkdir says ENOENT, the parent exists,
- * and libuv's loop retries forever); here an ENOENT once the parent exists is final.
+ * `mkdir -p`, one level at a time. Node's own `mkdir(dir, { recursive: true })` never returns
+ * for a path whose parent exists but cannot hold it (on Linux `/proc/nope`: mkdir answers ENOENT,
+ * the parent exists, and Node tries again, forever; seen on Node 20.20). Here an ENOENT once the
+ * parent exists is final.
  */
 async function makeDirectory(dir: string): Promise<void> {
   try {
