@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseParameterOverrides } from '../local/intrinsics.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
@@ -48,7 +48,7 @@ export interface DevResult {
  * child only (https://github.com/npm/run-script/blob/main/lib/signal-manager.js), the shell exits
  * without passing them on, and this process is orphaned: its parent pid changes.
  */
-export function waitForStop(options: { parentPollMs?: number } = {}): { stopped: Promise<string>; dispose(): void } {
+function waitForStop(): { stopped: Promise<string>; dispose(): void } {
   let timer: NodeJS.Timeout | undefined;
   let settle!: (reason: string) => void;
   const stopped = new Promise<string>((resolveStop) => {
@@ -63,7 +63,7 @@ export function waitForStop(options: { parentPollMs?: number } = {}): { stopped:
   if (process.env.npm_lifecycle_event !== undefined && parent > 1) {
     timer = setInterval(() => {
       if (process.ppid !== parent) settle(`the parent process (pid ${parent}) exited`);
-    }, options.parentPollMs ?? 250).unref();
+    }, 250).unref();
   }
   return {
     stopped,
