@@ -4,8 +4,8 @@
  * Runs until SIGINT/SIGTERM, then stops gracefully.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { writeFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { devState, devStateDir, localOutputs, writeDevState, type DevStateFile } from '../local/dev-state.js';
 import { parseParameterOverrides } from '../local/intrinsics.js';
@@ -44,16 +44,52 @@ export interface DevResult {
   stoppedBy: string;
 }
 
-function waitForSignal(): Promise<string> {
-  return new Promise((resolveSignal) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolveSignal(signal);
+/**
+ * Resolves on SIGINT or SIGTERM, or when the process that ran `cli dev` under npm is gone. The
+ * handlers stay until dispose(): a signal during the stop is absorbed (the stop is bounded, and
+ * npm forwards the terminal's Ctrl-C to a process that already got it from the terminal).
+ *
+ * `npx cli dev` runs as npm -> `sh -c cli dev` -> node. npm forwards SIGINT and SIGTERM to its
+ * child only (https://github.com/npm/run-script/blob/main/lib/signal-manager.js), the shell exits
+ * without passing them on, and this process is orphaned: its parent pid changes.
+ */
+function waitForStop(): { stopped: Promise<string>; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let settle!: (reason: string) => void;
+  const stopped = new Promise<string>((resolveStop) => {
+    settle = (reason) => {
+      clearInterval(timer);
+      resolveStop(reason);
     };
-    process.once('SIGINT', on);
-    process.once('SIGTERM', on);
   });
+  process.on('SIGINT', settle);
+  process.on('SIGTERM', settle);
+  const parent = process.ppid;
+  if (process.env.npm_lifecycle_event !== undefined && parent > 1) {
+    timer = setInterval(() => {
+      if (process.ppid !== parent) settle(`the parent process (pid ${parent}) exited`);
+    }, 250).unref();
+  }
+  return {
+    stopped,
+    dispose() {
+      clearInterval(timer);
+      process.off('SIGINT', settle);
+      process.off('SIGTERM', settle);
+    },
+  };
+}
+
+/** A reader sees the old file or the whole new one, never a part: written beside it, then renamed over it. */
+async function writeFileAtomically(file: string, text: string): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    await writeFile(temp, text);
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
 }
 
 /** --dynamodb-credentials, else CLI_DYNAMODB_CREDENTIALS, else auto. */
@@ -85,12 +121,17 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
   // less RSS for the same throughput (2 and 4 MB cost main-thread time in more scavenges).
   const stopCapping = capYoungGeneration(16);
   let state: DevStateFile | undefined;
+  let stop: ReturnType<typeof waitForStop> | undefined;
   try {
     state = await writeDevState(deps.devStateDir ?? devStateDir(deps.root), devState(stack)).catch((err: unknown) => {
       reporter.warn(`cannot write the state file of this cli dev (${(err as Error).message}): cli invoke will not find it; give it --url`);
       return undefined;
     });
-    if (options.outputsFile) await writeFile(resolve(options.outputsFile), JSON.stringify(localOutputs(stack), null, 2) + '\n');
+    if (options.outputsFile) {
+      await writeFileAtomically(resolve(options.outputsFile), JSON.stringify(localOutputs(stack), null, 2) + '\n').catch((err: unknown) => {
+        throw new UsageError(`--outputs-file ${options.outputsFile}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a file in a directory you can write to`, { cause: err });
+      });
+    }
     // performance.now() counts from process start (performance.timeOrigin).
     const readyMs = performance.now();
     const stage = stack.model.api.stages[0]!.name;
@@ -107,13 +148,19 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     reporter.info(options.watch ? c.dim('  Watching handler/ for changes (--no-watch to turn off). Ctrl-C stops.') : c.dim('  Ctrl-C stops.'));
     reporter.info(c.green(`ready in ${Math.round(readyMs)} ms`));
     deps.onReady?.(stack);
-    const stoppedBy = await (deps.untilStopped ?? waitForSignal)();
+    let stoppedBy: string;
+    if (deps.untilStopped) stoppedBy = await deps.untilStopped();
+    else {
+      stop = waitForStop();
+      stoppedBy = await stop.stopped;
+    }
     reporter.info(`${stoppedBy}: stopping...`);
     return { outputs: stack.outputs, readyMs, stoppedBy };
   } finally {
     stopCapping();
     await state?.remove();
     await stack.stop();
+    stop?.dispose();
   }
 }
 

@@ -5,13 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { handlerBuildOptions } from '../build/bundle.js';
 import { CliError, UsageError } from '../errors.js';
 import { createMemoryReporter, type Reporter } from '../ui/reporter.js';
+import { lockDataDir } from './data-dir.js';
 import { ensureTables, LOCAL_CREDENTIALS, resolveDynamoCredentials, startEmbeddedDynamo, type DynamoCredentials, type DynamoCredentialSource, type EnsuredTable } from './dynamodb.js';
 import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
 import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
@@ -170,6 +170,24 @@ export function coalescingReporter(reporter: Reporter, stream: Pick<Writable, 'c
   };
 }
 
+/** Why the HTTP server could not listen, as a user's mistake with what to do (exit 2), when it is one. */
+export function listenError(err: unknown, host: string, port: number): unknown {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new UsageError(`port ${port} on ${host} is in use (another cli dev?); choose one with --port`, { cause: err });
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`--host ${host}: this machine has no such address; use 127.0.0.1 (the default), or 0.0.0.0 for every interface`, { cause: err });
+    case 'EACCES':
+      return new UsageError(`port ${port} on ${host}: permission denied (ports below 1024 need privileges); choose one above 1023 with --port`, { cause: err });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return new UsageError(`--host ${host}: not an address of this machine, and the name does not resolve; use 127.0.0.1 (the default)`, { cause: err });
+    default:
+      return err;
+  }
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const root = resolve(options.root);
   const reporter = options.reporter ? coalescingReporter(options.reporter) : createMemoryReporter();
@@ -205,12 +223,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.dynamodbEndpoint) {
       dynamodbEndpoint = checkDynamoEndpoint(options.dynamodbEndpoint, region);
     } else {
-      if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+      if (options.dataDir) {
+        const lock = await lockDataDir(options.dataDir);
+        stops.push({ name: 'data directory lock', stop: () => lock.release() });
+      }
       const dynamo = await startEmbeddedDynamo({ host: '127.0.0.1', log: (line) => reporter.error(line), ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}) }).catch((err: unknown) => {
-        throw new CliError(`cannot start the embedded DynamoDB${options.dataDir ? ` with --data-dir ${options.dataDir}` : ''}: ${(err as Error).message}`, {
-          cause: err,
-          details: options.dataDir ? ['is another cli dev using the same directory?'] : [],
-        });
+        throw new CliError(`cannot start the embedded DynamoDB${options.dataDir ? ` with --data-dir ${options.dataDir}` : ''}: ${(err as Error).message}`, { cause: err });
       });
       stops.push({ name: 'DynamoDB', stop: () => dynamo.stop() });
       dynamodbEndpoint = dynamo.endpoint;
@@ -279,9 +297,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       reporter,
       invoke: (logicalId, event, requestId) => runtimes.get(logicalId)!.invoke(event, requestId),
     }).catch((err: unknown) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') throw new UsageError(`port ${options.port ?? DEFAULT_PORT} on ${options.host ?? DEFAULT_HOST} is in use (another cli dev?); choose one with --port`);
-      throw err;
+      throw listenError(err, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
     });
     stops.push({ name: 'HTTP server', stop: () => server.stop() });
 

@@ -38,7 +38,11 @@ export interface ApiServer {
   /** `http://HOST:PORT` (no stage). */
   origin: string;
   port: number;
-  /** Stops accepting, lets requests in progress finish (up to graceMs), then closes every connection. */
+  /**
+   * Answers no new request: stops accepting connections, closes the idle keep-alive ones, lets the
+   * requests in progress finish (up to graceMs) with `Connection: close` on their answers, then
+   * closes every connection left.
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -89,6 +93,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const c = reporter.color;
   let inflight = 0;
   let drained: (() => void) | undefined;
+  /** Set by stop(): answers from now on close their connection. */
+  let closing = false;
+  /** Requests in progress per connection (more than one only when a client pipelines). */
+  const busy = new Map<Socket, number>();
 
   const routeList = (stage: string) => routes.describe().map((r) => `    ${r.replace(/ (\/\S*)$/, (_m, p: string) => ` /${stage}${p === '/' ? '' : p}`)}`);
 
@@ -109,6 +117,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       for (const [name, value] of response.headers) head.push(name, value);
       for (const [name, value] of extra) head.push(name, value);
       head.push('Content-Length', String(response.body.length));
+      if (closing) head.push('Connection', 'close');
       res.writeHead(response.statusCode, head);
       res.end(response.body);
       status(response.statusCode);
@@ -287,14 +296,28 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   }
 
   const server: Server = createServer((req, res) => {
+    const socket = req.socket;
+    if (closing) {
+      // Arrived after the stop began: no function runs for it and it gets no answer, so a client
+      // knows it was not processed. Its connection closes now, or after the answers still owed on it.
+      if (!busy.has(socket)) socket.destroy();
+      return;
+    }
     inflight++;
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
     res.on('close', () => {
       inflight--;
+      const left = busy.get(socket)! - 1;
+      if (left > 0) busy.set(socket, left);
+      else busy.delete(socket);
+      // An answer written just before the stop went out keep-alive: its connection is idle now.
+      if (closing) server.closeIdleConnections();
       if (inflight === 0) drained?.();
     });
     handle(req, res).catch((err: unknown) => {
       reporter.error(`local API Gateway failed on ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) {
+        if (closing) res.setHeader('Connection', 'close');
         res.statusCode = 500;
         res.end('{"message": "Internal server error"}');
       } else {
@@ -324,6 +347,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     port,
     stop(graceMs = 3000) {
       stopping ??= (async () => {
+        closing = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (inflight > 0) {

@@ -37,15 +37,17 @@ function cli(args: string[]): Promise<Run> {
   return collect(child).done;
 }
 
-async function waitForFile(path: string, child: { stderr: () => string; exited: () => boolean }): Promise<string> {
-  for (;;) {
-    try {
-      return await readFile(path, 'utf8');
-    } catch {
-      if (child.exited()) throw new Error(`cli dev exited before it was ready:\n${child.stderr()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+/**
+ * Waits for the banner's "ready" line, then reads the outputs file. The line comes after the file
+ * is in place (renamed there whole), so the file is complete; the file alone would not say that
+ * the line has arrived on this side of the pipe.
+ */
+async function waitForReady(path: string, child: { stderr: () => string; exited: () => boolean }): Promise<string> {
+  while (!/ready in \d+ ms/.test(child.stderr())) {
+    if (child.exited()) throw new Error(`cli dev exited before it was ready:\n${child.stderr()}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
+  return readFile(path, 'utf8');
 }
 
 describe('README commands (end to end)', () => {
@@ -68,7 +70,7 @@ describe('README commands (end to end)', () => {
       let exited = false;
       void dev.done.then(() => (exited = true));
       try {
-        const outputs = JSON.parse(await waitForFile(outputsFile, { stderr: dev.stderr, exited: () => exited })) as Record<string, string>;
+        const outputs = JSON.parse(await waitForReady(outputsFile, { stderr: dev.stderr, exited: () => exited })) as Record<string, string>;
         expect(outputs.DynamoDBManagerUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/prod\/DynamoDBManager$/);
         expect(dev.stderr()).to.match(/ready in \d+ ms/);
 
