@@ -6,7 +6,7 @@ import { runCfnLint } from '../lint/cfn-lint.js';
 import { deploy, type DeployResult } from '../deploy/deploy.js';
 import { cachedLint } from '../deploy/lint-cache.js';
 import { formatOutputsTable } from '../deploy/outputs.js';
-import { parseParameterOverrides } from '../deploy/parameters.js';
+import { parseParameterOverrides } from '../template/parameters.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
 import type { ProgramDeps } from '../program.js';
 import { openStack, terminalIo, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
@@ -23,6 +23,7 @@ interface DeployFlags extends StackCommandOptions {
 }
 
 export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Promise<DeployResult> {
+  const parameterOverrides = parseParameterOverrides(flags.parameterOverrides ?? []);
   const { target, aws, hintFlags } = await openStack(flags, deps);
   try {
     return await withInterrupt(async (signal) => {
@@ -32,7 +33,7 @@ export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Pr
           stackName: target.stackName,
           stage: target.stage,
           configParameters: target.parameters,
-          parameterOverrides: parseParameterOverrides(flags.parameterOverrides ?? []),
+          parameterOverrides,
           bucket: flags.bucket ?? target.bucket,
           yes: flags.yes,
           execute: flags.execute,

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { parseParameterOverrides } from '../local/intrinsics.js';
+import { parseParameterOverrides } from '../template/parameters.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
 import { capYoungGeneration } from '../local/young-generation.js';
 import type { ProgramDeps } from '../program.js';
