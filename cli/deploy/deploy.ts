@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { awsFailure } from '../aws/aws-errors.js';
 import type { BucketRef } from '../aws/artifact-store.js';
 import { objectHttpsUrl } from '../aws/s3-url.js';
@@ -449,7 +449,9 @@ async function confirmStep(ctx: Context, name: string, type: 'CREATE' | 'UPDATE'
   if (ctx.options.yes) return;
   const { deps } = ctx;
   if (!deps.interactive || !deps.confirm) {
-    throw new CliError(`Not deploying: no terminal to confirm on and no --yes. Change set ${name} is left on stack ${ctx.options.stackName} for review.`, {
+    // Exit 2 (bad input), as `cli delete` does: the command line must change (add --yes, or run
+    // it on a terminal); 1 is for a deployment that failed or a person who answered no.
+    throw new UsageError(`Not deploying: no terminal to confirm on and no --yes. Change set ${name} is left on stack ${ctx.options.stackName} for review.`, {
       details: [executeHint(ctx, name), `Or deploy without asking: npx cli deploy --yes${ctx.flags}`],
     });
   }
