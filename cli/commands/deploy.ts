@@ -96,8 +96,9 @@ Steps: banner (account, region, stack) -> build -> lint -> upload (only if the z
 hash is new) -> change set -> preview -> confirm -> execute -> progress -> outputs.
 "No changes" is a success (exit 0). A stack left in ROLLBACK_COMPLETE / REVIEW_IN_PROGRESS is
 deleted automatically before it is created again. On failure the root cause is printed.
-Exit codes: 0 deployed or nothing to do, 1 failed / cancelled / not confirmed, 2 bad input,
-130 interrupted (the deployment goes on; see \`cli status\`).
+Exit codes: 0 deployed or nothing to do, 1 failed / cancelled / not confirmed (Ctrl-D at the
+question), 2 bad input (also: no terminal and no --yes), 130 interrupted (Ctrl-C; once the
+deployment has started it goes on: see \`cli status\`).
 
 Examples:
   $ npx cli deploy                               deploy (asks before executing)
