@@ -1,8 +1,9 @@
 /**
  * Resolves the intrinsic functions of a CloudFormation template the way CloudFormation does at
  * deploy time, for the local stack: parameters (defaults and overrides, checked by
- * cli/template/parameters.ts as `cli deploy` checks them), pseudo parameters, Conditions, Ref, Fn::Sub, Fn::GetAtt, Fn::Join, Fn::If,
- * Fn::Equals/Not/And/Or, Fn::Select, Fn::Split, Fn::FindInMap and Fn::Base64.
+ * cli/template/parameters.ts as `cli deploy` checks them), pseudo parameters, Conditions, Ref,
+ * Fn::Sub, Fn::GetAtt, Fn::Join, Fn::If, Fn::Equals/Not/And/Or, Fn::Select, Fn::Split,
+ * Fn::FindInMap and Fn::Base64.
  *
  * Resolution is lazy: only the values the emulator needs are resolved, so a template may use
  * functions the local stack cannot honour (Fn::ImportValue, ...) in places it never reads. When
@@ -95,14 +96,16 @@ export class TemplateResolver {
     this.pseudo = options.pseudo;
     this.locate = options.locate;
     const declared = options.template.Parameters ?? {};
+    const overrides = options.overrides ?? {};
     for (const [name, spec] of Object.entries(declared)) {
-      if (isSsmType(spec.Type)) {
+      // Only a parameter with a value needs one from SSM; one without stays unresolved (lazy).
+      if (isSsmType(spec.Type) && (Object.hasOwn(overrides, name) || spec.Default !== undefined)) {
         throw new UnsupportedTemplateError(
           `parameter ${name} has type ${spec.Type}: the local stack cannot read SSM parameters; pass --parameter-overrides ${name}=VALUE with a String parameter instead`,
         );
       }
     }
-    const { values } = resolveParameters(declared, [{ name: '--parameter-overrides', values: options.overrides ?? {} }]);
+    const { values } = resolveParameters(declared, [{ name: '--parameter-overrides', values: overrides }]);
     for (const [name, value] of values) this.parameters.set(name, value);
   }
 

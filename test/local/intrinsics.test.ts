@@ -186,6 +186,17 @@ describe('cli/local/intrinsics', () => {
     }
   });
 
+  describe('SSM parameter types', () => {
+    const ssm = (declaration: string) => {
+      const loaded = loadTemplateText(`Parameters:\n  Ami: {${declaration}}\nResources:\n  T: {Type: AWS::SNS::Topic}\n`);
+      return () => new TemplateResolver({ template: loaded.template, file: loaded.displayPath, pseudo: pseudoParameters({ region: 'eu-west-1', stackName: 's' }) });
+    };
+    it('refuses one with a value (the local stack cannot read SSM) and leaves one without a value alone', () => {
+      expect(ssm("Type: 'AWS::SSM::Parameter::Value<String>', Default: /ami/latest")).to.throw(UnsupportedTemplateError, /parameter Ami has type AWS::SSM::Parameter::Value<String>/);
+      expect(ssm("Type: 'AWS::SSM::Parameter::Value<String>'")).to.not.throw();
+    });
+  });
+
   describe('splitPath', () => {
     it('turns a dotted path with indexes into segments', () => {
       expect(splitPath('Resources.Fn.Properties.Layers[0].Fn::Sub')).to.deep.equal(['Resources', 'Fn', 'Properties', 'Layers', 0, 'Fn::Sub']);
