@@ -3,6 +3,7 @@
  * `process.exitCode`. Everything else throws typed errors or returns data.
  */
 import { CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './errors.js';
@@ -16,13 +17,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const reporter = createReporter();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 try {
-  await createProgram({ reporter, root, env: process.env }).parseAsync(process.argv);
+  await createProgram({ reporter, root, env: process.env, version }).parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
-    // Commander already printed its message (or the help / version text).
-    process.exitCode = err.exitCode;
+    // Commander already printed its message, or the help / version text (exit code 0). Its
+    // errors are all about the command line (unknown command or option, a value that does not
+    // parse): bad input, exit 2 as the README documents, where commander would say 1.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else if (err instanceof CliError) {
     reporter.error(err.message);
     for (const line of err.details) reporter.info('  ' + line);

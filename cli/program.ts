@@ -20,6 +20,8 @@ export interface ProgramDeps {
   /** Project root (where package.json and infra/ live). */
   root: string;
   env: NodeJS.ProcessEnv;
+  /** Printed by --version (package.json's version). */
+  version?: string;
 }
 
 export function createProgram(deps: ProgramDeps): Command {
@@ -42,8 +44,9 @@ Examples:
   $ npx cli deploy --stage prod       deploy to the AWS account of your credentials`,
     );
 
+  if (deps.version !== undefined) program.version(deps.version, '-v, --version', 'print the version of the CLI');
+
   // Commands register below, one line each.
-  void deps;
   program.addCommand(buildCommand(deps));
   program.addCommand(lintCommand(deps));
   program.addCommand(deployCommand(deps));
@@ -55,5 +58,8 @@ Examples:
   program.addCommand(devCommand(deps));
   program.addCommand(invokeCommand(deps));
 
+  // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
+  // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.
+  for (const command of program.commands) command.copyInheritedSettings(program);
   return program;
 }

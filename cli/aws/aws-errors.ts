@@ -7,8 +7,17 @@ import { CliError } from '../errors.js';
 interface AwsLikeError {
   name?: string;
   Code?: string;
+  code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
+  $response?: { statusCode?: number; headers?: Record<string, string>; body?: unknown };
+  /** What the SDK could not parse (set by its JSON and XML parsers). */
+  $responseBodyText?: string;
+  /** Where the request went (set by keepErrorDetails). */
+  $endpoint?: string;
+  hostname?: string;
+  address?: string;
+  port?: number;
 }
 
 export function awsErrorName(err: unknown): string {
@@ -107,23 +116,117 @@ export function credentialError(err: unknown, context: CredentialContext = {}): 
   return undefined;
 }
 
+/** Node's codes for a request that never got an answer. */
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+
 /**
  * An AWS call's failure as the user should see it: credential and permission problems as
- * credentialError says; any other error that came back from AWS (a service error code, or a
- * response the SDK could not read) as a one-line CliError naming it, because it is not a bug in
- * the CLI. Anything else (a CliError, a bug) is returned unchanged.
+ * credentialError says; a request that got no answer as a network error naming the endpoint; an
+ * answer the SDK could not read with its HTTP status and the message its body carries; any other
+ * error from AWS (a service error code) as a one-line CliError naming it, because none is a bug
+ * in the CLI. Anything else (a CliError, a bug) is returned unchanged.
  */
 export function awsFailure(err: unknown, context: CredentialContext = {}): unknown {
   const credential = credentialError(err, context);
   if (credential) return credential;
   if (typeof err !== 'object' || err === null || !('$metadata' in err || '$response' in err)) return err;
-  const status = (err as AwsLikeError).$metadata?.httpStatusCode;
+  const e = err as AwsLikeError;
   const [first, ...rest] = messageOf(err).split('\n');
-  if (rest.some((line) => /Deserialization error/.test(line))) {
-    return new CliError(`AWS sent a response the SDK could not read${status ? ` (HTTP ${status})` : ''}: ${first}`, {
+  if (e.code !== undefined && NETWORK.has(e.code) && e.$response === undefined) {
+    const endpoint = e.$endpoint ?? (e.hostname ? e.hostname : e.address ? `${e.address}:${e.port}` : 'the AWS endpoint');
+    return new CliError(`Network error: no answer from ${endpoint} (${first})`, {
       cause: err,
-      details: ['If AWS_ENDPOINT_URL points at an emulator, it failed on this request (see its log).'],
+      details: [
+        e.$endpoint !== undefined && !/amazonaws\.com/.test(e.$endpoint)
+          ? 'AWS_ENDPOINT_URL (or the endpoint setting) points there: is that server running?'
+          : 'Check the network connection, the proxy (HTTPS_PROXY) and the region (--region); then run the command again.',
+      ],
+    });
+  }
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  const from = `HTTP ${status ?? '?'}${e.$endpoint ? ` from ${e.$endpoint}` : ''}`;
+  const unreadable = rest.some((line) => /Deserialization error/.test(line)) || (awsErrorName(err) === 'Unknown' && first === 'Unknown');
+  if (unreadable) {
+    const said = bodyMessage(e);
+    return new CliError(`AWS sent a response the SDK could not read (${from}): ${said ?? first}`, {
+      cause: err,
+      details: [...(said !== undefined ? [`The SDK said: ${first}`] : []), 'If AWS_ENDPOINT_URL points at an emulator, it failed on this request (see its log).'],
     });
   }
   return new CliError(`AWS refused the request: ${awsErrorName(err) || 'error'}${status ? ` (HTTP ${status})` : ''}: ${first}`, { cause: err });
+}
+
+const MESSAGE_CHARS = 300;
+
+/**
+ * The reason an unreadable answer gives, from its body (kept by the SDK as `$responseBodyText`,
+ * or by keepErrorDetails): a JSON `message`, an XML `<Message>`, else its text without markup,
+ * shortened. Reads at most 8 KB of it, so the work is bounded whatever the body.
+ */
+export function bodyMessage(err: AwsLikeError): string | undefined {
+  const body = err.$responseBodyText ?? err.$response?.body;
+  const raw = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : undefined;
+  if (raw === undefined) return undefined;
+  const text = raw.slice(0, 8_192);
+  let said: string | undefined;
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const value = json.message ?? json.Message ?? json.errorMessage ?? json.__type;
+    if (typeof value === 'string') said = value;
+  } catch {
+    said = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? text.replace(/<[^>]*>/g, ' ');
+  }
+  said = said?.replace(/\s+/g, ' ').trim();
+  if (!said) return undefined;
+  return said.length > MESSAGE_CHARS ? said.slice(0, MESSAGE_CHARS) + '...' : said;
+}
+
+/** The slice of a smithy client keepErrorDetails needs (every SDK v3 client has it). */
+interface WithMiddleware {
+  middlewareStack: {
+    add(middleware: (next: (args: any) => Promise<any>) => (args: any) => Promise<any>, options: { step: 'deserialize'; name: string; priority: 'high' | 'low' }): void;
+  };
+}
+
+/** An error body larger than this is cut (an emulator's HTML traceback; AWS's are far smaller). */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * What awsFailure needs and the SDK does not always keep: the endpoint a failed request went to
+ * (`$endpoint` on the error; a network error names only an address), and an error answer's
+ * body, read once here so it is still there after the SDK's parser consumed the stream.
+ */
+export function keepErrorDetails(client: WithMiddleware): void {
+  client.middlewareStack.add(
+    (next) => async (args: { request?: { protocol?: string; hostname?: string; port?: number } }) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        const r = args.request;
+        if (r?.hostname && typeof err === 'object' && err !== null && !('$endpoint' in err)) {
+          Object.defineProperty(err, '$endpoint', { value: `${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}`, enumerable: false });
+        }
+        throw err;
+      }
+    },
+    { step: 'deserialize', name: 'cliErrorEndpoint', priority: 'high' },
+  );
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const out = (await next(args)) as { response?: { statusCode?: number; body?: unknown } };
+      const response = out.response;
+      const body = response?.body as AsyncIterable<Uint8Array> | undefined;
+      if (response && (response.statusCode ?? 200) >= 300 && body && typeof body[Symbol.asyncIterator] === 'function') {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of body) {
+          if (size < ERROR_BODY_BYTES) chunks.push(Buffer.from(chunk));
+          size += chunk.length;
+        }
+        response.body = new Uint8Array(Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES));
+      }
+      return out;
+    },
+    { step: 'deserialize', name: 'cliErrorBody', priority: 'low' },
+  );
 }

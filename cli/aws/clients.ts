@@ -20,6 +20,7 @@ import { createS3ArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { createApiGatewayKeyApi, createDynamoTableApi, type ApiKeyApi, type TableApi } from './data-api.js';
 import { createStsIdentity, type Identity } from './identity.js';
 import { createCloudWatchLogsApi, type LogsApi } from './logs-api.js';
+import { keepErrorDetails } from './aws-errors.js';
 import { countCalls, createCallMetrics, type CallMetrics } from './metrics.js';
 import { createSdkStackApi, type StackApi } from './stack-api.js';
 
@@ -88,6 +89,7 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   countCalls(logs, 'CloudWatchLogs', metrics);
   countCalls(dynamodb, 'DynamoDB', metrics);
   countCalls(apigateway, 'APIGateway', metrics);
+  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway]) keepErrorDetails(client);
 
   return {
     region,

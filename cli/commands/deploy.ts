@@ -6,7 +6,7 @@ import { runCfnLint } from '../lint/cfn-lint.js';
 import { deploy, type DeployResult } from '../deploy/deploy.js';
 import { cachedLint } from '../deploy/lint-cache.js';
 import { formatOutputsTable } from '../deploy/outputs.js';
-import { parseParameterOverrides } from '../deploy/parameters.js';
+import { parseParameterOverrides } from '../template/parameters.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
 import type { ProgramDeps } from '../program.js';
 import { openStack, terminalIo, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
@@ -23,6 +23,7 @@ interface DeployFlags extends StackCommandOptions {
 }
 
 export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Promise<DeployResult> {
+  const parameterOverrides = parseParameterOverrides(flags.parameterOverrides ?? []);
   const { target, aws, hintFlags } = await openStack(flags, deps);
   try {
     return await withInterrupt(async (signal) => {
@@ -32,7 +33,7 @@ export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Pr
           stackName: target.stackName,
           stage: target.stage,
           configParameters: target.parameters,
-          parameterOverrides: parseParameterOverrides(flags.parameterOverrides ?? []),
+          parameterOverrides,
           bucket: flags.bucket ?? target.bucket,
           yes: flags.yes,
           execute: flags.execute,
@@ -95,8 +96,9 @@ Steps: banner (account, region, stack) -> build -> lint -> upload (only if the z
 hash is new) -> change set -> preview -> confirm -> execute -> progress -> outputs.
 "No changes" is a success (exit 0). A stack left in ROLLBACK_COMPLETE / REVIEW_IN_PROGRESS is
 deleted automatically before it is created again. On failure the root cause is printed.
-Exit codes: 0 deployed or nothing to do, 1 failed / cancelled / not confirmed, 2 bad input,
-130 interrupted (the deployment goes on; see \`cli status\`).
+Exit codes: 0 deployed or nothing to do, 1 failed / cancelled / not confirmed (Ctrl-D at the
+question), 2 bad input (also: no terminal and no --yes), 130 interrupted (Ctrl-C; once the
+deployment has started it goes on: see \`cli status\`).
 
 Examples:
   $ npx cli deploy                               deploy (asks before executing)

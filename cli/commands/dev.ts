@@ -8,7 +8,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { devState, devStateDir, localOutputs, writeDevState, type DevStateFile } from '../local/dev-state.js';
-import { parseParameterOverrides } from '../local/intrinsics.js';
+import { parseParameterOverrides } from '../template/parameters.js';
 import { DYNAMO_CREDENTIAL_SOURCES, type DynamoCredentialSource } from '../local/dynamodb.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
 import { capYoungGeneration } from '../local/young-generation.js';

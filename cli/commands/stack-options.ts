@@ -4,6 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import type { AwsClients } from '../aws/clients.js';
+import { REGION_NAME, regionDescription } from '../aws/region.js';
+import { UsageError } from '../errors.js';
 import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, targetFlagsHint, type CliConfig, type StackTarget } from '../deploy/config.js';
 import { createTerminalPrompter, type Prompter } from '../deploy/prompt.js';
 import type { ProgramDeps } from '../program.js';
@@ -47,10 +49,28 @@ export interface OpenStack {
 export async function openStack(options: StackCommandOptions, deps: ProgramDeps): Promise<OpenStack> {
   const config = await loadConfig(deps.root);
   const target = resolveStackTarget(options, deps.env, config);
+  if (target.region !== undefined) checkRegionName(target.region, options.region !== undefined ? '--region' : 'the region (AWS_REGION, AWS_DEFAULT_REGION or cli.config.json)');
   // Loaded on demand: the SDK clients cost ~200 ms to import, which `cli dev` and `--help` skip.
   const { awsTargetFromEnv, createAwsClients } = await import('../aws/clients.js');
   const aws = await createAwsClients(awsTargetFromEnv(deps.env, target));
+  try {
+    if (target.region === undefined) checkRegionName(aws.region, `the region of the AWS profile${aws.profile ? ` ${aws.profile}` : ''}`);
+    // An emulator (AWS_ENDPOINT_URL) takes any region name; only AWS has a list.
+    if (aws.endpoint === undefined && (await regionDescription(aws.region)) === undefined) {
+      deps.reporter.warn(
+        `region ${aws.region} is not in the region list of this CLI's AWS SDK: if it is a typo, pass --region with one from https://docs.aws.amazon.com/general/latest/gr/rande.html; going on, in case it is newer than the SDK.`,
+      );
+    }
+  } catch (err) {
+    aws.destroy();
+    throw err;
+  }
   return { config, target, aws, hintFlags: targetFlagsHint(options) };
+}
+
+function checkRegionName(region: string, source: string): void {
+  if (REGION_NAME.test(region)) return;
+  throw new UsageError(`${source} ${region === '' ? 'is empty' : `"${region}" is not an AWS region name`}: pass --region with a region such as us-east-1 or eu-west-1`);
 }
 
 /** Ctrl-C as an AbortSignal for the duration of `run`; a second Ctrl-C exits at once. */

@@ -13,6 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REGION_NAME } from '../aws/region.js';
 import { UsageError } from '../errors.js';
 
 export const CONFIG_FILE = 'cli.config.json';
@@ -92,7 +93,7 @@ function readStage(
   if (out.stackName !== undefined && !STACK_NAME.test(out.stackName)) {
     fail(`${prefix}stackName`, `"${out.stackName}" is not a valid stack name (letters, digits, hyphens; starts with a letter; at most 128)`);
   }
-  if (out.region !== undefined && !REGION.test(out.region)) fail(`${prefix}region`, `"${out.region}" is not an AWS region name`);
+  if (out.region !== undefined && !REGION_NAME.test(out.region)) fail(`${prefix}region`, `"${out.region}" is not an AWS region name`);
   if (obj.parameters !== undefined) {
     if (!isObject(obj.parameters)) fail(`${prefix}parameters`, 'must be an object of parameter name -> value');
     out.parameters = {};
@@ -107,7 +108,6 @@ function readStage(
 /** https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html (StackName) */
 export const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const STAGE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

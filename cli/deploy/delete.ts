@@ -150,6 +150,7 @@ async function confirmDelete(options: DeleteOptions, deps: DeleteDeps, dataToo: 
   }
   if (dataToo) {
     const typed = await deps.prompt.ask(`Type the stack name (${options.stackName}) to delete it AND its table data: `);
+    if (typed === undefined) throw new CliError('Not deleted: no name typed (end of input).');
     if (typed !== options.stackName) throw new CliError('Not deleted: the name typed did not match.');
     return;
   }

@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { awsFailure } from '../aws/aws-errors.js';
 import type { BucketRef } from '../aws/artifact-store.js';
 import { objectHttpsUrl } from '../aws/s3-url.js';
@@ -27,7 +27,8 @@ import {
 } from './artifacts.js';
 import { ChangeSetFailedError, changeSetName, createChangeSet } from './change-set.js';
 import { orderOutputs, outputsRecord, formatOutputsTable } from './outputs.js';
-import { changeSetParameters, stageDefaults, type TemplateParameters } from './parameters.js';
+import { changeSetParameters, stageDefaults } from './parameters.js';
+import { resolveParameters, type TemplateParameters } from '../template/parameters.js';
 import { dataLossRisks, formatChangeTable, formatDataLossWarnings, type DataLossRisk } from './preview.js';
 import { createProgressPrinter } from './progress-printer.js';
 import { waitForStackOperation, type Sleep, type WaitOutcome } from './progress-poller.js';
@@ -131,16 +132,20 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   };
   const { aws } = deps;
 
+  const template = await deps.loadTemplate();
+  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
+  // A name the template lacks or a value its constraints refuse fails before any AWS call.
+  resolveParameters(declared, parameterLayers(options, declared));
+
   const account = await banner(ctx);
   const existing = await aws.stacks.describeStack(options.stackName);
   const plan = await stackPlan(ctx, existing);
-  const template = await deps.loadTemplate();
-  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
-  // Bad parameter input fails here, before a dead stack is deleted, a bucket created or a zip
-  // uploaded (the artifact's real key is not known yet; any value stands in for it).
+  // A parameter without any value (none given, no Default, none kept from the running stack)
+  // fails here, before a dead stack is deleted, a bucket created or a zip uploaded (the
+  // artifact's real key is not known yet; a valid stand-in takes its place).
   changeSetParameters({
     declared,
-    layers: parameterLayers(options, declared, { bucket: '-', key: '-' }),
+    layers: parameterLayers(options, declared),
     previous: plan.action === 'update' || plan.action === 'continue-rollback' ? existing?.parameters : undefined,
   });
   const bucket = await resolveArtifactBucket({ artifacts: aws.artifacts, region: aws.region, account, bucket: options.bucket });
@@ -256,8 +261,11 @@ async function alreadyDeployed(ctx: Context, stack: StackDescription, text: stri
   return (await ctx.deps.aws.stacks.getTemplate(stack.stackId)) === text;
 }
 
-/** Parameter values by source, lowest precedence first. */
-function parameterLayers(options: DeployOptions, declared: TemplateParameters, artifact: { bucket: string; key: string }) {
+/**
+ * Parameter values by source, lowest precedence first. Before the upload the artifact's values
+ * are valid stand-ins (its real key is not known yet).
+ */
+function parameterLayers(options: DeployOptions, declared: TemplateParameters, artifact = { bucket: 'placeholder-bucket', key: 'placeholder.zip' }) {
   return [
     { name: 'stage defaults', values: stageDefaults(options.stage, declared) },
     { name: 'cli.config.json parameters', values: options.configParameters ?? {} },
@@ -441,7 +449,9 @@ async function confirmStep(ctx: Context, name: string, type: 'CREATE' | 'UPDATE'
   if (ctx.options.yes) return;
   const { deps } = ctx;
   if (!deps.interactive || !deps.confirm) {
-    throw new CliError(`Not deploying: no terminal to confirm on and no --yes. Change set ${name} is left on stack ${ctx.options.stackName} for review.`, {
+    // Exit 2 (bad input), as `cli delete` does: the command line must change (add --yes, or run
+    // it on a terminal); 1 is for a deployment that failed or a person who answered no.
+    throw new UsageError(`Not deploying: no terminal to confirm on and no --yes. Change set ${name} is left on stack ${ctx.options.stackName} for review.`, {
       details: [executeHint(ctx, name), `Or deploy without asking: npx cli deploy --yes${ctx.flags}`],
     });
   }

@@ -1,9 +1,24 @@
-/** Questions on the terminal (stderr, so stdout stays clean for results). */
+/**
+ * Questions on the terminal (stderr, so stdout stays clean for results). Ctrl-C at a question is
+ * an interrupt (exit 130, as the README documents); Ctrl-D (end of input) answers nothing, which
+ * a yes/no question takes as "no".
+ */
 import { createInterface } from 'node:readline/promises';
+import { CliError } from '../errors.js';
 
 export interface Prompter {
+  /** True only for y / yes; Ctrl-D is false. */
   confirm(question: string): Promise<boolean>;
-  ask(question: string): Promise<string>;
+  /** The trimmed answer; undefined when input ended (Ctrl-D) before one was given. */
+  ask(question: string): Promise<string | undefined>;
+}
+
+/** Ctrl-C (or SIGINT) while a question waits for its answer. */
+export class PromptInterruptedError extends CliError {
+  constructor() {
+    super('Interrupted (Ctrl-C) before answering; nothing was changed.', { exitCode: 130 });
+    this.name = 'PromptInterruptedError';
+  }
 }
 
 export function createTerminalPrompter(
@@ -15,6 +30,14 @@ export function createTerminalPrompter(
     const rl = createInterface({ input, output, terminal: true });
     try {
       return (await rl.question(question, signal ? { signal } : {})).trim();
+    } catch (err) {
+      // readline/promises rejects with an AbortError for Ctrl-C ("Aborted with Ctrl+C"), for the
+      // abort signal (SIGINT while waiting) and when input ends ("Aborted with Ctrl+D", or the
+      // stream closing).
+      if ((err as Error).name !== 'AbortError') throw err;
+      output.write('\n');
+      if (signal?.aborted || /Ctrl\+C/.test((err as Error).message)) throw new PromptInterruptedError();
+      return undefined;
     } finally {
       rl.close();
     }
@@ -22,7 +45,12 @@ export function createTerminalPrompter(
   return {
     ask,
     async confirm(question) {
-      return /^(y|yes)$/i.test(await ask(question));
+      const answer = await ask(question);
+      if (answer === undefined) {
+        output.write('No answer (end of input): taken as no.\n');
+        return false;
+      }
+      return /^(y|yes)$/i.test(answer);
     },
   };
 }

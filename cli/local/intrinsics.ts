@@ -1,8 +1,9 @@
 /**
  * Resolves the intrinsic functions of a CloudFormation template the way CloudFormation does at
- * deploy time, for the local stack: parameters (defaults and overrides, validated against their
- * constraints), pseudo parameters, Conditions, Ref, Fn::Sub, Fn::GetAtt, Fn::Join, Fn::If,
- * Fn::Equals/Not/And/Or, Fn::Select, Fn::Split, Fn::FindInMap and Fn::Base64.
+ * deploy time, for the local stack: parameters (defaults and overrides, checked by
+ * cli/template/parameters.ts as `cli deploy` checks them), pseudo parameters, Conditions, Ref,
+ * Fn::Sub, Fn::GetAtt, Fn::Join, Fn::If, Fn::Equals/Not/And/Or, Fn::Select, Fn::Split,
+ * Fn::FindInMap and Fn::Base64.
  *
  * Resolution is lazy: only the values the emulator needs are resolved, so a template may use
  * functions the local stack cannot honour (Fn::ImportValue, ...) in places it never reads. When
@@ -10,7 +11,8 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  */
 import { UsageError } from '../errors.js';
-import type { CfnParameter, CfnTemplate } from './template.js';
+import { isSsmType, resolveParameters, type ParameterValue } from '../template/parameters.js';
+import type { CfnTemplate } from './template.js';
 
 /** The template asks for something the local stack cannot emulate. */
 export class UnsupportedTemplateError extends UsageError {
@@ -62,58 +64,6 @@ export const SUPPORTED_FUNCTIONS = [
 /** `Ref: AWS::NoValue` removes the property (or list element) that holds it. */
 const NO_VALUE = Symbol('AWS::NoValue');
 
-type ParameterValue = string | string[];
-
-/** Splits `K=V` pairs (as `--parameter-overrides` takes them) into a record. */
-export function parseParameterOverrides(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--parameter-overrides: "${pair}" is not KEY=VALUE`);
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return out;
-}
-
-function isListType(type: string): boolean {
-  return type === 'CommaDelimitedList' || type.startsWith('List<');
-}
-
-function checkParameter(name: string, spec: CfnParameter, raw: string, source: string): ParameterValue {
-  const fail = (why: string) => {
-    throw new TemplateError(`parameter ${name} (${source}) ${why}`);
-  };
-  const type = spec.Type ?? 'String';
-  if (type.startsWith('AWS::SSM::Parameter')) {
-    throw new UnsupportedTemplateError(
-      `parameter ${name} has type ${type}: the local stack cannot read SSM parameters; pass --parameter-overrides ${name}=VALUE with a String parameter instead`,
-    );
-  }
-  const values = isListType(type) ? raw.split(',').map((v) => v.trim()) : [raw];
-  for (const v of values) {
-    if (type === 'Number' || type === 'List<Number>') {
-      if (v.trim() === '' || !Number.isFinite(Number(v))) fail(`must be a number, got "${v}"`);
-      const n = Number(v);
-      if (spec.MinValue !== undefined && n < Number(spec.MinValue)) fail(`must be at least ${spec.MinValue}, got ${v}`);
-      if (spec.MaxValue !== undefined && n > Number(spec.MaxValue)) fail(`must be at most ${spec.MaxValue}, got ${v}`);
-    }
-  }
-  if (spec.AllowedValues && !spec.AllowedValues.map(String).includes(raw)) {
-    fail(`must be one of ${spec.AllowedValues.map(String).join(', ')}; got "${raw}"`);
-  }
-  // CloudFormation matches AllowedPattern against the whole value.
-  if (spec.AllowedPattern !== undefined && !new RegExp(`^(?:${spec.AllowedPattern})$`, 'u').test(raw)) {
-    fail(`must match ${spec.AllowedPattern}; got "${raw}"`);
-  }
-  if (spec.MinLength !== undefined && raw.length < Number(spec.MinLength)) fail(`must be at least ${spec.MinLength} characters`);
-  if (spec.MaxLength !== undefined && raw.length > Number(spec.MaxLength)) fail(`must be at most ${spec.MaxLength} characters`);
-  return isListType(type) ? values : raw;
-}
-
-function stringifyDefault(value: unknown): string {
-  return Array.isArray(value) ? value.map(String).join(',') : String(value);
-}
-
 export interface ResolverOptions {
   template: CfnTemplate;
   /** Shown in error messages (the template's path). */
@@ -147,17 +97,16 @@ export class TemplateResolver {
     this.locate = options.locate;
     const declared = options.template.Parameters ?? {};
     const overrides = options.overrides ?? {};
-    const unknown = Object.keys(overrides).filter((k) => !(k in declared));
-    if (unknown.length > 0) {
-      throw new UsageError(`--parameter-overrides: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of ${options.file}`, {
-        details: [`parameters: ${Object.keys(declared).join(', ') || '(none)'}`],
-      });
-    }
     for (const [name, spec] of Object.entries(declared)) {
-      if (name in overrides) this.parameters.set(name, checkParameter(name, spec, overrides[name]!, 'override'));
-      else if (spec.Default !== undefined) this.parameters.set(name, checkParameter(name, spec, stringifyDefault(spec.Default), 'default'));
-      else this.parameters.set(name, undefined);
+      // Only a parameter with a value needs one from SSM; one without stays unresolved (lazy).
+      if (isSsmType(spec.Type) && (Object.hasOwn(overrides, name) || spec.Default !== undefined)) {
+        throw new UnsupportedTemplateError(
+          `parameter ${name} has type ${spec.Type}: the local stack cannot read SSM parameters; pass --parameter-overrides ${name}=VALUE with a String parameter instead`,
+        );
+      }
     }
+    const { values } = resolveParameters(declared, [{ name: '--parameter-overrides', values: overrides }]);
+    for (const [name, value] of values) this.parameters.set(name, value);
   }
 
   /** The parameter values in effect (those with a value), for the banner and tests. */

@@ -6,20 +6,9 @@
 import { join, relative } from 'node:path';
 import { parseTemplateWithPositions, readTemplate as readTemplateFile, type ParsedTemplate, type SourcePosition } from '../build/template-yaml.js';
 import { UsageError } from '../errors.js';
+import type { CfnParameter } from '../template/parameters.js';
 
 export const TEMPLATE_PATH = join('infra', 'cfn', 'template.yaml');
-
-export interface CfnParameter {
-  Type: string;
-  Default?: unknown;
-  AllowedValues?: unknown[];
-  AllowedPattern?: string;
-  MinLength?: number;
-  MaxLength?: number;
-  MinValue?: number;
-  MaxValue?: number;
-  NoEcho?: boolean;
-}
 
 export interface CfnResource {
   Type: string;

@@ -278,10 +278,11 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
       expect(stderr()).to.match(/Deleted change set cli-deploy-/);
     });
 
-    it('stops before executing without a terminal and without --yes, leaving the change set named', async () => {
+    it('stops before executing without a terminal and without --yes (exit 2, as delete), leaving the change set named', async () => {
       const { cfn, deps } = setup();
       const err = await rejection(deploy(options({ yes: false }), deps));
       const [name] = [...cfn.changeSets.keys()];
+      expect(err.exitCode).to.equal(2);
       expect(err.message).to.equal(`Not deploying: no terminal to confirm on and no --yes. Change set ${name} is left on stack items for review.`);
       expect(err.details.join('\n')).to.include(`aws cloudformation execute-change-set --stack-name items --change-set-name ${name}`);
       expect(err.details.join('\n')).to.include('npx cli deploy --yes');
@@ -382,7 +383,7 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
       const err = await rejection(deploy(options({ parameterOverrides: { TableNme: 'x' } }), { ...deps, build: async () => ((built = true), artifact) }));
       expect(err.exitCode).to.equal(2);
       expect(err.message).to.equal('--parameter-overrides: the template has no parameter "TableNme"');
-      expect(cfn.calls).to.deep.equal(['describeStack']);
+      expect(cfn.calls).to.deep.equal([]);
       expect(dead.deleted).to.equal(false);
       expect(built).to.equal(false);
       expect(await real.artifacts.bucketRegion({ name: managedBucketName(MOTO_ACCOUNT, 'us-east-1') })).to.equal(undefined);
@@ -392,8 +393,23 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
       const { cfn, deps } = setup();
       const err = await rejection(deploy(options({ configParameters: { LogRetention: '7' } }), deps));
       expect(err.message).to.equal('cli.config.json parameters: the template has no parameter "LogRetention"');
-      expect(cfn.calls).to.deep.equal(['describeStack']);
+      expect(cfn.calls).to.deep.equal([]);
     });
+
+    // The values `cli dev` refuses (cli/template/parameters.ts checks both): the template's
+    // MaxValue 28 and AllowedValues [false, true].
+    for (const [overrides, message] of [
+      [{ FunctionTimeout: '60' }, 'parameter FunctionTimeout (--parameter-overrides) must be at most 28, got 60'],
+      [{ ApiKeyRequired: 'yes' }, 'parameter ApiKeyRequired (--parameter-overrides) must be one of false, true; got "yes"'],
+    ] as const) {
+      it(`refuses ${JSON.stringify(overrides)} as cli dev does (exit 2), before any AWS call`, async () => {
+        const { cfn, deps } = setup();
+        const err = await rejection(deploy(options({ parameterOverrides: overrides }), deps));
+        expect(err.exitCode).to.equal(2);
+        expect(err.message).to.equal(message);
+        expect(cfn.calls).to.deep.equal([]);
+      });
+    }
   });
 
   describe('deleteStack', () => {

@@ -4,7 +4,7 @@ import { validateConfig, resolveStackTarget } from '../../cli/deploy/config.js';
 import { changeSetName } from '../../cli/deploy/change-set.js';
 import { filterPattern, formatLogLine, parseLogLine, parseSince } from '../../cli/deploy/logs.js';
 import { orderOutputs } from '../../cli/deploy/outputs.js';
-import { changeSetParameters, parseParameterOverrides, stageDefaults } from '../../cli/deploy/parameters.js';
+import { changeSetParameters, stageDefaults } from '../../cli/deploy/parameters.js';
 import { dataLossRisks } from '../../cli/deploy/preview.js';
 import { formatSummaryLine } from '../../cli/deploy/progress-printer.js';
 import { applyEvents, createProgress, isSuccessStatus, summarize } from '../../cli/deploy/progress-state.js';
@@ -227,13 +227,6 @@ describe('cli/deploy/config', () => {
 
 describe('cli/deploy/parameters', () => {
   const declared = { StageName: { Default: 'prod' }, TableName: { Default: 'lambda-apigateway' }, ArtifactBucket: {}, ArtifactKey: {} };
-
-  describe('parseParameterOverrides', () => {
-    it('splits Key=Value pairs, keeping "=" in values', () => {
-      expect(parseParameterOverrides(['A=1', 'B=x=y', 'C=3 D=4'])).to.deep.equal({ A: '1', B: 'x=y', C: '3', D: '4' });
-      expect(() => parseParameterOverrides(['novalue'])).to.throw(UsageError, '--parameter-overrides "novalue" must look like Key=Value');
-    });
-  });
 
   describe('changeSetParameters', () => {
     it('layers values, keeps previous values on update, and suffixes the table per stage', () => {

@@ -112,9 +112,9 @@ describe('README commands (end to end)', () => {
       expect(run.stdout).to.contain('Examples:');
     });
 
-    it('rejects an unknown command with exit code 1 and a hint', async () => {
+    it('rejects an unknown command with exit code 2 (bad input, as the README documents) and a hint', async () => {
       const run = await cli(['deploi']);
-      expect(run.code).to.equal(1);
+      expect(run.code).to.equal(2);
       expect(run.stderr).to.match(/unknown command 'deploi'/);
     });
   });
