@@ -13,7 +13,8 @@ import { handlerBuildOptions } from '../build/bundle.js';
 import { fileStamps, openBuildCache, sha256 } from './build-cache.js';
 
 export type HandlerBuild =
-  | { ok: true; code: string; warnings: string[]; ms: number }
+  /** `inputs`: absolute paths of the files the bundle was built from (what hot reload watches). */
+  | { ok: true; code: string; warnings: string[]; inputs: string[]; ms: number }
   | { ok: false; errors: string[]; ms: number };
 
 export interface HandlerBuilder {
@@ -27,6 +28,8 @@ interface CacheEntry {
   key: string;
   /** Files and directories the key stamps (relative to the root). */
   stamped: string[];
+  /** The source files esbuild read (relative to the root). */
+  inputs: string[];
   code: string;
   warnings: string[];
 }
@@ -53,8 +56,8 @@ export function createHandlerBuilder(root: string): HandlerBuilder {
       if (text === undefined) return undefined;
       try {
         const entry = JSON.parse(text) as CacheEntry;
-        if (!Array.isArray(entry.stamped) || entry.key !== keyOf(fileStamps(root, entry.stamped))) return undefined;
-        return { ok: true, code: entry.code, warnings: entry.warnings, ms: performance.now() - started };
+        if (!Array.isArray(entry.stamped) || !Array.isArray(entry.inputs) || entry.key !== keyOf(fileStamps(root, entry.stamped))) return undefined;
+        return { ok: true, code: entry.code, warnings: entry.warnings, inputs: entry.inputs.map((f) => resolve(root, f)), ms: performance.now() - started };
       } catch {
         return undefined;
       }
@@ -73,8 +76,8 @@ export function createHandlerBuilder(root: string): HandlerBuilder {
         const stamps = fileStamps(root, stamped);
         // A file saved while esbuild ran may not be in this output: leave the cache to the next
         // build. File times come from a coarse kernel clock, hence the margin.
-        if (stamps.newestMs < startedAt - 10) cache.write(entryName, JSON.stringify({ key: keyOf(stamps), stamped, code: out.text, warnings } satisfies CacheEntry));
-        return { ok: true, code: out.text, warnings, ms: performance.now() - started };
+        if (stamps.newestMs < startedAt - 10) cache.write(entryName, JSON.stringify({ key: keyOf(stamps), stamped, inputs: files, code: out.text, warnings } satisfies CacheEntry));
+        return { ok: true, code: out.text, warnings, inputs: files.map((f) => resolve(root, f)), ms: performance.now() - started };
       } catch (err) {
         const failure = err as esbuild.BuildFailure;
         const errors = Array.isArray(failure.errors) ? await format(failure.errors, 'error') : [String(err)];

@@ -110,7 +110,8 @@ describe('cli/local build cache', () => {
       const deployed: string[] = [];
       let builds = 0;
       const reloader = startHotReloader({
-        dir: join(root, 'handler'),
+        root,
+        inputs: built.ok ? built.inputs : [],
         builder: { ...builder, build: () => (builds++, builder.build()) },
         initialCode: initialCode(code),
         verifyInitial: true,
