@@ -40,8 +40,8 @@ export interface SourceWatcherOptions {
 export interface SourceWatcher {
   /**
    * Switches to the inputs of a new build and returns those that were not inputs before.
-   * `builtAt` (epoch ms) is when that build started: a file modified since may not be in its
-   * output, so its next event counts as a change whatever its content.
+   * `builtAt` (epoch ms) is when that build started: a new input modified since may not be in
+   * its output, so its next event counts as a change whatever its content.
    */
   track(inputs: readonly string[], builtAt: number): string[];
   close(): void;
@@ -51,8 +51,11 @@ export interface SourceWatcher {
 const CONFIG_FILES = ['package.json', 'tsconfig.json'];
 /** What an import without an extension can resolve to (esbuild's default resolveExtensions), plus its other loaders. */
 const RESOLVABLE = new Set(['.tsx', '.ts', '.mts', '.cts', '.jsx', '.js', '.mjs', '.cjs', '.css', '.json', '.txt']);
-/** A safe write removes the file for a moment; how long a vanished input may stay away before it counts as deleted. */
-const VANISHED_GRACE_MS = 250;
+/**
+ * A safe write removes the file for a moment, and a save in place truncates it before writing:
+ * how long an input may stay missing or empty before that counts as what the user meant.
+ */
+const MIDWRITE_GRACE_MS = 250;
 
 interface Known {
   stat: string;
@@ -74,6 +77,14 @@ function contentHash(file: string): string | undefined {
     return createHash('sha256').update(readFileSync(file)).digest('hex');
   } catch {
     return undefined;
+  }
+}
+
+function missingOrEmpty(file: string): boolean {
+  try {
+    return statSync(file).size === 0;
+  } catch {
+    return true;
   }
 }
 
@@ -117,7 +128,7 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
   /** Paths events named since the last comparison. */
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  let vanishedSince: number | undefined;
+  let midwriteSince: number | undefined;
   let closed = false;
 
   const remember = (file: string, builtAt?: number) => {
@@ -218,10 +229,10 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
       }
     }
     sync();
-    if ([...changed].some((f) => statKey(f) === '-')) {
-      vanishedSince ??= performance.now();
-      if (performance.now() - vanishedSince < VANISHED_GRACE_MS) {
-        // Probably a safe write in progress: look again shortly, these files still counting as changed.
+    if ([...changed].some(missingOrEmpty)) {
+      midwriteSince ??= performance.now();
+      if (performance.now() - midwriteSince < MIDWRITE_GRACE_MS) {
+        // Probably a save in progress: look again shortly, these files still counting as changed.
         for (const f of changed) {
           known.set(f, { stat: '?', hash: undefined });
           pending.add(f);
@@ -231,21 +242,29 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
         return;
       }
     }
-    vanishedSince = undefined;
+    midwriteSince = undefined;
     if (changed.size > 0 || resolvable) options.onChange({ changed: [...changed].sort(), resolvable });
   };
 
   const track: SourceWatcher['track'] = (inputs, builtAt) => {
     const next = new Set([...inputs.map((f) => resolve(root, f)), ...CONFIG_FILES.map((f) => resolve(root, f))]);
     const added: string[] = [];
-    for (const file of known.keys()) if (!next.has(file)) known.delete(file);
+    let removed = false;
+    for (const file of known.keys()) {
+      if (!next.has(file)) {
+        known.delete(file);
+        removed = true;
+      }
+    }
+    // A known file keeps what it was before the build: a save during the build differs from that.
     for (const file of next) {
       const before = known.get(file);
       if (!before) added.push(file);
-      if (!before || before.stat === '?' || changedSince(file, builtAt)) remember(file, builtAt);
+      if (!before || before.stat === '?') remember(file, builtAt);
     }
+    const hadCreated = created.size > 0;
     created.clear();
-    if (!closed) sync();
+    if (!closed && (added.length > 0 || removed || hadCreated)) sync();
     const configs = new Set(CONFIG_FILES.map((f) => resolve(root, f)));
     return added.filter((f) => !configs.has(f)).sort();
   };
