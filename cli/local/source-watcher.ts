@@ -56,6 +56,8 @@ const RESOLVABLE = new Set(['.tsx', '.ts', '.mts', '.cts', '.jsx', '.js', '.mjs'
  * how long an input may stay missing or empty before that counts as what the user meant.
  */
 const MIDWRITE_GRACE_MS = 250;
+/** The longest a stream of events (a tool rewriting files for a while) defers the comparison. */
+const MAX_WAIT_MS = 200;
 
 interface Known {
   stat: string;
@@ -128,6 +130,9 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
   /** Paths events named since the last comparison. */
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  /** When the oldest event not compared yet came (a steady stream of events still gets compared). */
+  let firstPendingAt: number | undefined;
+  let graphDirs = new Set<string>();
   let midwriteSince: number | undefined;
   let closed = false;
 
@@ -155,8 +160,12 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
     if (ino === undefined) return; // Gone: the parent's watch says when it is back.
     try {
       const watcher = watch(dir, { persistent: false }, (_event, name) => {
-        if (closed) return;
-        if (name) pending.add(resolve(dir, String(name)));
+        if (closed || !name) return;
+        const path = resolve(dir, String(name));
+        // A log file written next to the sources (`cli dev 2> dev.log`), a swap file: not an input.
+        const ext = extname(path);
+        if (!known.has(path) && !graphDirs.has(path) && ext !== '' && !RESOLVABLE.has(ext)) return;
+        pending.add(path);
         schedule();
       });
       // A watched directory that is deleted may report an error: drop it, the next sync re-arms it.
@@ -193,6 +202,7 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
 
   const sync = () => {
     const wanted = directories();
+    graphDirs = wanted;
     for (const [dir, { watcher }] of watchers) {
       if (!wanted.has(dir)) {
         watcher.close();
@@ -203,11 +213,16 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
   };
 
   const schedule = (delayMs = debounceMs) => {
+    const now = performance.now();
+    firstPendingAt ??= now;
+    if (timer !== undefined && now - firstPendingAt > MAX_WAIT_MS) return;
     clearTimeout(timer);
     timer = setTimeout(compare, delayMs);
   };
 
   const compare = () => {
+    timer = undefined;
+    firstPendingAt = undefined;
     if (closed) return;
     const paths = pending;
     pending = new Set();
@@ -216,11 +231,12 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
     for (const path of paths) {
       if (known.has(path)) {
         if (differs(path)) changed.add(path);
-      } else if (watchers.has(path) || [...known.keys()].some((f) => within(path, f))) {
+      } else if (graphDirs.has(path)) {
         // A directory of the graph replaced or removed (git checkout, rm -r): look at everything below it.
         for (const file of known.keys()) if (within(path, file) && differs(file)) changed.add(file);
       } else if (isDirectory(path)) {
         // A new directory may hold the module a failed import is waiting for: watch it until the next build.
+        if (basename(path).startsWith('.') || basename(path) === 'node_modules') continue;
         if (within(root, path)) created.add(path);
         resolvable = true;
       } else if (statKey(path) !== '-' && (RESOLVABLE.has(extname(path)) || CONFIG_FILES.includes(basename(path)))) {

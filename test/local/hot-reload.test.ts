@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -225,6 +226,22 @@ describe('cli/local/hot-reload', () => {
         event = await h.next();
         while (!(event.type === 'reloaded' && h.live().includes('word-lib'))) event = await h.next();
         expect(h.live()).to.contain('hello-2');
+      }
+    });
+
+    it('reloads while another file next to the sources is written without pause (a log, a swap file)', async () => {
+      const h = await start();
+      let i = 0;
+      const writer = setInterval(() => {
+        appendFileSync(join(h.root, 'handler', 'dev.log'), `line ${i++}\n`);
+        writeFileSync(join(h.root, 'handler', `sed${i % 3}tmp`), `${i}`);
+      }, 2);
+      try {
+        await writeFile(join(h.root, GREETING), greeting(2));
+        expectReloaded(await h.next(), [GREETING]);
+        expect(h.live()).to.contain('hello-2');
+      } finally {
+        clearInterval(writer);
       }
     });
 
