@@ -96,12 +96,12 @@ export function startHotReloader(options: HotReloaderOptions): HotReloader {
     onChange: (change) => {
       if (closed) return;
       if (running) {
-        if (changed.size === 0) firstChangeAt = performance.now();
+        if (changed.size === 0) firstChangeAt = change.since;
         for (const f of change.changed) changed.add(f);
         again = true;
         return;
       }
-      void reload(change.changed, performance.now());
+      void reload(change.changed, change.since);
     },
   });
 

@@ -23,6 +23,8 @@ export interface SourceChange {
   changed: string[];
   /** A new name appeared that an import could resolve to (a source file, a directory, a config file). */
   resolvable: boolean;
+  /** performance.now() of the first event behind this change (the save, for "reloaded in N ms"). */
+  since: number;
 }
 
 export interface SourceWatcherOptions {
@@ -222,6 +224,7 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
 
   const compare = () => {
     timer = undefined;
+    const since = firstPendingAt ?? performance.now();
     firstPendingAt = undefined;
     if (closed) return;
     const paths = pending;
@@ -255,11 +258,12 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
         }
         for (const p of paths) pending.add(p);
         schedule(Math.max(debounceMs, 50));
+        firstPendingAt = Math.min(firstPendingAt!, since);
         return;
       }
     }
     midwriteSince = undefined;
-    if (changed.size > 0 || resolvable) options.onChange({ changed: [...changed].sort(), resolvable });
+    if (changed.size > 0 || resolvable) options.onChange({ changed: [...changed].sort(), resolvable, since });
   };
 
   const track: SourceWatcher['track'] = (inputs, builtAt) => {
