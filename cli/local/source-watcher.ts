@@ -1,10 +1,10 @@
 /**
  * Watches the files a build read (esbuild's metafile inputs) and says which of them changed.
  *
- * Why not `fs.watch(dir, { recursive: true })`: on Linux, Node 20 implements it in JavaScript
- * with one inotify watch per file, so a save that writes a temporary file and renames it over
- * the original (sed -i, JetBrains' safe write, git) leaves the watch on the old inode and every
- * later save is missed. A watch on a directory survives any change of its entries, so this
+ * Why not `fs.watch(dir, { recursive: true })`: on Linux, Node 20 implements it in JavaScript by
+ * watching each file it found, so a save that writes a temporary file and renames it over the
+ * original (sed -i, JetBrains' safe write, git) leaves the watch on the replaced file and every
+ * later save is missed (test/local/hot-reload.test.ts, the sed -i case, failed that way). A watch on a directory survives any change of its entries, so this
  * watches each directory holding an input (one non-recursive watch each), and its ancestors up to
  * the root, so a directory that is deleted and created again (git checkout) is re-armed.
  *
