@@ -91,6 +91,15 @@ describe('cli/local/hot-reload', () => {
     expect(event.files).to.deep.equal(files);
   };
 
+  /** Each save writes greeting `n` its own way; each must reload, naming only handler/greeting.ts. */
+  const savesReload = async (h: Harness, versions: number[], save: (file: string, n: number) => Promise<unknown>) => {
+    for (const n of versions) {
+      await save(join(h.root, GREETING), n);
+      expectReloaded(await h.next(), [GREETING]);
+      expect(h.live()).to.contain(`hello-${n}`);
+    }
+  };
+
   describe('startHotReloader', () => {
     it('reloads after a save in place (truncate and write)', async () => {
       const h = await start();
@@ -101,46 +110,36 @@ describe('cli/local/hot-reload', () => {
 
     it('keeps reloading after saves that write a temporary file and rename it over (sed -i)', async () => {
       const h = await start();
-      for (let n = 2; n <= 4; n++) {
-        // sed -i: a temporary sedXXXXXX next to the file, renamed over it.
+      // sed -i: a temporary sedXXXXXX next to the file, renamed over it.
+      await savesReload(h, [2, 3, 4], async (file, n) => {
         const temp = join(h.root, 'handler', `sed${n}Xa9Q`);
         await writeFile(temp, greeting(n));
-        await rename(temp, join(h.root, GREETING));
-        expectReloaded(await h.next(), [GREETING]);
-        expect(h.live()).to.contain(`hello-${n}`);
-      }
-      await writeFile(join(h.root, GREETING), greeting(5));
-      expectReloaded(await h.next(), [GREETING]);
-      expect(h.live()).to.contain('hello-5');
+        await rename(temp, file);
+      });
+      await savesReload(h, [5], (file, n) => writeFile(file, greeting(n)));
     });
 
     it('reloads after a JetBrains safe write (___jb_tmp___, ___jb_old___) and names only the real file', async () => {
       const h = await start();
-      for (let n = 2; n <= 3; n++) {
-        const file = join(h.root, GREETING);
+      await savesReload(h, [2, 3], async (file, n) => {
         await writeFile(`${file}___jb_tmp___`, greeting(n));
         await rename(file, `${file}___jb_old___`);
         await rename(`${file}___jb_tmp___`, file);
         await unlink(`${file}___jb_old___`);
-        expectReloaded(await h.next(), [GREETING]);
-        expect(h.live()).to.contain(`hello-${n}`);
-      }
+      });
     });
 
     it("reloads after vim's write (4913 probe, file~ backup, .swp) and names only the real file", async () => {
       const h = await start();
-      for (let n = 2; n <= 3; n++) {
-        const dir = join(h.root, 'handler');
-        const file = join(h.root, GREETING);
+      const dir = join(h.root, 'handler');
+      await savesReload(h, [2, 3], async (file, n) => {
         await writeFile(join(dir, '.greeting.ts.swp'), `swap ${n}`);
         await writeFile(join(dir, '4913'), '');
         await unlink(join(dir, '4913'));
         await rename(file, `${file}~`);
         await writeFile(file, greeting(n));
         await unlink(`${file}~`);
-        expectReloaded(await h.next(), [GREETING]);
-        expect(h.live()).to.contain(`hello-${n}`);
-      }
+      });
     });
 
     it('reloads after a delete and a create of the same file', async () => {
