@@ -8,10 +8,13 @@
  * - latency p50/p99 of ping and read, one connection;
  * - `cli dev` from process start to the first 200;
  * - hot reload: file saved -> new code served;
+ * - the deployed bundle's init (Lambda's cold start) with and without a source map and
+ *   --enable-source-maps, and the one-off cost of the first stack trace it maps;
  * - RSS of the `cli dev` process after 100k requests, and its growth over the last 50k.
  * Prints a table and writes bench/results/local.json. Only loopback traffic, bounded in count.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import * as esbuild from 'esbuild';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -19,6 +22,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+import { handlerBuildOptions } from '../cli/build/bundle.js';
+import { isOwnSource, keepSources, type SourceMapV3 } from '../cli/build/source-map.js';
 import { startLocalStack } from '../cli/local/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -215,6 +221,73 @@ async function reloadLatency(): Promise<number[]> {
   }
 }
 
+/**
+ * What one Lambda cold start of the deployed bundle costs in a fresh process: `require` of
+ * index.js (Lambda's Init phase), as wall and CPU ms; with a map, also what the first mapped stack
+ * trace costs (Node parses the map at load, and decodes its mappings on first use).
+ */
+const INIT_PROBE = `
+const t0 = process.hrtime.bigint(); const c0 = process.cpuUsage();
+require(process.argv[1]);
+const initMs = Number(process.hrtime.bigint() - t0) / 1e6; const cpu = process.cpuUsage(c0);
+let firstTraceMs = 0;
+if (process.execArgv.includes('--enable-source-maps')) {
+  const t1 = process.hrtime.bigint();
+  const map = require('node:module').findSourceMap(process.argv[1]);
+  if (!map || map.payload.sources.length === 0) throw new Error('no source map loaded');
+  map.findEntry(0, 0);
+  firstTraceMs = Number(process.hrtime.bigint() - t1) / 1e6;
+}
+process.send({ initMs, initCpuMs: (cpu.user + cpu.system) / 1000, firstTraceMs });
+`;
+
+interface InitSample {
+  initMs: number;
+  initCpuMs: number;
+  firstTraceMs: number;
+}
+
+type InitVariant = 'plain' | 'full' | 'own';
+
+/**
+ * The deployed bundle as `cli build` makes it; with its full linked source map (names and lines
+ * only) and NODE_OPTIONS=--enable-source-maps; and with the map cut to the project's own sources.
+ */
+export async function sourceMapInitCost(runs: number): Promise<{ samples: Record<InitVariant, InitSample[]>; bytes: Record<InitVariant, { map: number; zippedMap: number }> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-init-'));
+  try {
+    const options = handlerBuildOptions(ROOT);
+    const result = await esbuild.build({ ...options, sourcemap: 'external', sourcesContent: false });
+    const code = result.outputFiles.find((f) => f.path === options.outfile)!.text;
+    const full = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map'))!.text) as SourceMapV3;
+    const maps: Record<InitVariant, SourceMapV3 | undefined> = { plain: undefined, full, own: keepSources(full, isOwnSource) };
+    const bytes = {} as Record<InitVariant, { map: number; zippedMap: number }>;
+    const files = {} as Record<InitVariant, string>;
+    for (const [variant, map] of Object.entries(maps) as [InitVariant, SourceMapV3 | undefined][]) {
+      files[variant] = join(dir, variant, 'index.js');
+      await mkdir(join(dir, variant));
+      const text = map ? JSON.stringify(map) : '';
+      await writeFile(files[variant], map ? `${code}//# sourceMappingURL=index.js.map\n` : code);
+      if (map) await writeFile(`${files[variant]}.map`, text);
+      bytes[variant] = { map: text.length, zippedMap: map ? deflateRawSync(text, { level: 9 }).length : 0 };
+    }
+    const probeEnv = { ...env, TABLE_NAME: 'bench', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' };
+    const probe = (variant: InitVariant) =>
+      new Promise<InitSample>((resolveSample, reject) => {
+        const execArgv = variant === 'plain' ? [] : ['--enable-source-maps'];
+        const child = spawn(process.execPath, [...execArgv, '-e', INIT_PROBE, files[variant]], { env: probeEnv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        child.once('message', (m) => resolveSample(m as InitSample));
+        child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`init probe exited ${code}`))));
+      });
+    const samples: Record<InitVariant, InitSample[]> = { plain: [], full: [], own: [] };
+    // Interleaved, so every variant sees the same machine load.
+    for (let i = 0; i < runs; i++) for (const variant of ['plain', 'full', 'own'] as const) samples[variant].push(await probe(variant));
+    return { samples, bytes };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -376,7 +449,19 @@ async function main(): Promise<void> {
   results.reloadMs = reloads;
   rows.push({ figure: 'reload: save -> new code served', value: `${median(reloads).toFixed(0)} ms`, baseline: '-', goal: '< 300 ms', pass: median(reloads) < 300 });
 
-  // 6. Peers (--peers): the same ping handler through serverless-offline and Architect's sandbox.
+  // 6. Source map in the deployed bundle: Lambda's init with NODE_OPTIONS=--enable-source-maps.
+  const init = await sourceMapInitCost(QUICK ? 5 : 15);
+  results.sourceMapInit = init;
+  const med = (variant: InitVariant, key: keyof InitSample) => median(init.samples[variant].map((s) => s[key]));
+  for (const [variant, label] of [['full', 'full map'], ['own', 'map of handler/ only']] as const) {
+    const ratio = med(variant, 'initCpuMs') / med('plain', 'initCpuMs');
+    rows.push({ figure: `deploy init CPU + ${label}`, value: `${med(variant, 'initCpuMs').toFixed(0)} ms (${ratio.toFixed(2)}x)`, baseline: `${med('plain', 'initCpuMs').toFixed(0)} ms without`, goal: 'ship if <= 1.05x', pass: true });
+    rows.push({ figure: `deploy init wall + ${label}`, value: `${med(variant, 'initMs').toFixed(0)} ms`, baseline: `${med('plain', 'initMs').toFixed(0)} ms without`, goal: '-', pass: true });
+    rows.push({ figure: `deploy first mapped trace, ${label}`, value: `${med(variant, 'firstTraceMs').toFixed(1)} ms`, baseline: '-', goal: '-', pass: true });
+    rows.push({ figure: `deploy ${label}: size, zipped`, value: `${(init.bytes[variant].zippedMap / 1024).toFixed(0)} KB`, baseline: `${(init.bytes[variant].map / 1024).toFixed(0)} KB unzipped`, goal: '-', pass: true });
+  }
+
+  // 7. Peers (--peers): the same ping handler through serverless-offline and Architect's sandbox.
   if (process.argv.includes('--peers')) {
     const { runPeerBench } = await import('./peers.js');
     const peers = await runPeerBench({ root: ROOT, connections: CONNECTIONS, quick: QUICK, log: (l) => console.error(l) }, { load, freePort });

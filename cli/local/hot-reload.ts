@@ -1,11 +1,12 @@
 /**
- * Hot reload: watch the handler sources, and after a burst of saves rebuild once and swap the
- * functions' code. Reloads never overlap; a save during a reload triggers one more afterwards.
- * A build or init failure keeps the last good code serving.
+ * Hot reload: watch every file the bundle was built from (source-watcher.ts), and after a burst of
+ * saves rebuild once and swap the functions' code. Reloads never overlap; a save during a reload
+ * triggers one more afterwards. A build or init failure keeps the last good code serving.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import type { HandlerBuilder } from './handler-build.js';
+import { displayName, watchSources } from './source-watcher.js';
 
+/** `files`: the inputs of the bundle that changed, appeared or vanished, relative to the root. */
 export type ReloadEvent =
   /** New code is live: every invocation that starts from now on runs it. */
   | { type: 'reloaded'; ms: number; files: string[] }
@@ -14,8 +15,10 @@ export type ReloadEvent =
   | { type: 'failed'; ms: number; files: string[]; stage: 'build' | 'init'; errors: string[] };
 
 export interface HotReloaderOptions {
-  /** Directory to watch, recursively (handler/). */
-  dir: string;
+  /** Project root (file names in events are relative to it). */
+  root: string;
+  /** The files initialCode was built from (the build's `inputs`). */
+  inputs: readonly string[];
   builder: HandlerBuilder;
   /** The code currently serving, to skip no-op swaps. */
   initialCode: string;
@@ -29,6 +32,8 @@ export interface HotReloaderOptions {
   verifyInitial?: boolean;
   /** Quiet period after the last change before rebuilding (editors write in several steps). */
   debounceMs?: number;
+  /** A part of the import graph cannot be watched. */
+  onWarning?(message: string): void;
 }
 
 export interface HotReloader {
@@ -38,17 +43,19 @@ export interface HotReloader {
 }
 
 export function startHotReloader(options: HotReloaderOptions): HotReloader {
-  const debounceMs = options.debounceMs ?? 20;
   let code = options.initialCode;
-  let timer: NodeJS.Timeout | undefined;
   let changed = new Set<string>();
   let firstChangeAt = 0;
   let running: Promise<ReloadEvent> | undefined;
   let again = false;
   let closed = false;
 
-  const run = async (files: string[], startedAt: number): Promise<ReloadEvent> => {
+  const run = async (paths: string[], startedAt: number): Promise<ReloadEvent> => {
+    const builtAt = Date.now();
     const build = await options.builder.build();
+    // A new import is named too; editors' temporary files never are, as they are no input.
+    const added = build.ok && !closed ? watcher.track(build.inputs, builtAt) : [];
+    const files = [...new Set([...paths, ...added])].map((f) => displayName(options.root, f)).sort();
     const ms = () => performance.now() - startedAt;
     if (!build.ok) return { type: 'failed', ms: ms(), files, stage: 'build', errors: build.errors };
     if (build.code === code) return { type: 'unchanged', ms: ms(), files };
@@ -61,18 +68,19 @@ export function startHotReloader(options: HotReloaderOptions): HotReloader {
     return { type: 'reloaded', ms: ms(), files };
   };
 
-  const reload = (files: string[] = [], startedAt = performance.now(), quietIfUnchanged = false): Promise<ReloadEvent> => {
+  const reload = (paths: string[] = [], startedAt = performance.now(), quietIfUnchanged = false): Promise<ReloadEvent> => {
     if (running) {
       again = true;
       return running;
     }
-    const current = run(files, startedAt).then((event) => {
+    const current = run(paths, startedAt).then((event) => {
       running = undefined;
       if (!closed && !(quietIfUnchanged && event.type === 'unchanged')) options.onEvent(event);
       if (again && !closed) {
         again = false;
-        void reload([...changed.values()]);
+        const next = [...changed];
         changed = new Set();
+        void reload(next, firstChangeAt);
       }
       return event;
     });
@@ -80,24 +88,22 @@ export function startHotReloader(options: HotReloaderOptions): HotReloader {
     return current;
   };
 
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(options.dir, { recursive: true }, (_event, file) => {
+  const watcher = watchSources({
+    root: options.root,
+    inputs: options.inputs,
+    ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
+    onWarning: (message) => options.onWarning?.(message),
+    onChange: (change) => {
       if (closed) return;
-      if (changed.size === 0) firstChangeAt = performance.now();
-      if (file) changed.add(String(file));
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const files = [...changed];
-        const startedAt = firstChangeAt;
-        changed = new Set();
-        if (running) again = true;
-        else void reload(files, startedAt);
-      }, debounceMs);
-    });
-  } catch (err) {
-    throw new Error(`cannot watch ${options.dir}: ${(err as Error).message}`, { cause: err });
-  }
+      if (running) {
+        if (changed.size === 0) firstChangeAt = change.since;
+        for (const f of change.changed) changed.add(f);
+        again = true;
+        return;
+      }
+      void reload(change.changed, change.since);
+    },
+  });
 
   if (options.verifyInitial) void reload([], performance.now(), true);
 
@@ -105,8 +111,7 @@ export function startHotReloader(options: HotReloaderOptions): HotReloader {
     reload: (files) => reload(files),
     async close() {
       closed = true;
-      clearTimeout(timer);
-      watcher?.close();
+      watcher.close();
       await running?.catch(() => undefined);
     },
   };

@@ -50,7 +50,7 @@ export interface LocalStackOptions {
    * `chain` and `local` force one.
    */
   dynamodbCredentials?: DynamoCredentialSource;
-  /** Rebuild and swap the function on changes under handler/ (default false; `cli dev` turns it on). */
+  /** Rebuild and swap the function when a file the bundle is built from changes (default false; `cli dev` turns it on). */
   watch?: boolean;
   /** Execution environments per function (default min(4, CPU cores)). */
   concurrency?: number;
@@ -305,8 +305,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let reloader: HotReloader | undefined;
     if (options.watch) {
       reloader = startHotReloader({
-        dir: join(root, 'handler'),
+        root,
+        inputs: build.inputs,
         builder,
+        onWarning: (message) => reporter.warn(message),
         initialCode: build.code,
         verifyInitial: cached !== undefined,
         deploy: async (code) => {

@@ -96,6 +96,10 @@ function loadHandler(): Handler {
     new (id: string, parent?: unknown): { filename: string; paths: string[]; exports: unknown; loaded: boolean; _compile(code: string, filename: string): void };
     _nodeModulePaths(dir: string): string[];
   };
+  // The local bundle carries an inline source map: stack traces name handler/*.ts lines, as in
+  // Lambda with NODE_OPTIONS=--enable-source-maps. Before compiling, so the map is read with it.
+  // https://nodejs.org/api/process.html#processsetsourcemapsenabledval
+  process.setSourceMapsEnabled(true);
   const mod = new ModuleCtor(init.filename);
   mod.filename = init.filename;
   mod.paths = ModuleCtor._nodeModulePaths(dirname(init.filename));

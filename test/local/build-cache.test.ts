@@ -51,6 +51,9 @@ describe('cli/local build cache', () => {
         const cached = createHandlerBuilder(root).cached();
         expect(cached?.code).to.equal(built.ok ? built.code : 'no build');
         expect(cached?.code).to.contain("VERSION");
+        // What hot reload watches when it starts from the cache.
+        expect(cached?.inputs).to.deep.equal(built.ok ? built.inputs : []);
+        expect(cached?.inputs).to.include(join(root, 'handler', 'index.ts'));
       } finally {
         await builder.dispose();
       }
@@ -110,7 +113,8 @@ describe('cli/local build cache', () => {
       const deployed: string[] = [];
       let builds = 0;
       const reloader = startHotReloader({
-        dir: join(root, 'handler'),
+        root,
+        inputs: built.ok ? built.inputs : [],
         builder: { ...builder, build: () => (builds++, builder.build()) },
         initialCode: initialCode(code),
         verifyInitial: true,

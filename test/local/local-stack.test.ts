@@ -218,6 +218,16 @@ describe('cli/local (startLocalStack with the fixture project)', () => {
       expect((await get('/echo')).status).to.equal(200);
     });
 
+    it("names the handler's TypeScript file and line in the stack trace of what it throws (source map)", async () => {
+      const source = await readFile(join(FIXTURE, 'handler', 'index.ts'), 'utf8');
+      const line = source.split('\n').findIndex((l) => l.includes("throw new Error('boom')")) + 1;
+      expect((await get('/throw')).status).to.equal(502);
+      const logged = reporter.stderr.filter((l) => l.includes('Invoke Error'));
+      const stack = (JSON.parse(logged.at(-1)!.slice(logged.at(-1)!.indexOf('{'))) as { stack: string[] }).stack;
+      expect(stack[1], stack.join('\n')).to.contain(`${join(FIXTURE, 'handler', 'index.ts')}:${line}:`);
+      expect(stack.join('\n')).not.to.match(/index\.js:\d+:\d+/);
+    });
+
     it('answers 502 when the handler calls process.exit, and replaces the execution environment', async () => {
       const res = await get('/exit');
       expect(res.status).to.equal(502);
