@@ -22,11 +22,21 @@
 import { NumberValue, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError } from './errors.js';
 import { decimalProblem, formatDecimal, parseDecimal } from './decimal.js';
-import { JsonNumber, emptyObject, type JsonObject, type JsonValue } from './json.js';
+import { JsonNumber, emptyObject, isPlainMap, type JsonObject, type JsonValue, type ValueBudget } from './json.js';
 
 export const MAX_ITEM_BYTES = 400 * 1024;
 export const MAX_NESTING_LEVELS = 32;
 export const MAX_ATTRIBUTE_NAME_BYTES = 64 * 1024 - 1;
+/**
+ * By the sizing rules above every value inside an item takes at least 1 byte (a list element or a
+ * map entry costs 1 plus its own size), so an item holds at most MAX_ITEM_BYTES values besides
+ * itself. 1,000,000 empty maps (3 MB of JSON) can therefore never be an item.
+ */
+export const MAX_ITEM_VALUES = MAX_ITEM_BYTES + 1;
+export const ITEM_BODY_BUDGET: ValueBudget = {
+  maxValues: MAX_ITEM_VALUES,
+  why: `an item is at most 400 KB and every value in it takes at least 1 byte by DynamoDB's item size rules, so no item holds more`,
+};
 
 /** An item, key or ExpressionAttributeValues map as the document client takes and returns it. */
 export type DocumentItem = Record<string, NativeAttributeValue>;
@@ -90,9 +100,9 @@ function convertValue(value: JsonValue, path: string, level: number): Converted 
   return { value: map, size: size + 3 + Object.keys(map).length };
 }
 
-/** Maps stay prototype-free; util-dynamodb marshals an object without a constructor as an M. */
+/** Maps do not inherit from Object.prototype (json.ts emptyObject); util-dynamodb marshals an object without a constructor as an M. */
 function convertMap(obj: JsonObject, path: string, level: number): { map: DocumentItem; size: number } {
-  const map = Object.create(null) as DocumentItem;
+  const map = emptyObject() as DocumentItem;
   let size = 0;
   for (const name of Object.keys(obj)) {
     checkAttributeName(name, path);
@@ -123,7 +133,7 @@ export function toItem(obj: JsonObject, path: string): DocumentItem {
  * DynamoDB's "invalid key" error; it is refused here.
  */
 export function toItemValues(obj: JsonObject, path: string): DocumentItem {
-  const map = Object.create(null) as DocumentItem;
+  const map = emptyObject() as DocumentItem;
   for (const name of Object.keys(obj)) {
     if (name === '__proto__') throw new BadRequestError(`${path} uses the placeholder "__proto__", which is not a valid placeholder (placeholders start with ":")`);
     map[name] = toItemValue(obj[name]!, childPath(path, name));
@@ -154,10 +164,7 @@ export function fromItemValue(value: NativeAttributeValue): JsonValue {
   if (Array.isArray(value)) return value.map(fromItemValue);
   if (value instanceof Set) return [...value].map((member) => fromItemValue(member as NativeAttributeValue));
   if (isBinary(value)) return Buffer.from(value).toString('base64');
-  if (typeof value === 'object') {
-    const prototype = Object.getPrototypeOf(value);
-    if (prototype === Object.prototype || prototype === null) return fromItem(value as DocumentItem);
-  }
+  if (typeof value === 'object' && value !== null && isPlainMap(value)) return fromItem(value as DocumentItem);
   // A JS number or bigint here means the client was not built with wrapNumbers (document-client.ts).
   throw new Error(`DynamoDB returned a value this API cannot represent as JSON: ${typeof value === 'object' ? Object.prototype.toString.call(value) : typeof value}`);
 }

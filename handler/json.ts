@@ -16,7 +16,7 @@ export class JsonNumber {
 }
 
 export type JsonValue = string | boolean | null | JsonNumber | JsonValue[] | JsonObject;
-/** Created with `Object.create(null)`: use `Object.hasOwn`, never `in` or `obj.hasOwnProperty`. */
+/** Made by {@link emptyObject}, without Object.prototype: use `Object.hasOwn`, never `in` or `obj.hasOwnProperty`. */
 export interface JsonObject {
   [key: string]: JsonValue;
 }
@@ -28,8 +28,33 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber);
 }
 
+/**
+ * Instances inherit from a prototype that itself has none, so no `__proto__` accessor is in reach
+ * (the key is plain data) and there is no `constructor`, which util-dynamodb reads as "a map".
+ * Not `Object.create(null)`: V8 makes such objects dictionaries from the start, 190 bytes for an
+ * empty one against 33 here, and a request body may hold hundreds of thousands of maps.
+ */
+const NullObject = function NullObject() {} as unknown as new () => JsonObject;
+NullObject.prototype = Object.create(null);
+
 export function emptyObject(): JsonObject {
-  return Object.create(null) as JsonObject;
+  return new NullObject();
+}
+
+/** A plain map: made by {@link emptyObject}, `Object.create(null)` or `{}`, not a class instance. */
+export function isPlainMap(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === NullObject.prototype || prototype === null || prototype === Object.prototype;
+}
+
+/**
+ * The most values (every string, number, literal, array and object, the outer one included) a
+ * body may hold, and why no valid request holds more; checked while parsing, so an oversized body
+ * is refused before it is built in memory.
+ */
+export interface ValueBudget {
+  maxValues: number;
+  why: string;
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -43,8 +68,9 @@ const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b
  * strings holding lone surrogates (DynamoDB strings are UTF-8; the SDK would replace them).
  * `where` names the input in error messages, e.g. "request body".
  */
-export function parseJson(text: string, where: string): JsonValue {
+export function parseJson(text: string, where: string, budget?: ValueBudget): JsonValue {
   let pos = 0;
+  let valuesLeft = budget?.maxValues ?? Infinity;
 
   const fail = (problem: string): never => {
     throw new BadRequestError(`${where} is not valid JSON: ${problem} at position ${pos}`);
@@ -93,6 +119,9 @@ export function parseJson(text: string, where: string): JsonValue {
 
   const parseValue = (depth: number): JsonValue => {
     skipWhitespace();
+    if (--valuesLeft < 0) {
+      throw new BadRequestError(`${where} holds more than ${budget!.maxValues} JSON values (the next one is at position ${pos}); ${budget!.why}`);
+    }
     const ch = text[pos];
     if (ch === '{' || ch === '[') {
       if (depth >= MAX_JSON_DEPTH) fail(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
