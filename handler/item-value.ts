@@ -74,39 +74,46 @@ interface Converted {
   size: number;
 }
 
-function convertValue(value: JsonValue, path: string, level: number): Converted {
+/** `parent` + `key`, built only when needed (an error, or a non-empty container): a body may hold hundreds of thousands of values. */
+function pathOf(parent: string, key: string | number | undefined): string {
+  return key === undefined ? parent : childPath(parent, key);
+}
+
+function convertValue(value: JsonValue, parent: string, key: string | number | undefined, level: number): Converted {
   if (typeof value === 'string') return { value, size: utf8Length(value) };
   if (typeof value === 'boolean' || value === null) return { value, size: 1 };
   if (value instanceof JsonNumber) {
     const decimal = parseDecimal(value.text);
-    if (!decimal) throw new BadRequestError(`${path} is not a number`);
+    if (!decimal) throw new BadRequestError(`${pathOf(parent, key)} is not a number`);
     const problem = decimalProblem(decimal);
-    if (problem) throw new BadRequestError(`${path}: the number ${problem}`);
+    if (problem) throw new BadRequestError(`${pathOf(parent, key)}: the number ${problem}`);
     return { value: NumberValue.from(formatDecimal(decimal)), size: Math.ceil(decimal.digits.length / 2) + 1 };
   }
   if (level >= MAX_NESTING_LEVELS) {
-    throw new BadRequestError(`${path} is nested deeper than DynamoDB's limit of ${MAX_NESTING_LEVELS} levels`);
+    throw new BadRequestError(`${pathOf(parent, key)} is nested deeper than DynamoDB's limit of ${MAX_NESTING_LEVELS} levels`);
   }
   if (Array.isArray(value)) {
     let size = 3;
+    const path = value.length === 0 ? '' : pathOf(parent, key);
     const list = value.map((element, i) => {
-      const c = convertValue(element, childPath(path, i), level + 1);
+      const c = convertValue(element, path, i, level + 1);
       size += c.size + 1;
       return c.value;
     });
     return { value: list, size };
   }
-  const { map, size } = convertMap(value, path, level + 1);
-  return { value: map, size: size + 3 + Object.keys(map).length };
+  const names = Object.keys(value);
+  const { map, size } = convertMap(value, names, names.length === 0 ? '' : pathOf(parent, key), level + 1);
+  return { value: map, size: size + 3 + names.length };
 }
 
 /** Maps do not inherit from Object.prototype (json.ts emptyObject); util-dynamodb marshals an object without a constructor as an M. */
-function convertMap(obj: JsonObject, path: string, level: number): { map: DocumentItem; size: number } {
+function convertMap(obj: JsonObject, names: readonly string[], path: string, level: number): { map: DocumentItem; size: number } {
   const map = emptyObject() as DocumentItem;
   let size = 0;
-  for (const name of Object.keys(obj)) {
+  for (const name of names) {
     checkAttributeName(name, path);
-    const c = convertValue(obj[name]!, childPath(path, name), level);
+    const c = convertValue(obj[name]!, path, name, level);
     map[name] = c.value;
     size += utf8Length(name) + c.size;
   }
@@ -115,12 +122,12 @@ function convertMap(obj: JsonObject, path: string, level: number): { map: Docume
 
 /** One attribute value (e.g. an ExpressionAttributeValues entry), limits checked. */
 export function toItemValue(value: JsonValue, path: string): NativeAttributeValue {
-  return convertValue(value, path, 0).value;
+  return convertValue(value, path, undefined, 0).value;
 }
 
 /** A whole item or key: top-level names, nesting, numbers, and the 400 KB item size. */
 export function toItem(obj: JsonObject, path: string): DocumentItem {
-  const { map, size } = convertMap(obj, path, 0);
+  const { map, size } = convertMap(obj, Object.keys(obj), path, 0);
   if (size > MAX_ITEM_BYTES) {
     throw new BadRequestError(`${path} is ${size} bytes; DynamoDB's item size limit is ${MAX_ITEM_BYTES} bytes (400 KB)`);
   }

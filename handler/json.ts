@@ -57,9 +57,7 @@ export interface ValueBudget {
   why: string;
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const PLAIN_CHARS = /[^"\\\u0000-\u001f]*/y;
-const WHITESPACE = /[ \t\n\r]*/y;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
@@ -76,9 +74,38 @@ export function parseJson(text: string, where: string, budget?: ValueBudget): Js
     throw new BadRequestError(`${where} is not valid JSON: ${problem} at position ${pos}`);
   };
   const skipWhitespace = (): void => {
-    WHITESPACE.lastIndex = pos;
-    WHITESPACE.test(text);
-    pos = WHITESPACE.lastIndex;
+    for (;;) {
+      const code = text.charCodeAt(pos);
+      if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return;
+      pos++;
+    }
+  };
+  const skipDigits = (): number => {
+    const start = pos;
+    for (;;) {
+      const code = text.charCodeAt(pos);
+      if (code < 0x30 || code > 0x39) return pos - start;
+      pos++;
+    }
+  };
+  /** RFC 8259 `number`: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, by hand (no match array per number). */
+  const parseNumber = (): JsonNumber => {
+    const start = pos;
+    if (text.charCodeAt(pos) === 0x2d) pos++;
+    if (text.charCodeAt(pos) === 0x30) pos++;
+    else if (skipDigits() === 0) fail('bad number');
+    if (text.charCodeAt(pos) === 0x2e) {
+      pos++;
+      if (skipDigits() === 0) fail('bad number: digits expected after "."');
+    }
+    const e = text.charCodeAt(pos);
+    if (e === 0x65 || e === 0x45) {
+      pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === 0x2b || sign === 0x2d) pos++;
+      if (skipDigits() === 0) fail('bad number: digits expected in the exponent');
+    }
+    return new JsonNumber(text.slice(start, pos));
   };
   const describe = (): string => (pos >= text.length ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[pos])}`);
 
@@ -128,18 +155,18 @@ export function parseJson(text: string, where: string, budget?: ValueBudget): Js
       return ch === '{' ? parseObject(depth + 1) : parseArray(depth + 1);
     }
     if (ch === '"') return parseString();
-    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) {
-      NUMBER.lastIndex = pos;
-      const match = NUMBER.exec(text);
-      if (!match) return fail('bad number');
-      pos = NUMBER.lastIndex;
-      return new JsonNumber(match[0]);
+    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return parseNumber();
+    if (text.startsWith('true', pos)) {
+      pos += 4;
+      return true;
     }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, pos)) {
-        pos += word.length;
-        return value;
-      }
+    if (text.startsWith('false', pos)) {
+      pos += 5;
+      return false;
+    }
+    if (text.startsWith('null', pos)) {
+      pos += 4;
+      return null;
     }
     return fail(describe());
   };
