@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { hasExactNumbers, type DocumentClient } from './document-client.js';
-import { dynamoDbManager } from './dynamodb-manager.js';
+import { dynamoDbManager, RPC_BODY_BUDGET } from './dynamodb-manager.js';
 import { BadRequestError, ConfigurationError, HttpError, MethodNotAllowedError, RouteNotFoundError } from './errors.js';
 import { jsonResponse, readJsonBody } from './http.js';
 import type { Table } from './item-store.js';
@@ -56,7 +56,7 @@ const ROUTES: ReadonlyMap<string, ReadonlyMap<string, RouteHandler>> = new Map([
   [
     '/DynamoDBManager',
     new Map<string, RouteHandler>([
-      ['POST', async ({ event, table, setOperation }) => jsonResponse(200, await dynamoDbManager(readJsonBody(event), table, setOperation))],
+      ['POST', async ({ event, table, setOperation }) => jsonResponse(200, await dynamoDbManager(readJsonBody(event, RPC_BODY_BUDGET), table, setOperation))],
     ]),
   ],
   [

@@ -10,14 +10,31 @@ import { parseDecimal } from './decimal.js';
 import { BadRequestError, ConditionFailedError } from './errors.js';
 import { deleteItem, getItem, putItem, scanItems, updateItem, type Table } from './item-store.js';
 import { itemId, keyAttributes, keyId } from './item-key.js';
-import { checkAttributeName, childPath, fromItem, toItem, toItemValues, type DocumentItem } from './item-value.js';
-import { emptyObject, isJsonObject, jsonTypeName, JsonNumber, type JsonObject, type JsonValue } from './json.js';
+import { checkAttributeName, childPath, fromItem, MAX_ITEM_VALUES, toItem, toItemValues, type DocumentItem } from './item-value.js';
+import { emptyObject, isJsonObject, jsonTypeName, JsonNumber, type JsonObject, type JsonValue, type ValueBudget } from './json.js';
 
 /** DynamoDB's `Limit` is an Integer (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html#DDB-Scan-request-Limit). */
 export const MAX_SCAN_LIMIT = 2_147_483_647;
 
 /** https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-expression-parameters */
 export const MAX_EXPRESSION_BYTES = 4096;
+
+/**
+ * "The maximum length of all substitution variables in an expression is 2 MB. This is the sum of
+ * the lengths of all ExpressionAttributeNames and ExpressionAttributeValues."
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-expression-parameters
+ */
+export const MAX_SUBSTITUTION_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The largest valid body: one item (payload.Item) and 2 MB of substitution variables, each value
+ * taking at least 1 byte (item-value.ts), plus the envelope (operation, tableName, the payload's
+ * own members, Key, expressions), for which 64 values are ample.
+ */
+export const RPC_BODY_BUDGET: ValueBudget = {
+  maxValues: MAX_ITEM_VALUES + MAX_SUBSTITUTION_BYTES + 64,
+  why: 'a request holds at most one item (400 KB) and 2 MB of ExpressionAttributeNames and ExpressionAttributeValues, and every value in them takes at least 1 byte by DynamoDB\'s item size rules, so no valid request holds more',
+};
 
 const BODY_FIELDS = ['operation', 'tableName', 'payload'];
 
@@ -127,7 +144,7 @@ class Payload {
 }
 
 function describe(value: JsonValue): string {
-  if (value instanceof JsonNumber) return value.text;
+  if (value instanceof JsonNumber) return value.text.length > 64 ? `${value.text.slice(0, 64)}... (${value.text.length} characters)` : value.text;
   if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}...` : value);
   return jsonTypeName(value);
 }

@@ -5,13 +5,25 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError } from './errors.js';
-import { parseJson, stringifyJson, type JsonValue } from './json.js';
+import { parseJson, stringifyJson, type JsonValue, type ValueBudget } from './json.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * API Gateway decodes a text (non-binary media type) body as UTF-8 and puts U+FFFD in place of
+ * every byte sequence that is not UTF-8, so the function never sees the bytes: `ff fe` and `fe ff`
+ * arrive as the same string. Seen in AWS's answers recorded by LocalStack's validated tests
+ * (tests/aws/services/apigateway/test_apigateway_s3.snapshot.json, "get-obj-no-binary-media-binary-raw",
+ * recorded 2025-03-17: gzip bytes stored with U+FFFD in place) and
+ * https://qiita.com/ma2shita/items/ea96fbb73b7095413d3f (0xEF 0xBF 0xBD in place of the bytes).
+ * A literal U+FFFD in a text body is therefore refused as "not UTF-8"; the character itself
+ * can still be stored, written as the JSON escape \ufffd.
+ */
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
 /** The body as JSON. API Gateway base64-encodes bodies of binary media types (`isBase64Encoded`). */
-export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): JsonValue {
+export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>, budget: ValueBudget): JsonValue {
   let text = event.body;
   if (text === null || text === undefined || text === '') throw new BadRequestError('request body is required (a JSON object)');
   if (event.isBase64Encoded) {
@@ -21,8 +33,15 @@ export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase6
     } catch {
       throw new BadRequestError('request body is not valid UTF-8');
     }
+  } else {
+    const at = text.indexOf(REPLACEMENT_CHARACTER);
+    if (at >= 0) {
+      throw new BadRequestError(
+        `request body is not valid UTF-8: it holds U+FFFD at position ${at}, which API Gateway puts in place of bytes that are not UTF-8; send UTF-8 (the character U+FFFD itself can be sent as the JSON escape \\ufffd)`,
+      );
+    }
   }
-  return parseJson(text, 'request body');
+  return parseJson(text, 'request body', budget);
 }
 
 /**

@@ -22,11 +22,21 @@
 import { NumberValue, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError } from './errors.js';
 import { decimalProblem, formatDecimal, parseDecimal } from './decimal.js';
-import { JsonNumber, emptyObject, type JsonObject, type JsonValue } from './json.js';
+import { JsonNumber, emptyObject, isPlainMap, type JsonObject, type JsonValue, type ValueBudget } from './json.js';
 
 export const MAX_ITEM_BYTES = 400 * 1024;
 export const MAX_NESTING_LEVELS = 32;
 export const MAX_ATTRIBUTE_NAME_BYTES = 64 * 1024 - 1;
+/**
+ * By the sizing rules above every value inside an item takes at least 1 byte (a list element or a
+ * map entry costs 1 plus its own size), so an item holds at most MAX_ITEM_BYTES values besides
+ * itself. 1,000,000 empty maps (3 MB of JSON) can therefore never be an item.
+ */
+export const MAX_ITEM_VALUES = MAX_ITEM_BYTES + 1;
+export const ITEM_BODY_BUDGET: ValueBudget = {
+  maxValues: MAX_ITEM_VALUES,
+  why: `an item is at most 400 KB and every value in it takes at least 1 byte by DynamoDB's item size rules, so no item holds more`,
+};
 
 /** An item, key or ExpressionAttributeValues map as the document client takes and returns it. */
 export type DocumentItem = Record<string, NativeAttributeValue>;
@@ -64,39 +74,46 @@ interface Converted {
   size: number;
 }
 
-function convertValue(value: JsonValue, path: string, level: number): Converted {
+/** `parent` + `key`, built only when needed (an error, or a non-empty container): a body may hold hundreds of thousands of values. */
+function pathOf(parent: string, key: string | number | undefined): string {
+  return key === undefined ? parent : childPath(parent, key);
+}
+
+function convertValue(value: JsonValue, parent: string, key: string | number | undefined, level: number): Converted {
   if (typeof value === 'string') return { value, size: utf8Length(value) };
   if (typeof value === 'boolean' || value === null) return { value, size: 1 };
   if (value instanceof JsonNumber) {
     const decimal = parseDecimal(value.text);
-    if (!decimal) throw new BadRequestError(`${path} is not a number`);
+    if (!decimal) throw new BadRequestError(`${pathOf(parent, key)} is not a number`);
     const problem = decimalProblem(decimal);
-    if (problem) throw new BadRequestError(`${path}: the number ${problem}`);
+    if (problem) throw new BadRequestError(`${pathOf(parent, key)}: the number ${problem}`);
     return { value: NumberValue.from(formatDecimal(decimal)), size: Math.ceil(decimal.digits.length / 2) + 1 };
   }
   if (level >= MAX_NESTING_LEVELS) {
-    throw new BadRequestError(`${path} is nested deeper than DynamoDB's limit of ${MAX_NESTING_LEVELS} levels`);
+    throw new BadRequestError(`${pathOf(parent, key)} is nested deeper than DynamoDB's limit of ${MAX_NESTING_LEVELS} levels`);
   }
   if (Array.isArray(value)) {
     let size = 3;
+    const path = value.length === 0 ? '' : pathOf(parent, key);
     const list = value.map((element, i) => {
-      const c = convertValue(element, childPath(path, i), level + 1);
+      const c = convertValue(element, path, i, level + 1);
       size += c.size + 1;
       return c.value;
     });
     return { value: list, size };
   }
-  const { map, size } = convertMap(value, path, level + 1);
-  return { value: map, size: size + 3 + Object.keys(map).length };
+  const names = Object.keys(value);
+  const { map, size } = convertMap(value, names, names.length === 0 ? '' : pathOf(parent, key), level + 1);
+  return { value: map, size: size + 3 + names.length };
 }
 
-/** Maps stay prototype-free; util-dynamodb marshals an object without a constructor as an M. */
-function convertMap(obj: JsonObject, path: string, level: number): { map: DocumentItem; size: number } {
-  const map = Object.create(null) as DocumentItem;
+/** Maps do not inherit from Object.prototype (json.ts emptyObject); util-dynamodb marshals an object without a constructor as an M. */
+function convertMap(obj: JsonObject, names: readonly string[], path: string, level: number): { map: DocumentItem; size: number } {
+  const map = emptyObject() as DocumentItem;
   let size = 0;
-  for (const name of Object.keys(obj)) {
+  for (const name of names) {
     checkAttributeName(name, path);
-    const c = convertValue(obj[name]!, childPath(path, name), level);
+    const c = convertValue(obj[name]!, path, name, level);
     map[name] = c.value;
     size += utf8Length(name) + c.size;
   }
@@ -105,12 +122,12 @@ function convertMap(obj: JsonObject, path: string, level: number): { map: Docume
 
 /** One attribute value (e.g. an ExpressionAttributeValues entry), limits checked. */
 export function toItemValue(value: JsonValue, path: string): NativeAttributeValue {
-  return convertValue(value, path, 0).value;
+  return convertValue(value, path, undefined, 0).value;
 }
 
 /** A whole item or key: top-level names, nesting, numbers, and the 400 KB item size. */
 export function toItem(obj: JsonObject, path: string): DocumentItem {
-  const { map, size } = convertMap(obj, path, 0);
+  const { map, size } = convertMap(obj, Object.keys(obj), path, 0);
   if (size > MAX_ITEM_BYTES) {
     throw new BadRequestError(`${path} is ${size} bytes; DynamoDB's item size limit is ${MAX_ITEM_BYTES} bytes (400 KB)`);
   }
@@ -123,7 +140,7 @@ export function toItem(obj: JsonObject, path: string): DocumentItem {
  * DynamoDB's "invalid key" error; it is refused here.
  */
 export function toItemValues(obj: JsonObject, path: string): DocumentItem {
-  const map = Object.create(null) as DocumentItem;
+  const map = emptyObject() as DocumentItem;
   for (const name of Object.keys(obj)) {
     if (name === '__proto__') throw new BadRequestError(`${path} uses the placeholder "__proto__", which is not a valid placeholder (placeholders start with ":")`);
     map[name] = toItemValue(obj[name]!, childPath(path, name));
@@ -154,10 +171,7 @@ export function fromItemValue(value: NativeAttributeValue): JsonValue {
   if (Array.isArray(value)) return value.map(fromItemValue);
   if (value instanceof Set) return [...value].map((member) => fromItemValue(member as NativeAttributeValue));
   if (isBinary(value)) return Buffer.from(value).toString('base64');
-  if (typeof value === 'object') {
-    const prototype = Object.getPrototypeOf(value);
-    if (prototype === Object.prototype || prototype === null) return fromItem(value as DocumentItem);
-  }
+  if (typeof value === 'object' && value !== null && isPlainMap(value)) return fromItem(value as DocumentItem);
   // A JS number or bigint here means the client was not built with wrapNumbers (document-client.ts).
   throw new Error(`DynamoDB returned a value this API cannot represent as JSON: ${typeof value === 'object' ? Object.prototype.toString.call(value) : typeof value}`);
 }

@@ -13,7 +13,7 @@ import { BadRequestError, ItemAlreadyExistsError, ItemNotFoundError } from './er
 import { checkQueryParameters, jsonResponse, noContentResponse, queryParameter, readJsonBody } from './http.js';
 import { deleteItem, getItem, putItem, scanItems, updateItem, type Table } from './item-store.js';
 import { checkKeyValue, itemId, KEY_ATTRIBUTE, keyAttributes } from './item-key.js';
-import { childPath, fromItem, toItem } from './item-value.js';
+import { childPath, fromItem, ITEM_BODY_BUDGET, toItem } from './item-value.js';
 import { emptyObject, isJsonObject, jsonTypeName, type JsonObject } from './json.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 
@@ -29,7 +29,7 @@ export const MAX_PATCH_ATTRIBUTES = 250;
 const KEY_NAME = { '#k': KEY_ATTRIBUTE };
 
 function readObjectBody(event: APIGatewayProxyEvent): JsonObject {
-  const body = readJsonBody(event);
+  const body = readJsonBody(event, ITEM_BODY_BUDGET);
   if (!isJsonObject(body)) throw new BadRequestError(`request body must be a JSON object (the item), got ${jsonTypeName(body)}`);
   return body;
 }

@@ -188,6 +188,9 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
       apiId: ctx.apiId,
       authorizer: undefined,
     } as unknown as APIGatewayProxyEvent['requestContext'],
+    // A text body is decoded as UTF-8 with U+FFFD in place of invalid bytes, as API Gateway does:
+    // AWS answers recorded in LocalStack's validated tests/aws/services/apigateway/test_apigateway_s3.snapshot.json
+    // ("get-obj-no-binary-media-binary-raw") and https://stackoverflow.com/questions/59383951 (a zip through a Lambda proxy).
     body: hasBody ? (binary ? request.body.toString('base64') : request.body.toString('utf8')) : null,
     isBase64Encoded: hasBody && binary,
   };

@@ -22,6 +22,14 @@ describe('handler/decimal', () => {
       });
     }
 
+    it('keeps the significant digits of 1, a million zeros, 1 and drops zeros that are not significant', () => {
+      const zeros = '0'.repeat(1_000_000);
+      expect(parseDecimal(`1${zeros}1`)).to.deep.equal({ negative: false, digits: `1${zeros}1`, scale: 0 });
+      expect(parseDecimal(`-1${zeros}`)).to.deep.equal({ negative: true, digits: '1', scale: 1_000_000 });
+      expect(parseDecimal(`0.${zeros}12${zeros}`)).to.deep.equal({ negative: false, digits: '12', scale: -1_000_002 });
+      expect(parseDecimal(`12.3${zeros}e-2`)).to.deep.equal({ negative: false, digits: '123', scale: -3 });
+    });
+
     it('returns undefined for text that is not a decimal', () => {
       for (const text of ['', '.', 'abc', '1e', '--1', '1.2.3', 'Infinity', 'NaN']) expect(parseDecimal(text), text).to.equal(undefined);
     });

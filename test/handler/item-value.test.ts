@@ -106,7 +106,7 @@ describe('handler/item-value', () => {
 
     it('keeps "constructor" and "prototype" as data', () => {
       const map = toItem(json('{"constructor":{"prototype":1}}'), 'Item');
-      expect(Object.getPrototypeOf(map)).to.equal(null);
+      expect(Object.prototype.isPrototypeOf(map), 'inherits from Object.prototype').to.equal(false);
       expect(stringifyJson(fromItem(map))).to.equal('{"constructor":{"prototype":1}}');
     });
   });
@@ -137,10 +137,10 @@ describe('handler/item-value', () => {
       expect(stringifyJson(obj)).to.equal('{"ss":["a","b"],"ns":[1,12345678901234567890.5],"b":"AQID","bs":["/w=="]}');
     });
 
-    it('returns prototype-free objects', () => {
+    it('returns objects that do not inherit from Object.prototype', () => {
       const obj = fromItem({ constructor: { prototype: n('1') } });
-      expect(Object.getPrototypeOf(obj)).to.equal(null);
-      expect(Object.getPrototypeOf(obj.constructor)).to.equal(null);
+      expect(Object.prototype.isPrototypeOf(obj), 'inherits from Object.prototype').to.equal(false);
+      expect(Object.prototype.isPrototypeOf(obj.constructor), 'inherits from Object.prototype').to.equal(false);
       expect(stringifyJson(obj)).to.equal('{"constructor":{"prototype":1}}');
     });
 

@@ -125,6 +125,14 @@ describe('cli/local/apigateway-event', () => {
       expect(e.body).to.equal('héllo');
     });
 
+    it('puts U+FFFD in place of bytes of a text body that are not UTF-8, as API Gateway does', () => {
+      // AWS: LocalStack's AWS-validated snapshot tests/aws/services/apigateway/test_apigateway_s3.snapshot.json
+      // ("get-obj-no-binary-media-binary-raw", recorded 2025-03-17) and https://stackoverflow.com/questions/59383951.
+      const e = buildProxyEvent(request({ rawHeaders: ['Content-Type', 'application/json'], body: Buffer.from([0x22, 0xff, 0xfe, 0x22]) }), context());
+      expect(e.isBase64Encoded).to.equal(false);
+      expect(e.body).to.equal('"\uFFFD\uFFFD"');
+    });
+
     it('reports the API key used on a key-protected method', () => {
       const e = buildProxyEvent(request(), context({ apiKey: { value: 'k'.repeat(40), id: 'keyid12345' } }));
       expect(e.requestContext.identity.apiKey).to.equal('k'.repeat(40));
