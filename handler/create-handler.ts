@@ -116,7 +116,13 @@ function errorDetails(error: unknown): LogLine['error'] {
   return { name: 'NonError', message: String(error) };
 }
 
-const defaultLog = (line: LogLine): void => console.log(JSON.stringify(line));
+/**
+ * One console method per level, because Lambda's Node.js runtime records console.error as ERROR,
+ * console.warn as WARN and console.info as INFO (in both log formats), and `cli logs --filter
+ * ERROR` and a metric filter on the level see only that.
+ * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html
+ */
+const defaultLog = (line: LogLine): void => console[line.level](JSON.stringify(line));
 
 export function createHandler(options: HandlerOptions): ProxyHandler {
   const { db, tableName, log = defaultLog } = options;

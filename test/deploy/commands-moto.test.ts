@@ -226,11 +226,11 @@ describe('cli cloud commands against moto', () => {
         { timestamp: t0 + 1, message: `${iso(t0 + 1)}\t8f5a\tINFO\t{"message":"item created","id":"42"}\n` },
         { timestamp: t0 + 2, message: '{"timestamp":"x","level":"ERROR","requestId":"8f5a","message":"DynamoDB unavailable","errorType":"ServiceUnavailable"}\n' },
         { timestamp: t0 + 3, message: 'END RequestId: 8f5a\n' },
-        // A 500 as the handler logs it (console.log of one JSON line) in Lambda's text format:
+        // A 500 as the handler logs it (console.error of one JSON line) in Lambda's text format:
         // Lambda's request id after the time, API Gateway's (the body's requestId) in the JSON.
         // https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html
         { timestamp: t0 + 4, message: `START RequestId: ${LAMBDA_ID} Version: $LATEST\n` },
-        { timestamp: t0 + 5, message: `${iso(t0 + 5)}\t${LAMBDA_ID}\tINFO\t{"level":"error","requestId":"${API_ID}","route":"POST /DynamoDBManager","status":500}\n` },
+        { timestamp: t0 + 5, message: `${iso(t0 + 5)}\t${LAMBDA_ID}\tERROR\t{"level":"error","requestId":"${API_ID}","route":"POST /DynamoDBManager","status":500}\n` },
         { timestamp: t0 + 6, message: `END RequestId: ${LAMBDA_ID}\n` },
       ]);
     });
@@ -259,7 +259,7 @@ describe('cli cloud commands against moto', () => {
 
     it('passes --filter to CloudWatch Logs as the filter pattern', async () => {
       const { stdout } = await cli(['logs', '--stack-name', STACK, '--filter', 'ERROR']);
-      expect(stdout).to.deep.equal([`${iso(t0 + 2)} ERROR 8f5a DynamoDB unavailable {"errorType":"ServiceUnavailable"}`]);
+      expect(stdout).to.deep.equal([`${iso(t0 + 2)} ERROR 8f5a DynamoDB unavailable {"errorType":"ServiceUnavailable"}`, failure]);
     });
 
     it("finds the line of a 500 body's requestId with --filter, quoting the id as a filter term", async () => {

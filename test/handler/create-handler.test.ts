@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { createHandler, type LogLine } from '../../handler/create-handler.js';
 import { createDocumentClient } from '../../handler/document-client.js';
 import { LOCAL_CREDENTIALS } from '../support/dynamo.js';
-import { startHarness, toReply, type Harness } from './harness.js';
+import { captureConsoleLog, startHarness, toReply, type Harness } from './harness.js';
 import { proxyEvent } from './proxy-event.js';
 
 describe('handler/create-handler', () => {
@@ -92,18 +92,15 @@ describe('handler/create-handler', () => {
 
   describe('logging', () => {
     it('writes exactly one JSON line per request, without item contents', async () => {
-      const lines: string[] = [];
-      const original = console.log;
-      console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-      try {
+      const { lines, methods } = await captureConsoleLog(async () => {
         const handler = createHandler({ db: h.db, tableName: h.tableName });
         await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'create', payload: { Item: { id: 'secret-id-1', ssn: 'SECRET-VALUE' } } }, requestId: 'log-1' }));
         await handler(proxyEvent('GET', '/items/secret-id-1', { requestId: 'log-2' }));
         await handler(proxyEvent('POST', '/items', { body: { id: 'secret-id-1', ssn: 'SECRET-VALUE' }, requestId: 'log-3' }));
         await handler(proxyEvent('POST', '/DynamoDBManager', { body: '{"operation":"create","payload":{"Item":{"id":"x","n":1e999}}}', requestId: 'log-4' }));
-      } finally {
-        console.log = original;
-      }
+      });
+      // The console method carries the level to Lambda's log (INFO, WARN, ERROR).
+      expect(methods).to.deep.equal(['info', 'info', 'warn', 'warn']);
       expect(lines).to.have.length(4);
       const parsed = lines.map((line) => JSON.parse(line) as LogLine);
       expect(parsed.map(({ durationMs, ...rest }) => (expect(durationMs).to.be.a('number').and.at.least(0), rest))).to.deep.equal([

@@ -1,20 +1,8 @@
 import { expect } from 'chai';
 import type * as EntryPoint from '../../handler/index.js';
 import { LOCAL_CREDENTIALS, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
-import { toReply } from './harness.js';
+import { captureConsoleLog, toReply } from './harness.js';
 import { proxyEvent } from './proxy-event.js';
-
-/** Runs `run` with console.log captured (the handler's default log sink). */
-async function captureConsoleLog<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-  try {
-    return { result: await run(), lines };
-  } finally {
-    console.log = original;
-  }
-}
 
 /** The deployed entry point, configured only through the environment as Lambda configures it. */
 describe('handler/index', () => {
@@ -61,13 +49,14 @@ describe('handler/index', () => {
       delete process.env.TABLE_NAME;
       // A query string gives a fresh module instance, evaluated with the current environment.
       const fresh = '../../handler/index.js?without-table-name';
-      const { result: status, lines } = await captureConsoleLog(async () => {
+      const { result: status, lines, methods } = await captureConsoleLog(async () => {
         const { handler } = (await import(fresh)) as typeof EntryPoint;
         return (await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'ping' } }))).statusCode;
       });
       expect(status).to.equal(500);
       expect(lines).to.have.length(1);
       expect(JSON.parse(lines[0]!)).to.deep.include({ level: 'error', status: 500 }).and.have.nested.property('error.name', 'ConfigurationError');
+      expect(methods).to.deep.equal(['error']);
     });
   });
 });
