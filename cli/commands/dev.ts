@@ -158,8 +158,11 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     return { outputs: stack.outputs, readyMs, stoppedBy };
   } finally {
     stopCapping();
+    // The server answers no new request from the moment the stop is announced, not only once the
+    // state file is gone.
+    const stopped = stack.stop();
     await state?.remove();
-    await stack.stop();
+    await stopped;
     stop?.dispose();
   }
 }
