@@ -140,13 +140,7 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   const current = await readyStackStep(ctx, plan, existing);
   checkAborted(ctx);
 
-  const parameters = changeSetParameters({
-    declared,
-    layers: parameterLayers(options, declared, { bucket: bucket.ref.name, key: upload.key }),
-    previous: current?.parameters,
-  });
-  const prepared = prepareTemplate(template.text, { parameters: effectiveValues(parameters, current?.parameters) });
-  const placed = await templateStep(ctx, bucket.ref, prepared.text);
+  const { parameters, text, placed } = await templateStep(ctx, template, bucket.ref, upload.key, current);
   const base: ResultBase = {
     stackName: options.stackName,
     account,
@@ -158,7 +152,7 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   const cs: ChangeSetRef = { stackName: options.stackName, name: changeSetName(ctx.now()), type: current ? 'UPDATE' : 'CREATE', region: aws.region, flags };
 
   const step = await changeSetStep(ctx, cs, current, {
-    text: prepared.text,
+    text,
     placed,
     parameters,
     capabilities: requiredCapabilities(template.template),
@@ -333,13 +327,31 @@ async function continueRollback(ctx: Context, stack: StackDescription): Promise<
   return stacks.describeStack(stack.stackId);
 }
 
-async function templateStep(ctx: Context, bucket: BucketRef, text: string): Promise<TemplatePlacement> {
+/**
+ * The template as sent: the parameters with the uploaded artifact's key (a declared parameter
+ * given no new value keeps the stack's), the text prepared with them, and where CloudFormation
+ * reads it from.
+ */
+async function templateStep(
+  ctx: Context,
+  template: DeployTemplate,
+  bucket: BucketRef,
+  artifactKey: string,
+  current: StackDescription | undefined,
+): Promise<{ parameters: ChangeSetParameter[]; text: string; placed: TemplatePlacement }> {
+  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
+  const parameters = changeSetParameters({
+    declared,
+    layers: parameterLayers(ctx.options, declared, { bucket: bucket.name, key: artifactKey }),
+    previous: current?.parameters,
+  });
+  const { text } = prepareTemplate(template.text, { parameters: effectiveValues(parameters, current?.parameters) });
   const { artifacts, region } = ctx.deps.aws;
   const placed = await placeTemplate({ artifacts, bucket, region, stackName: ctx.options.stackName, text, now: ctx.now() });
   if (placed.key !== undefined) {
     ctx.reporter.info(`Template is ${formatBytes(placed.bytes)}, over the ${TEMPLATE_BODY_LIMIT}-byte inline limit: passing it via s3://${bucket.name}/${placed.key}`);
   }
-  return placed;
+  return { parameters, text, placed };
 }
 
 /**
