@@ -56,7 +56,7 @@ export async function alreadyDeployed(
   const changed = parameters.find((p) => !p.usePreviousValue && stack.parameters[p.key] !== p.value);
   if (changed) return { skip: false, reason: `parameter ${changed.key} changes` };
   if ((await stacks.getTemplate(stack.stackId)) !== text) return { skip: false, reason: 'the template differs from the deployed one' };
-  return { skip: true, reason: 'the deployed template and every parameter are the ones this deploy sends' };
+  return { skip: true, reason: 'the deployed template and parameters match' };
 }
 
 export async function createChangeSet(

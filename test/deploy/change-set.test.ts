@@ -53,8 +53,8 @@ describe('cli/deploy/change-set', () => {
         fetches: false,
       },
       { name: 'another template text', stack: stack(), deployed: TEMPLATE.replace('{}', '{ }'), skip: false, reason: 'the template differs from the deployed one', fetches: true },
-      { name: 'the same template, code and parameters', stack: stack(), skip: true, reason: 'the deployed template and every parameter are the ones this deploy sends', fetches: true },
-      { name: 'a completed create', stack: { ...stack(), status: 'CREATE_COMPLETE' }, skip: true, reason: 'the deployed template and every parameter are the ones this deploy sends', fetches: true },
+      { name: 'the same template, code and parameters', stack: stack(), skip: true, reason: 'the deployed template and parameters match', fetches: true },
+      { name: 'a completed create', stack: { ...stack(), status: 'CREATE_COMPLETE' }, skip: true, reason: 'the deployed template and parameters match', fetches: true },
     ];
     for (const c of cases) {
       it(`${c.skip ? 'skips' : 'needs a change set'} for ${c.name}, and says why`, async () => {
