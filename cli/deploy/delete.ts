@@ -3,7 +3,6 @@
  * DeletionPolicy) and how to remove it; `--delete-data` removes it too, after typing the stack
  * name (or --yes); remove this stack's artifacts from the managed bucket.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { CliError, UsageError } from '../errors.js';
 import { awsFailure } from '../aws/aws-errors.js';
 import type { ArtifactStore } from '../aws/artifact-store.js';
@@ -11,12 +10,10 @@ import type { TableApi } from '../aws/data-api.js';
 import type { Identity } from '../aws/identity.js';
 import type { StackApi } from '../aws/stack-api.js';
 import { parseTemplate } from '../build/template-yaml.js';
-import type { Reporter } from '../ui/reporter.js';
 import { managedBucketName } from './artifacts.js';
-import { createProgressPrinter } from './progress-printer.js';
-import { waitForStackOperation, type Sleep } from './progress-poller.js';
+import { runStackOperation, stoppedWaiting, type StackWatch } from './follow-stack.js';
 import type { Prompter } from './prompt.js';
-import { findRootCause, formatRootCause } from './root-cause.js';
+import { failureDetails } from './root-cause.js';
 
 export interface DeleteOptions {
   stackName: string;
@@ -25,16 +22,9 @@ export interface DeleteOptions {
   hintFlags?: string;
 }
 
-export interface DeleteDeps {
-  reporter: Reporter;
+export interface DeleteDeps extends StackWatch {
   aws: { region: string; profile?: string; stacks: StackApi; artifacts: ArtifactStore; identity: Identity; tables: TableApi };
-  interactive: boolean;
   prompt?: Prompter;
-  terminal?: { write(s: string): unknown };
-  now?(): number;
-  sleep?: Sleep;
-  pollIntervalMs?: number;
-  signal?: AbortSignal;
 }
 
 export interface RetainedTable {
@@ -92,26 +82,12 @@ async function runDelete(options: DeleteOptions, deps: DeleteDeps): Promise<Dele
   }
   await confirmDelete(options, deps, tables.length > 0 && options.deleteData === true);
 
-  const [newest] = await aws.stacks.describeEvents(stack.stackId, { limit: 1 });
-  await aws.stacks.deleteStack(stack.stackId);
-  const printer = createProgressPrinter(reporter, deps.interactive ? deps.terminal : undefined);
-  const outcome = await waitForStackOperation({
-    stacks: aws.stacks,
-    stackName: stack.stackName,
-    stackId: stack.stackId,
-    afterEventId: newest?.eventId,
-    now: deps.now ?? Date.now,
-    sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
-    intervalMs: deps.pollIntervalMs ?? 2_000,
-    signal: deps.signal,
-    onEvents: (events, state) => printer.events(events, state, (deps.now ?? Date.now)()),
-  }).finally(() => printer.finish());
-  if (outcome.aborted) {
-    throw new CliError('Stopped waiting (interrupted); the stack is still being deleted.', { exitCode: 130, details: [`Follow it with: npx cli status${flags}`] });
-  }
-  if (outcome.state.stackStatus !== 'DELETE_COMPLETE') {
-    throw new CliError(`Could not delete stack ${options.stackName} (${outcome.state.stackStatus ?? 'unknown status'})`, {
-      details: formatRootCause(findRootCause(outcome.state.events, stack.stackName, { region: aws.region, profile: aws.profile, flags })),
+  const outcome = await runStackOperation(aws.stacks, deps, stack, () => aws.stacks.deleteStack(stack.stackId));
+  if (outcome.aborted) throw stoppedWaiting('the stack is still being deleted', flags);
+  const status = outcome.state.stackStatus;
+  if (status !== 'DELETE_COMPLETE') {
+    throw new CliError(`Could not delete stack ${options.stackName} (${status ?? 'unknown status'})`, {
+      details: failureDetails(outcome.state.events, stack.stackName, status, { region: aws.region, profile: aws.profile, flags }),
     });
   }
   reporter.info(reporter.color.green(`Deleted stack ${options.stackName}.`));

@@ -1,22 +1,21 @@
 /**
- * `cli deploy`, as named steps: banner -> stack state -> bucket -> build -> lint -> upload ->
- * change set -> preview -> confirm -> execute -> wait -> outputs. Each step is a function; this
- * file only strings them together. Progress goes to stderr through the reporter; the result is
- * returned as data (the command prints it).
+ * `cli deploy`, as named steps: parameters -> banner -> stack state -> bucket -> build -> lint ->
+ * upload -> ready the stack -> change set (or none needed) -> preview -> confirm -> execute ->
+ * wait -> outputs. This file only strings the steps together; each concept lives in its own
+ * module (change-set.ts, template-source.ts, root-cause.ts, follow-stack.ts, deploy-result.ts).
+ * Progress goes to stderr through the reporter; the result is returned as data (the command
+ * prints it).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
-import { createHash } from 'node:crypto';
-import { CliError, UsageError } from '../errors.js';
+import { CliError } from '../errors.js';
 import { awsFailure } from '../aws/aws-errors.js';
 import type { BucketRef } from '../aws/artifact-store.js';
-import { objectHttpsUrl } from '../aws/s3-url.js';
 import type { AwsClients } from '../aws/clients.js';
-import type { ChangeSetDescription, ChangeSetParameter, StackDescription, StackOutput, TemplateSource } from '../aws/stack-api.js';
-import type { Reporter } from '../ui/reporter.js';
+import type { ChangeSetDescription, ChangeSetParameter, StackDescription } from '../aws/stack-api.js';
 import type { Artifact } from '../build/artifact.js';
 import { prepareTemplate } from '../build/template.js';
-import { CfnLintNotInstalledError, type LintResult } from '../lint/cfn-lint.js';
+import { CfnLintNotInstalledError, formatFinding, type LintResult } from '../lint/cfn-lint.js';
+import { resolveParameters, type TemplateParameters } from '../template/parameters.js';
 import {
   ARTIFACT_EXPIRY_DAYS,
   artifactObjectKey,
@@ -25,23 +24,30 @@ import {
   type ArtifactBucket,
   type UploadResult,
 } from './artifacts.js';
-import { ChangeSetFailedError, changeSetName, createChangeSet } from './change-set.js';
-import { orderOutputs, outputsRecord, formatOutputsTable } from './outputs.js';
+import {
+  alreadyDeployed,
+  ChangeSetFailedError,
+  changeSetName,
+  confirmChangeSet,
+  createChangeSet,
+  discardChangeSet,
+  executeHint,
+  type ChangeSetOutcome,
+  type ChangeSetRef,
+} from './change-set.js';
+import { deployResult, type DeployResult } from './deploy-result.js';
+import { DEFAULT_POLL_MS, defaultSleep, followStack, runStackOperation, stoppedWaiting, type StackWatch } from './follow-stack.js';
 import { changeSetParameters, stageDefaults } from './parameters.js';
-import { resolveParameters, type TemplateParameters } from '../template/parameters.js';
 import { dataLossRisks, formatChangeTable, formatDataLossWarnings, type DataLossRisk } from './preview.js';
-import { createProgressPrinter } from './progress-printer.js';
-import { waitForStackOperation, type Sleep, type WaitOutcome } from './progress-poller.js';
 import { isSuccessStatus } from './progress-state.js';
-import { findRootCause, formatRootCause } from './root-cause.js';
+import { failureDetails, type HintContext } from './root-cause.js';
 import { planForStack, type StackPlan } from './stack-state.js';
-import { TEMPLATE_BODY_LIMIT, byteLength, requiredCapabilities, type DeployTemplate } from './template-source.js';
+import { placeTemplate, requiredCapabilities, TEMPLATE_BODY_LIMIT, type DeployTemplate, type TemplatePlacement } from './template-source.js';
 
 /** The part of the AWS clients a deploy uses (tests pass fakes of just these). */
 export type DeployAws = Pick<AwsClients, 'region' | 'profile' | 'endpoint' | 'stacks' | 'artifacts' | 'identity'>;
 
-export interface DeployDeps {
-  reporter: Reporter;
+export interface DeployDeps extends StackWatch {
   aws: DeployAws;
   build(): Promise<Artifact>;
   /** Throws CfnLintNotInstalledError when cfn-lint is absent. `cached`: a remembered verdict. */
@@ -52,15 +58,6 @@ export interface DeployDeps {
   writeFile?(path: string, text: string): Promise<void>;
   /** Asks a yes/no question on the terminal; only called when `interactive`. */
   confirm?(question: string): Promise<boolean>;
-  /** A person can answer prompts (stdin and stderr are a TTY, not CI). */
-  interactive: boolean;
-  /** Raw stderr for in-place redraw (TTY only). */
-  terminal?: { write(s: string): unknown };
-  now?(): number;
-  sleep?: Sleep;
-  pollIntervalMs?: number;
-  /** Ctrl-C. */
-  signal?: AbortSignal;
 }
 
 export interface DeployOptions {
@@ -82,26 +79,6 @@ export interface DeployOptions {
   hintFlags?: string;
 }
 
-export type DeployStatus = 'deployed' | 'no-changes' | 'not-executed';
-
-export interface DeployResult {
-  status: DeployStatus;
-  stackName: string;
-  stackId?: string;
-  stackStatus?: string;
-  account: string;
-  region: string;
-  changeSet?: { name: string; type: 'CREATE' | 'UPDATE'; changes: ChangeSetDescription['changes'] };
-  artifact: { bucket: string; key: string; uploaded: boolean; bytes: number };
-  template: { inline: boolean; bytes: number };
-  dataLossRisks: { logicalId: string; resourceType: string; kind: string }[];
-  outputs: Record<string, string>;
-  /** Outputs ordered for display (endpoint first). */
-  orderedOutputs: StackOutput[];
-}
-
-const DEFAULT_POLL_MS = 2_000;
-
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
   try {
     return await runDeploy(options, deps);
@@ -113,22 +90,26 @@ export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<
 interface Context {
   options: DeployOptions;
   deps: DeployDeps;
-  reporter: Reporter;
+  reporter: DeployDeps['reporter'];
   now: () => number;
-  sleep: Sleep;
-  intervalMs: number;
   flags: string;
+  hints: HintContext;
 }
 
+/** Everything a result says before the change set: where, and what was uploaded and sent. */
+type ResultBase = Pick<DeployResult, 'stackName' | 'account' | 'region' | 'artifact' | 'template'>;
+/** The change set step's answer: one ready to run, or why none is needed. */
+type ChangeSetStep = Extract<ChangeSetOutcome, { kind: 'ready' }> | { kind: 'none'; why: string };
+
 async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
+  const flags = options.hintFlags ?? '';
   const ctx: Context = {
     options,
     deps,
     reporter: deps.reporter,
     now: deps.now ?? Date.now,
-    sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
-    intervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_MS,
-    flags: options.hintFlags ?? '',
+    flags,
+    hints: { region: deps.aws.region, profile: deps.aws.profile, flags },
   };
   const { aws } = deps;
 
@@ -154,111 +135,53 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   const artifact = await buildStep(ctx);
   await lintStep(ctx);
   checkAborted(ctx);
-
   const upload = await uploadStep(ctx, bucket, artifact);
 
-  let current = existing;
-  if (plan.action === 'recreate') current = await deleteDeadStack(ctx, existing!, plan.reason);
-  if (plan.action === 'continue-rollback') current = await continueRollback(ctx, existing!);
+  const current = await readyStackStep(ctx, plan, existing);
   checkAborted(ctx);
 
-  const type: 'CREATE' | 'UPDATE' = current ? 'UPDATE' : 'CREATE';
-  const name = changeSetName(ctx.now());
-  const parameters = changeSetParameters({
-    declared,
-    layers: parameterLayers(options, declared, { bucket: bucket.ref.name, key: upload.key }),
-    previous: current?.parameters,
-  });
-  const prepared = prepareTemplate(template.text, { parameters: effectiveValues(parameters, current?.parameters) });
-  const templateSource = await templateStep(ctx, bucket.ref, prepared.text);
-  const base = {
+  const { parameters, text, placed } = await templateStep(ctx, template, bucket.ref, upload.key, current);
+  const base: ResultBase = {
     stackName: options.stackName,
     account,
     region: aws.region,
     artifact: { bucket: bucket.ref.name, key: upload.key, uploaded: upload.uploaded, bytes: upload.bytes },
-    template: { inline: 'body' in templateSource, bytes: byteLength(prepared.text) },
+    template: { inline: 'body' in placed.source, bytes: placed.bytes },
   };
-  const templateOutputOrder = Object.keys(template.template.Outputs ?? {});
+  const outputOrder = Object.keys(template.template.Outputs ?? {});
+  const cs: ChangeSetRef = { stackName: options.stackName, name: changeSetName(ctx.now()), type: current ? 'UPDATE' : 'CREATE', region: aws.region, flags };
 
-  if (current && plan.action === 'update' && (await alreadyDeployed(ctx, current, prepared.text, parameters))) {
-    ctx.reporter.info(ctx.reporter.color.green(`No changes: stack ${options.stackName} already runs this template, code and parameters.`));
-    const result = finish(ctx, { ...base, status: 'no-changes', stackId: current.stackId, stackStatus: current.status, dataLossRisks: [] }, current, templateOutputOrder);
-    await protectStep(ctx, current);
-    await outputsFileStep(ctx, result);
-    return result;
-  }
-
-  ctx.reporter.info(`Creating ${type} change set ${name}...`);
-  const outcome = await createChangeSet(
-    aws.stacks,
-    {
-      stackName: options.stackName,
-      changeSetName: name,
-      type,
-      template: templateSource,
-      parameters,
-      capabilities: requiredCapabilities(template.template),
-      description: `npx cli deploy ${upload.key}`,
-    },
-    { sleep: ctx.sleep, intervalMs: Math.min(ctx.intervalMs, 1_000), signal: deps.signal },
-  ).catch(async (err: unknown) => {
-    if (err instanceof ChangeSetFailedError || deps.signal?.aborted) await discardChangeSet(ctx, name, type);
-    throw err;
+  const step = await changeSetStep(ctx, cs, current, {
+    text,
+    placed,
+    parameters,
+    capabilities: requiredCapabilities(template.template),
+    artifactKey: upload.key,
   });
+  if (step.kind === 'none') return noChangesStep(ctx, base, current, step.why, outputOrder);
 
-  if (outcome.kind === 'empty') {
-    if (outcome.created) await aws.stacks.deleteChangeSet(options.stackName, name);
-    ctx.reporter.info(ctx.reporter.color.green(`No changes: stack ${options.stackName} already runs this template, code and parameters.`));
-    const stack = current ?? (await aws.stacks.describeStack(options.stackName));
-    const result = finish(ctx, { ...base, status: 'no-changes', stackId: stack?.stackId, stackStatus: stack?.status, dataLossRisks: [] }, stack, templateOutputOrder);
-    await protectStep(ctx, stack);
-    await outputsFileStep(ctx, result);
-    return result;
-  }
-
-  const changeSet = outcome.changeSet;
-  const risks = previewStep(ctx, changeSet, type);
-  const riskData = risks.map((r) => ({ logicalId: r.change.logicalId, resourceType: r.change.resourceType, kind: r.kind }));
-  const changeSetInfo = { name, type, changes: changeSet.changes };
-
+  const risks = previewStep(ctx, step.changeSet, cs.type);
+  const planned: Pick<DeployResult, 'changeSet' | 'dataLossRisks'> = {
+    changeSet: { name: cs.name, type: cs.type, changes: step.changeSet.changes },
+    dataLossRisks: risks.map((r) => ({ logicalId: r.change.logicalId, resourceType: r.change.resourceType, kind: r.kind })),
+  };
   if (options.execute === false) {
-    ctx.reporter.info(`--no-execute: change set ${name} is left on stack ${options.stackName} for review; nothing was deployed.`);
-    ctx.reporter.info(executeHint(ctx, name));
-    const result = finish(ctx, { ...base, status: 'not-executed', stackId: outcome.stackId, stackStatus: current?.status ?? 'REVIEW_IN_PROGRESS', changeSet: changeSetInfo, dataLossRisks: riskData }, current, templateOutputOrder);
-    return result;
+    ctx.reporter.info(`--no-execute: change set ${cs.name} is left on stack ${options.stackName} for review; nothing was deployed.`);
+    ctx.reporter.info(executeHint(cs));
+    return deployResult({ ...base, ...planned, status: 'not-executed', stackId: step.stackId, stackStatus: current?.status ?? 'REVIEW_IN_PROGRESS' }, current, outputOrder);
   }
 
-  await confirmStep(ctx, name, type, risks);
-  if (deps.signal?.aborted) {
-    await discardChangeSet(ctx, name, type);
-    throw new CliError('Interrupted before executing; nothing was deployed.', { exitCode: 130 });
-  }
-
-  const final = await executeStep(ctx, name, outcome.stackId, changeSet);
+  await confirmChangeSet(aws.stacks, ctx.reporter, cs, {
+    yes: options.yes,
+    interactive: deps.interactive,
+    confirm: deps.confirm,
+    dataLoss: risks.length > 0,
+    signal: deps.signal,
+  });
+  await executeStep(ctx, cs);
+  const final = await waitStep(ctx, step.stackId, step.changeSet);
   await protectStep(ctx, final);
-  const result = finish(
-    ctx,
-    { ...base, status: 'deployed', stackId: outcome.stackId, stackStatus: final?.status, changeSet: changeSetInfo, dataLossRisks: riskData },
-    final,
-    templateOutputOrder,
-  );
-  await outputsFileStep(ctx, result);
-  return result;
-}
-
-/**
- * The fast "nothing to do": the deployed template text (GetTemplate, Original) is the one we
- * would send and every parameter keeps its value, so a change set could only come back empty.
- * One cheap call instead of creating, polling and deleting a change set (seconds on AWS).
- * Anything else (or any doubt) goes through a real change set.
- */
-async function alreadyDeployed(ctx: Context, stack: StackDescription, text: string, parameters: ChangeSetParameter[]): Promise<boolean> {
-  if (!/_COMPLETE$/.test(stack.status) || stack.status.includes('ROLLBACK')) return false;
-  const declared = new Set(parameters.map((p) => p.key));
-  if (Object.keys(stack.parameters).some((k) => !declared.has(k))) return false;
-  const same = parameters.every((p) => p.usePreviousValue || stack.parameters[p.key] === p.value);
-  if (!same) return false;
-  return (await ctx.deps.aws.stacks.getTemplate(stack.stackId)) === text;
+  return outputsStep(ctx, deployResult({ ...base, ...planned, status: 'deployed', stackId: step.stackId, stackStatus: final?.status }, final, outputOrder));
 }
 
 /**
@@ -333,9 +256,8 @@ async function lintStep(ctx: Context): Promise<void> {
   }
   if (result.cached) ctx.reporter.info('Lint: template unchanged since its last cfn-lint run (cached verdict).');
   for (const f of result.findings) {
-    const line = `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`;
-    if (f.level === 'error') ctx.reporter.error(line);
-    else if (f.level === 'warning') ctx.reporter.warn(line);
+    if (f.level === 'error') ctx.reporter.error(formatFinding(f));
+    else if (f.level === 'warning') ctx.reporter.warn(formatFinding(f));
   }
   if (result.errors > 0) {
     throw new CliError(`cfn-lint found ${result.errors} error${result.errors > 1 ? 's' : ''} in the template; nothing was deployed.`, {
@@ -370,29 +292,21 @@ async function uploadStep(ctx: Context, bucket: ArtifactBucket, artifact: Artifa
   return result;
 }
 
-async function templateStep(ctx: Context, bucket: BucketRef, text: string): Promise<TemplateSource> {
-  const bytes = byteLength(text);
-  if (bytes <= TEMPLATE_BODY_LIMIT) return { body: text };
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
-  const key = `${ctx.options.stackName}/template-${hash}.yaml`;
-  await uploadIfAbsent({
-    artifacts: ctx.deps.aws.artifacts,
-    bucket,
-    key,
-    body: async () => text,
-    contentType: 'application/x-yaml',
-    now: ctx.now(),
-  });
-  ctx.reporter.info(`Template is ${formatBytes(bytes)}, over the ${TEMPLATE_BODY_LIMIT}-byte inline limit: passing it via s3://${bucket.name}/${key}`);
-  return { url: objectHttpsUrl(bucket.name, key, ctx.deps.aws.region) };
+/** A stack that cannot take a change set as it stands is deleted first, or its rollback finished. */
+async function readyStackStep(ctx: Context, plan: StackPlan, existing: StackDescription | undefined): Promise<StackDescription | undefined> {
+  if (plan.action === 'recreate') return deleteDeadStack(ctx, existing!, plan.reason);
+  if (plan.action === 'continue-rollback') return continueRollback(ctx, existing!);
+  return existing;
 }
 
 async function deleteDeadStack(ctx: Context, stack: StackDescription, reason: string): Promise<undefined> {
   ctx.reporter.warn(reason);
-  const outcome = await runStackOperation(ctx, stack, () => ctx.deps.aws.stacks.deleteStack(stack.stackId));
-  if (outcome.aborted) throw interrupted(ctx, 'the stack is still being deleted');
-  if (outcome.state.stackStatus !== 'DELETE_COMPLETE') {
-    throw failure(ctx, outcome, `Could not delete stack ${stack.stackName} (${outcome.state.stackStatus ?? 'unknown status'})`);
+  const { stacks } = ctx.deps.aws;
+  const outcome = await runStackOperation(stacks, ctx.deps, stack, () => stacks.deleteStack(stack.stackId));
+  if (outcome.aborted) throw stoppedWaiting('the stack is still being deleted', ctx.flags);
+  const status = outcome.state.stackStatus;
+  if (status !== 'DELETE_COMPLETE') {
+    throw new CliError(`Could not delete stack ${stack.stackName} (${status ?? 'unknown status'})`, { details: failureDetails(outcome.state.events, ctx.options.stackName, status, ctx.hints) });
   }
   ctx.reporter.info(`Deleted stack ${stack.stackName}.`);
   return undefined;
@@ -400,40 +314,90 @@ async function deleteDeadStack(ctx: Context, stack: StackDescription, reason: st
 
 async function continueRollback(ctx: Context, stack: StackDescription): Promise<StackDescription | undefined> {
   ctx.reporter.info(`Continuing the rollback of ${stack.stackName} (ContinueUpdateRollback)...`);
-  const outcome = await runStackOperation(ctx, stack, () => ctx.deps.aws.stacks.continueUpdateRollback(stack.stackId));
-  if (outcome.aborted) throw interrupted(ctx, 'the rollback goes on');
-  if (outcome.state.stackStatus !== 'UPDATE_ROLLBACK_COMPLETE') {
-    throw failure(ctx, outcome, `The rollback of ${stack.stackName} did not complete (${outcome.state.stackStatus ?? 'unknown status'})`);
+  const { stacks } = ctx.deps.aws;
+  const outcome = await runStackOperation(stacks, ctx.deps, stack, () => stacks.continueUpdateRollback(stack.stackId));
+  if (outcome.aborted) throw stoppedWaiting('the rollback goes on', ctx.flags);
+  const status = outcome.state.stackStatus;
+  if (status !== 'UPDATE_ROLLBACK_COMPLETE') {
+    throw new CliError(`The rollback of ${stack.stackName} did not complete (${status ?? 'unknown status'})`, {
+      details: failureDetails(outcome.state.events, ctx.options.stackName, status, ctx.hints),
+    });
   }
   ctx.reporter.info(`Rollback complete; deploying.`);
-  return ctx.deps.aws.stacks.describeStack(stack.stackId);
+  return stacks.describeStack(stack.stackId);
 }
 
-/** Starts an operation on an existing stack and follows its events (after the newest one now). */
-async function runStackOperation(ctx: Context, stack: StackDescription, start: () => Promise<void>): Promise<WaitOutcome> {
-  const [newest] = await ctx.deps.aws.stacks.describeEvents(stack.stackId, { limit: 1 });
-  await start();
-  return follow(ctx, stack.stackName, stack.stackId, { afterEventId: newest?.eventId });
-}
-
-async function follow(ctx: Context, stackName: string, stackId: string, from: { since?: Date; afterEventId?: string }): Promise<WaitOutcome> {
-  const printer = createProgressPrinter(ctx.reporter, ctx.deps.interactive ? ctx.deps.terminal : undefined);
-  try {
-    return await waitForStackOperation({
-      stacks: ctx.deps.aws.stacks,
-      stackName,
-      stackId,
-      ...from,
-      now: ctx.now,
-      sleep: ctx.sleep,
-      intervalMs: ctx.intervalMs,
-      signal: ctx.deps.signal,
-      onEvents: (events, state) => printer.events(events, state, ctx.now()),
-      onThrottled: (ms) => ctx.reporter.info(ctx.reporter.color.dim(`  (throttled by CloudFormation; polling again in ${Math.round(ms / 1000)}s)`)),
-    });
-  } finally {
-    printer.finish();
+/**
+ * The template as sent: the parameters with the uploaded artifact's key (a declared parameter
+ * given no new value keeps the stack's), the text prepared with them, and where CloudFormation
+ * reads it from.
+ */
+async function templateStep(
+  ctx: Context,
+  template: DeployTemplate,
+  bucket: BucketRef,
+  artifactKey: string,
+  current: StackDescription | undefined,
+): Promise<{ parameters: ChangeSetParameter[]; text: string; placed: TemplatePlacement }> {
+  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
+  const parameters = changeSetParameters({
+    declared,
+    layers: parameterLayers(ctx.options, declared, { bucket: bucket.name, key: artifactKey }),
+    previous: current?.parameters,
+  });
+  const { text } = prepareTemplate(template.text, { parameters: effectiveValues(parameters, current?.parameters) });
+  const { artifacts, region } = ctx.deps.aws;
+  const placed = await placeTemplate({ artifacts, bucket, region, stackName: ctx.options.stackName, text, now: ctx.now() });
+  if (placed.key !== undefined) {
+    ctx.reporter.info(`Template is ${formatBytes(placed.bytes)}, over the ${TEMPLATE_BODY_LIMIT}-byte inline limit: passing it via s3://${bucket.name}/${placed.key}`);
   }
+  return { parameters, text, placed };
+}
+
+/**
+ * A change set ready to run, or why none is needed: the deployed stack already runs this
+ * template and these parameters (no change set is made), or CloudFormation found no change (the
+ * empty change set is deleted). A change set CloudFormation refused, or one Ctrl-C interrupted,
+ * is discarded.
+ */
+async function changeSetStep(
+  ctx: Context,
+  cs: ChangeSetRef,
+  current: StackDescription | undefined,
+  input: { text: string; placed: TemplatePlacement; parameters: ChangeSetParameter[]; capabilities: ReturnType<typeof requiredCapabilities>; artifactKey: string },
+): Promise<ChangeSetStep> {
+  const { stacks } = ctx.deps.aws;
+  const skip = await alreadyDeployed(stacks, current, input.text, input.parameters);
+  if (skip.skip) return { kind: 'none', why: skip.reason };
+  ctx.reporter.info(`Creating ${cs.type} change set ${cs.name} (${skip.reason})...`);
+  const outcome = await createChangeSet(
+    stacks,
+    {
+      stackName: cs.stackName,
+      changeSetName: cs.name,
+      type: cs.type,
+      template: input.placed.source,
+      parameters: input.parameters,
+      capabilities: input.capabilities,
+      description: `npx cli deploy ${input.artifactKey}`,
+    },
+    { sleep: ctx.deps.sleep ?? defaultSleep, intervalMs: Math.min(ctx.deps.pollIntervalMs ?? DEFAULT_POLL_MS, 1_000), signal: ctx.deps.signal },
+  ).catch(async (err: unknown) => {
+    if (err instanceof ChangeSetFailedError || ctx.deps.signal?.aborted) await discardChangeSet(stacks, ctx.reporter, cs);
+    throw err;
+  });
+  if (outcome.kind === 'ready') return outcome;
+  if (outcome.created) await stacks.deleteChangeSet(cs.stackName, cs.name);
+  return { kind: 'none', why: 'CloudFormation found no change to make' };
+}
+
+/** "Nothing to do" is a success: the stack's Outputs, as after a deploy. */
+async function noChangesStep(ctx: Context, base: ResultBase, current: StackDescription | undefined, why: string, outputOrder: string[]): Promise<DeployResult> {
+  const { stackName } = ctx.options;
+  ctx.reporter.info(ctx.reporter.color.green(`No changes: stack ${stackName} already runs this template, code and parameters (${why}).`));
+  const stack = current ?? (await ctx.deps.aws.stacks.describeStack(stackName));
+  await protectStep(ctx, stack);
+  return outputsStep(ctx, deployResult({ ...base, status: 'no-changes', stackId: stack?.stackId, stackStatus: stack?.status, dataLossRisks: [] }, stack, outputOrder));
 }
 
 function previewStep(ctx: Context, changeSet: ChangeSetDescription, type: 'CREATE' | 'UPDATE'): DataLossRisk[] {
@@ -445,88 +409,37 @@ function previewStep(ctx: Context, changeSet: ChangeSetDescription, type: 'CREAT
   return risks;
 }
 
-async function confirmStep(ctx: Context, name: string, type: 'CREATE' | 'UPDATE', risks: DataLossRisk[]): Promise<void> {
-  if (ctx.options.yes) return;
-  const { deps } = ctx;
-  if (!deps.interactive || !deps.confirm) {
-    // Exit 2 (bad input), as `cli delete` does: the command line must change (add --yes, or run
-    // it on a terminal); 1 is for a deployment that failed or a person who answered no.
-    throw new UsageError(`Not deploying: no terminal to confirm on and no --yes. Change set ${name} is left on stack ${ctx.options.stackName} for review.`, {
-      details: [executeHint(ctx, name), `Or deploy without asking: npx cli deploy --yes${ctx.flags}`],
-    });
-  }
-  let answer: boolean;
+async function executeStep(ctx: Context, cs: ChangeSetRef): Promise<void> {
+  const { aws } = ctx.deps;
+  ctx.reporter.info(`Executing change set ${cs.name}...`);
   try {
-    answer = await deps.confirm(`${risks.length > 0 ? 'DATA LOSS RISK above. ' : ''}Deploy these changes to ${ctx.options.stackName}? [y/N] `);
+    await aws.stacks.executeChangeSet(cs.stackName, cs.name);
   } catch (err) {
-    await discardChangeSet(ctx, name, type);
-    throw err;
-  }
-  if (!answer) {
-    await discardChangeSet(ctx, name, type);
-    throw new CliError('Deployment cancelled; nothing was changed.');
-  }
-}
-
-/** Deletes a change set that will not run, and says so (a CREATE's empty stack goes too). */
-async function discardChangeSet(ctx: Context, name: string, type: 'CREATE' | 'UPDATE'): Promise<void> {
-  const { stacks } = ctx.deps.aws;
-  try {
-    if (type === 'CREATE') {
-      await stacks.deleteStack(ctx.options.stackName);
-      ctx.reporter.info(`Deleted change set ${name} and the empty stack (REVIEW_IN_PROGRESS) it had created.`);
-    } else {
-      await stacks.deleteChangeSet(ctx.options.stackName, name);
-      ctx.reporter.info(`Deleted change set ${name}.`);
-    }
-  } catch (err) {
-    ctx.reporter.warn(`Could not delete change set ${name} (${(err as Error).message}); delete it in the console or with \`aws cloudformation delete-change-set --stack-name ${ctx.options.stackName} --change-set-name ${name}\`.`);
-  }
-}
-
-async function executeStep(ctx: Context, name: string, stackId: string, changeSet: ChangeSetDescription): Promise<StackDescription | undefined> {
-  const { stacks } = ctx.deps.aws;
-  ctx.reporter.info(`Executing change set ${name}...`);
-  try {
-    await stacks.executeChangeSet(ctx.options.stackName, name);
-  } catch (err) {
-    const failure = awsFailure(err, { profile: ctx.deps.aws.profile, region: ctx.deps.aws.region });
+    const failure = awsFailure(err, { profile: aws.profile, region: aws.region });
     if (!(failure instanceof CliError)) throw err;
-    throw new CliError(`Could not execute change set ${name}: ${failure.message}`, {
+    throw new CliError(`Could not execute change set ${cs.name}: ${failure.message}`, {
       cause: err,
       exitCode: failure.exitCode,
-      details: [...failure.details, `Change set ${name} is left on stack ${ctx.options.stackName}. ${executeHint(ctx, name)}`],
+      details: [...failure.details, `Change set ${cs.name} is left on stack ${cs.stackName}. ${executeHint(cs)}`],
     });
   }
-  const outcome = await follow(ctx, ctx.options.stackName, stackId, { since: changeSet.creationTime });
-  if (outcome.aborted) throw interrupted(ctx, 'the deployment goes on in CloudFormation');
+}
+
+/** Follows the executing change set to its end; a stack that did not end in success is the error. */
+async function waitStep(ctx: Context, stackId: string, changeSet: ChangeSetDescription): Promise<StackDescription | undefined> {
+  const { stacks } = ctx.deps.aws;
+  const { stackName } = ctx.options;
+  const outcome = await followStack(stacks, ctx.deps, { stackName, stackId }, { since: changeSet.creationTime });
+  if (outcome.aborted) throw stoppedWaiting('the deployment goes on in CloudFormation', ctx.flags);
   const final = await stacks.describeStack(stackId);
   const status = final?.status ?? outcome.state.stackStatus;
   if (!isSuccessStatus(status)) {
-    throw failure(ctx, outcome, `Deployment of ${ctx.options.stackName} failed: the stack is ${status ?? 'in an unknown state'}`, status);
+    throw new CliError(`Deployment of ${stackName} failed: the stack is ${status ?? 'in an unknown state'}`, {
+      details: failureDetails(outcome.state.events, stackName, status, ctx.hints),
+    });
   }
-  ctx.reporter.info(ctx.reporter.color.green(`Stack ${ctx.options.stackName} is ${status}.`));
+  ctx.reporter.info(ctx.reporter.color.green(`Stack ${stackName} is ${status}.`));
   return final;
-}
-
-function failure(ctx: Context, outcome: WaitOutcome, message: string, status = outcome.state.stackStatus): CliError {
-  const cause = findRootCause(outcome.state.events, ctx.options.stackName, { region: ctx.deps.aws.region, profile: ctx.deps.aws.profile, flags: ctx.flags });
-  const details = formatRootCause(cause);
-  if (status === 'ROLLBACK_COMPLETE') {
-    details.push(`The stack is in ROLLBACK_COMPLETE and holds no resources; the next \`npx cli deploy${ctx.flags}\` deletes it and creates it again.`);
-  } else if (status === 'UPDATE_ROLLBACK_FAILED') {
-    details.push(`The rollback failed too: fix the cause, then \`npx cli deploy --continue-rollback${ctx.flags}\`.`);
-  } else if (status === 'UPDATE_ROLLBACK_COMPLETE') {
-    details.push('The stack was rolled back and runs what it ran before this deploy.');
-  }
-  return new CliError(message, { details });
-}
-
-function interrupted(ctx: Context, what: string): CliError {
-  return new CliError(`Stopped waiting (interrupted); ${what}.`, {
-    exitCode: 130,
-    details: [`Follow it with: npx cli status${ctx.flags}`],
-  });
 }
 
 async function protectStep(ctx: Context, stack: StackDescription | undefined): Promise<void> {
@@ -535,32 +448,17 @@ async function protectStep(ctx: Context, stack: StackDescription | undefined): P
   ctx.reporter.info(`Termination protection is on for ${ctx.options.stackName}.`);
 }
 
-function finish(
-  ctx: Context,
-  partial: Omit<DeployResult, 'outputs' | 'orderedOutputs'>,
-  stack: StackDescription | undefined,
-  templateOrder: string[],
-): DeployResult {
-  void ctx;
-  const ordered = orderOutputs(stack?.outputs ?? [], templateOrder);
-  return { ...partial, outputs: outputsRecord(ordered), orderedOutputs: ordered };
-}
-
-async function outputsFileStep(ctx: Context, result: DeployResult): Promise<void> {
-  if (!ctx.options.outputsFile) return;
+/** --outputs-file: the Outputs as JSON; the result is returned either way. */
+async function outputsStep(ctx: Context, result: DeployResult): Promise<DeployResult> {
+  if (!ctx.options.outputsFile) return result;
   const write = ctx.deps.writeFile ?? ((path: string, text: string) => writeFile(path, text));
   await write(ctx.options.outputsFile, JSON.stringify(result.outputs, null, 2) + '\n');
   ctx.reporter.info(`Wrote outputs to ${ctx.options.outputsFile}`);
+  return result;
 }
 
-function executeHint(ctx: Context, name: string): string {
-  return `To run it: aws cloudformation execute-change-set --stack-name ${ctx.options.stackName} --change-set-name ${name} --region ${ctx.deps.aws.region}, then npx cli status${ctx.flags}`;
-}
-
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 }
-
-export { formatOutputsTable };

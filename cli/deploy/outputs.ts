@@ -1,5 +1,4 @@
 /** Stack outputs: ordered endpoint first, as a table for people and as JSON for files and scripts. */
-import { writeFile } from 'node:fs/promises';
 import type { StackOutput } from '../aws/stack-api.js';
 
 /** ApiEndpoint first, then the template's own order (`keyOrder`), then anything else. */
@@ -16,8 +15,4 @@ export function formatOutputsTable(outputs: readonly StackOutput[]): string[] {
   if (outputs.length === 0) return ['(the stack has no outputs)'];
   const width = Math.max(...outputs.map((o) => o.key.length));
   return outputs.map((o) => `${o.key.padEnd(width)}  ${o.value}`);
-}
-
-export async function writeOutputsFile(path: string, outputs: readonly StackOutput[]): Promise<void> {
-  await writeFile(path, JSON.stringify(outputsRecord(outputs), null, 2) + '\n');
 }

@@ -172,6 +172,32 @@ function strip(failure: (FailedResource & { physicalId?: string }) | undefined):
   return rest;
 }
 
+/**
+ * What the status a failed operation left the stack in means for the next step; undefined when
+ * it needs no word. `flags`: the user's target flags, repeated in the commands named.
+ */
+export function statusHint(status: string | undefined, flags = ''): string | undefined {
+  switch (status) {
+    case 'ROLLBACK_COMPLETE':
+      return `The stack is in ROLLBACK_COMPLETE and holds no resources; the next \`npx cli deploy${flags}\` deletes it and creates it again.`;
+    case 'UPDATE_ROLLBACK_FAILED':
+      return `The rollback failed too: fix the cause, then \`npx cli deploy --continue-rollback${flags}\`.`;
+    case 'UPDATE_ROLLBACK_COMPLETE':
+      return 'The stack was rolled back and runs what it ran before this deploy.';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The details of a failed stack operation: the root cause from its events (oldest first), then
+ * what the stack's final `status` means.
+ */
+export function failureDetails(events: readonly StackEvent[], stackName: string, status: string | undefined, context: HintContext = {}): string[] {
+  const hint = statusHint(status, context.flags);
+  return [...formatRootCause(findRootCause(events, stackName, context)), ...(hint ? [hint] : [])];
+}
+
 /** Lines for the terminal (the caller colours the heading). */
 export function formatRootCause(cause: RootCause): string[] {
   const lines: string[] = [];

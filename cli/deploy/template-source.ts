@@ -1,9 +1,14 @@
 /**
- * The template as deploy sends it: the text (inline or via S3) and what that text requires
- * (IAM capabilities), plus which resources hold data.
+ * The template as deploy sends it: the text, where CloudFormation reads it from (inline or via
+ * S3), and what that text requires (IAM capabilities), plus which resources hold data.
  */
 import type { Capability } from '@aws-sdk/client-cloudformation';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { ArtifactStore, BucketRef } from '../aws/artifact-store.js';
+import { objectHttpsUrl } from '../aws/s3-url.js';
+import type { TemplateSource } from '../aws/stack-api.js';
+import { uploadIfAbsent } from './artifacts.js';
 import { readTemplate, type CfnTemplate } from '../build/template-yaml.js';
 
 /**
@@ -48,6 +53,42 @@ export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
 
 export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
+}
+
+export interface TemplatePlacement {
+  source: TemplateSource;
+  bytes: number;
+  /** The S3 object the template went to; undefined when it is sent inline. */
+  key?: string;
+}
+
+/**
+ * Inline up to TEMPLATE_BODY_LIMIT; a larger template goes to the artifact bucket under a
+ * content-addressed key (`<stack>/template-<hash>.yaml`, uploaded only when new) and is passed
+ * by its URL.
+ */
+export async function placeTemplate(options: {
+  artifacts: ArtifactStore;
+  bucket: BucketRef;
+  region: string;
+  stackName: string;
+  text: string;
+  now: number;
+}): Promise<TemplatePlacement> {
+  const { text } = options;
+  const bytes = byteLength(text);
+  if (bytes <= TEMPLATE_BODY_LIMIT) return { source: { body: text }, bytes };
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  const key = `${options.stackName}/template-${hash}.yaml`;
+  await uploadIfAbsent({
+    artifacts: options.artifacts,
+    bucket: options.bucket,
+    key,
+    body: async () => text,
+    contentType: 'application/x-yaml',
+    now: options.now,
+  });
+  return { source: { url: objectHttpsUrl(options.bucket.name, key, options.region) }, bytes, key };
 }
 
 export const TEMPLATE_PATH = join('infra', 'cfn', 'template.yaml');
