@@ -124,6 +124,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   /** Requests in progress per connection (more than one only when a client pipelines). */
   const busy = new Map<Socket, number>();
 
+  /** A request through the stages: admitted or refused, then invoked and answered. */
   async function handle(x: Exchange): Promise<void> {
     const admitted = await admit(x);
     if (admitted.kind !== 'admitted') return refuse(x, admitted);
