@@ -11,6 +11,7 @@ import { devState, devStateDir, localOutputs, writeDevState, type DevStateFile }
 import { parseParameterOverrides } from '../template/parameters.js';
 import { DYNAMO_CREDENTIAL_SOURCES, type DynamoCredentialSource } from '../local/dynamodb.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
+import { formatRoute } from '../local/routes.js';
 import { capYoungGeneration } from '../local/young-generation.js';
 import type { ProgramDeps } from '../program.js';
 
@@ -143,7 +144,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     row('DynamoDB', `${stack.dynamodbEndpoint} (${store}; tables: ${stack.tables.map((t) => t.name + (t.created ? '' : ' (existing)')).join(', ')})`);
     if (stack.apiKey) row('API key', `x-api-key: ${stack.apiKey}`);
     reporter.info(`  Routes:`);
-    for (const r of stack.routes) reporter.info(`    ${r.replace(/ (\/\S*)$/, (_m, p: string) => ` ${stack.endpoint}${p === '/' ? '' : p}`)}`);
+    for (const r of stack.routes) reporter.info(`    ${formatRoute(r, stack.endpoint)}`);
     if (options.outputsFile) reporter.info(`  Outputs written to ${options.outputsFile}`);
     reporter.info(options.watch ? c.dim('  Watching handler/ for changes (--no-watch to turn off). Ctrl-C stops.') : c.dim('  Ctrl-C stops.'));
     reporter.info(c.green(`ready in ${Math.round(readyMs)} ms`));

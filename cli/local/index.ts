@@ -16,7 +16,7 @@ import { ensureTables, LOCAL_CREDENTIALS, resolveDynamoCredentials, startEmbedde
 import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
 import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
 import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
-import { createRouteTable } from './routes.js';
+import { createRouteTable, type RouteDescription } from './routes.js';
 import { startApiServer, type ApiServer } from './server.js';
 import { buildStackModel, type LocalFunction, type StackModel } from './stack-model.js';
 import { readTemplate } from './template.js';
@@ -72,8 +72,8 @@ export interface LocalStack {
   apiKey?: string;
   model: StackModel;
   tables: EnsuredTable[];
-  /** `GET    /items/{id}` lines of the default stage. */
-  routes: string[];
+  /** Every method of every resource of the API. */
+  routes: RouteDescription[];
   /** Fires with every reload outcome (only with watch). */
   events: EventEmitter<{ reload: [ReloadEvent] }>;
   /** Resolves with the next reload outcome (for tests: no sleeping). */

@@ -78,11 +78,24 @@ function matchSegments(segments: readonly Segment[], parts: readonly string[]): 
   return parts.length === segments.length ? params : undefined;
 }
 
+/** A method of a resource, as the terminal lists it: `{ method: 'GET', path: '/items/{id}' }`. */
+export interface RouteDescription {
+  /** Upper case, or `ANY`. */
+  method: string;
+  /** The resource path, e.g. `/items/{id}`. */
+  path: string;
+}
+
 export interface RouteTable {
   /** `path` is the part after the stage (`/items/42`), still percent-encoded. */
   match(method: string, path: string): RouteMatch | undefined;
-  /** `GET /items/{id}` lines, for the terminal. */
-  describe(): string[];
+  /** Every method of every resource, by resource path then method. */
+  describe(): RouteDescription[];
+}
+
+/** `GET    /dev/items/{id}`: the method padded to a column, the resource path under `base` (`/dev`, or an API URL). */
+export function formatRoute(route: RouteDescription, base: string): string {
+  return `${route.method.padEnd(6)} ${base}${route.path === '/' ? '' : route.path}`;
 }
 
 export function createRouteTable(routes: readonly LocalRoute[]): RouteTable {
@@ -111,7 +124,7 @@ export function createRouteTable(routes: readonly LocalRoute[]): RouteTable {
     describe() {
       return [...byPath.values()]
         .sort((a, b) => a.path.localeCompare(b.path))
-        .flatMap((r) => [...r.methods.keys()].sort().map((m) => `${m.padEnd(6)} ${r.path}`));
+        .flatMap((r) => [...r.methods.keys()].sort().map((method) => ({ method, path: r.path })));
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The local API Gateway (REST): an HTTP server at http://HOST:PORT/<stage>/<path> that routes
  * each request as API Gateway would, invokes the function with the proxy event and answers with
- * the function's response, or with API Gateway's own error when API Gateway would produce one.
- * For the two classic traps (403 "Missing Authentication Token" and 502 from a malformed
- * response) it also prints on the terminal what went wrong.
+ * the function's response, or with API Gateway's own error when API Gateway would produce one,
+ * printing why (explanations.ts). A request goes through three stages: admit (stage, limits,
+ * route, API key: the route and the proxy event, or a refusal), invoke (within the integration
+ * timeout), answer (the outcome as the function's response or a gateway error).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,12 +17,12 @@ import {
   MAX_INVOKE_RESPONSE_BYTES,
   MAX_REQUEST_BODY_BYTES,
   parseProxyResult,
-  type GatewayErrorKind,
   type HttpResponse,
 } from './apigateway-event.js';
+import { explainRefusal, refusalAnswer, routedRequest, type Refusal } from './explanations.js';
 import type { InvokeOutcome } from './lambda-runtime.js';
 import type { RouteTable } from './routes.js';
-import type { LocalApi } from './stack-model.js';
+import type { LocalApi, LocalRoute } from './stack-model.js';
 
 export interface ApiServerOptions {
   host: string;
@@ -86,9 +87,34 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof 
   });
 }
 
+/** One request on its way through the stages; also the RequestLine its explanations start with. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** performance.now() on arrival, for the access line. */
+  readonly started: number;
+  /** Date.now() on arrival: the event's requestTimeEpoch and the trace id's time. */
+  readonly epoch: number;
+  readonly requestId: string;
+  readonly apigwId: string;
+  readonly trace: string;
+  readonly method: string;
+  /** Path and query as received, stage included. */
+  readonly rawUrl: string;
+}
+
+/** A request API Gateway lets through: the route it matched and the proxy event for its function. */
+interface Admission {
+  kind: 'admitted';
+  route: LocalRoute;
+  event: string;
+}
+
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { api, routes, reporter } = options;
   const stages = new Map(api.stages.map((s) => [s.name, s]));
+  const stageNames = api.stages.map((s) => s.name);
+  const routeDescriptions = routes.describe();
   const keys = new Map(api.apiKeys.map((k) => [k.value, k]));
   const c = reporter.color;
   let inflight = 0;
@@ -98,46 +124,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   /** Requests in progress per connection (more than one only when a client pipelines). */
   const busy = new Map<Socket, number>();
 
-  const routeList = (stage: string) => routes.describe().map((r) => `    ${r.replace(/ (\/\S*)$/, (_m, p: string) => ` /${stage}${p === '/' ? '' : p}`)}`);
+  /** A request through the stages: admitted or refused, then invoked and answered. */
+  async function handle(x: Exchange): Promise<void> {
+    const admitted = await admit(x);
+    if (admitted.kind !== 'admitted') return refuse(x, admitted);
+    answer(x, admitted.route, await invoke(admitted.route, admitted.event));
+  }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const epoch = Date.now();
-    const requestId = randomUUID();
-    const apigwId = extendedRequestId();
-    const trace = traceId(epoch);
-    const method = req.method ?? 'GET';
-    const rawUrl = req.url ?? '/';
-    const status = (code: number) => reporter.info(`${method} ${rawUrl} ${code >= 500 ? c.red(String(code)) : code >= 400 ? c.yellow(String(code)) : c.green(String(code))} ${(performance.now() - started).toFixed(1)} ms`);
-
-    const send = (response: HttpResponse, extra: [string, string][] = []) => {
-      // One flat [name, value, ...] list for writeHead: Node writes it as given (repeated names
-      // included) without building its header map, which appendHeader/setHeader do per call.
-      const head: string[] = [];
-      for (const [name, value] of response.headers) head.push(name, value);
-      for (const [name, value] of extra) head.push(name, value);
-      head.push('Content-Length', String(response.body.length));
-      if (closing) head.push('Connection', 'close');
-      res.writeHead(response.statusCode, head);
-      res.end(response.body);
-      status(response.statusCode);
-    };
-    const gateway = (kind: GatewayErrorKind, explain: string[] = []) => {
-      const g = gatewayResponse(kind);
-      if (explain.length > 0) reporter.warn(explain.join('\n'));
-      send(
-        { statusCode: g.statusCode, headers: [['Content-Type', 'application/json']], body: Buffer.from(g.body) },
-        [
-          ['x-amzn-RequestId', requestId],
-          ['x-amzn-ErrorType', g.errorType],
-          ['x-amz-apigw-id', apigwId],
-        ],
-      );
-    };
+  /** API Gateway's checks, in its order: the payload limit, the stage, the route, the API key, the Lambda request limit. */
+  async function admit(x: Exchange): Promise<Admission | Refusal> {
+    const { req, method, rawUrl } = x;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_REQUEST_BODY_BYTES) return { kind: 'body-over-limit', declaredBytes: declared };
 
     const q = rawUrl.indexOf('?');
     const fullPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = q < 0 ? '' : rawUrl.slice(q + 1);
     const slash = fullPath.indexOf('/', 1);
     const rawStage = slash < 0 ? fullPath.slice(1) : fullPath.slice(1, slash);
     let stageName = rawStage;
@@ -146,64 +147,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     } catch {
       // Not valid percent-encoding: no stage can match it.
     }
-    const path = slash < 0 ? '' : fullPath.slice(slash);
     const stage = stages.get(stageName);
-
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_REQUEST_BODY_BYTES) {
-      res.setHeader('Connection', 'close');
-      gateway('REQUEST_TOO_LARGE', [`${method} ${rawUrl}: request body of ${declared} bytes is over API Gateway's 10 MB payload limit -> 413`]);
-      return;
-    }
-
-    if (!stage) {
-      gateway('MISSING_AUTHENTICATION_TOKEN', [
-        `403 Missing Authentication Token for ${method} ${rawUrl}: the path does not start with a stage of this API.`,
-        `  API Gateway answers this for any URL it has no route for (it is not about authentication).`,
-        `  Stages: ${[...stages.keys()].map((s) => `/${s}`).join(', ')}. Routes:`,
-        ...routeList(api.stages[0]!.name),
-      ]);
-      return;
-    }
-    const match = routes.match(method, path || '/');
-    if (!match) {
-      gateway('MISSING_AUTHENTICATION_TOKEN', [
-        `403 Missing Authentication Token for ${method} ${rawUrl}: the API has no ${method} method on this path.`,
-        `  API Gateway answers this for any path or method it has no route for (it is not about authentication;`,
-        `  in AWS it also means a method not deployed to the stage). Routes of stage ${stage.name}:`,
-        ...routeList(stage.name),
-      ]);
-      return;
-    }
+    if (!stage) return { kind: 'no-stage', stages: stageNames, routes: routeDescriptions };
+    const path = slash < 0 ? '/' : fullPath.slice(slash);
+    const match = routes.match(method, path);
+    if (!match) return { kind: 'no-route', stage: stage.name, routes: routeDescriptions };
     const { route } = match;
 
     let apiKey: { value: string; id: string } | undefined;
     if (route.apiKeyRequired) {
       const given = req.headers['x-api-key'];
       const key = typeof given === 'string' ? keys.get(given) : undefined;
-      if (!key) {
-        gateway('INVALID_API_KEY', [
-          `403 Forbidden for ${method} ${rawUrl}: the method requires an API key and the request ${given === undefined ? 'has no x-api-key header' : 'has an unknown x-api-key'}.`,
-          api.apiKeys.length > 0 ? `  Send the header x-api-key: ${api.apiKeys[0]!.value}` : '  The template defines no enabled AWS::ApiGateway::ApiKey, so no key can pass.',
-        ]);
-        return;
-      }
+      if (!key) return { kind: 'no-api-key', header: given === undefined ? 'missing' : 'unknown', keyToSend: api.apiKeys[0]?.value };
       apiKey = { value: key.value, id: key.id };
     }
 
     const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
-    if (body === TOO_LARGE) {
-      res.setHeader('Connection', 'close');
-      gateway('REQUEST_TOO_LARGE', [`${method} ${rawUrl}: request body over API Gateway's 10 MB payload limit -> 413`]);
-      return;
-    }
-
+    if (body === TOO_LARGE) return { kind: 'body-over-limit' };
     const event = JSON.stringify(
       buildProxyEvent(
         {
           httpMethod: method,
-          path: path || '/',
-          query,
+          path,
+          query: q < 0 ? '' : rawUrl.slice(q + 1),
           rawHeaders: req.rawHeaders,
           body,
           sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
@@ -218,25 +184,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           pathParameters: match.pathParameters,
           apiId: api.id,
           accountId: options.accountId,
-          requestId,
-          extendedRequestId: apigwId,
-          traceId: trace,
-          requestTimeEpoch: epoch,
+          requestId: x.requestId,
+          extendedRequestId: x.apigwId,
+          traceId: x.trace,
+          requestTimeEpoch: x.epoch,
           binaryMediaTypes: api.binaryMediaTypes,
           ...(apiKey ? { apiKey } : {}),
         },
       ),
     );
     const eventBytes = Buffer.byteLength(event);
-    if (eventBytes > MAX_INVOKE_REQUEST_BYTES) {
-      gateway('REQUEST_TOO_LARGE', [
-        `${method} ${rawUrl}: the proxy event is ${eventBytes} bytes, over Lambda's 6 MB (${MAX_INVOKE_REQUEST_BYTES} bytes) request payload limit -> 413.`,
-        `  The event carries the body${body.length > 0 ? ' (base64 for binary media types: a third larger)' : ''} plus headers and context.`,
-      ]);
-      return;
-    }
+    if (eventBytes > MAX_INVOKE_REQUEST_BYTES) return { kind: 'event-over-limit', eventBytes, hasBody: body.length > 0 };
+    return { kind: 'admitted', route, event };
+  }
 
-    const outcome = await new Promise<InvokeOutcome | 'integration-timeout'>((resolve, reject) => {
+  /** The function's outcome, unless the route's integration timeout runs out first. */
+  function invoke(route: LocalRoute, event: string): Promise<InvokeOutcome | 'integration-timeout'> {
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(resolve, route.timeoutMs, 'integration-timeout');
       options.invoke(route.functionLogicalId, event, randomUUID()).then(
         (result) => {
@@ -249,50 +213,59 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         },
       );
     });
+  }
 
-    const where = `${method} ${rawUrl} -> ${route.httpMethod} ${route.resourcePath}`;
-    if (outcome === 'integration-timeout') {
-      gateway('INTEGRATION_TIMEOUT', [`${where}: no response within the integration timeout (${route.timeoutMs} ms) -> 504 Endpoint request timed out`]);
-      return;
-    }
+  /** The function's response if there is one and it is a valid proxy response; otherwise API Gateway's error. */
+  function answer(x: Exchange, route: LocalRoute, outcome: InvokeOutcome | 'integration-timeout'): void {
+    if (outcome === 'integration-timeout') return refuse(x, { kind: 'integration-timeout', route });
     switch (outcome.kind) {
       case 'timeout':
-        gateway('INTERNAL_ERROR', [
-          `${where}: the function timed out (Timeout ${outcome.seconds} s) -> 502 Internal server error.`,
-          `  (API Gateway answers 504 only when its own ${route.timeoutMs / 1000} s integration timeout runs out first.)`,
-        ]);
-        return;
+        return refuse(x, { kind: 'function-timeout', route, seconds: outcome.seconds });
       case 'error':
-        gateway('INTERNAL_ERROR', [`${where}: the function failed (${outcome.error.errorType}: ${outcome.error.errorMessage}) -> 502 Internal server error`]);
-        return;
+        return refuse(x, { kind: 'function-error', route, errorType: outcome.error.errorType, errorMessage: outcome.error.errorMessage });
       case 'crash':
-        gateway('INTERNAL_ERROR', [`${where}: ${outcome.reason} -> 502 Internal server error`]);
-        return;
+        return refuse(x, { kind: 'function-crash', route, reason: outcome.reason });
       case 'result':
         break;
     }
-    if (Buffer.byteLength(outcome.payload) > MAX_INVOKE_RESPONSE_BYTES) {
-      gateway('INTERNAL_ERROR', [
-        `${where}: the function's response is ${Buffer.byteLength(outcome.payload)} bytes: "Response payload size exceeded maximum allowed payload size (${MAX_INVOKE_RESPONSE_BYTES} bytes)" -> 502`,
-      ]);
-      return;
-    }
-    const accept = req.headers.accept;
+    const responseBytes = Buffer.byteLength(outcome.payload);
+    if (responseBytes > MAX_INVOKE_RESPONSE_BYTES) return refuse(x, { kind: 'response-over-limit', route, responseBytes });
+    const accept = x.req.headers.accept;
     const parsed = parseProxyResult(outcome.payload, { binaryMediaTypes: api.binaryMediaTypes, ...(accept ? { accept } : {}) });
-    if (!parsed.ok) {
-      gateway('INTERNAL_ERROR', [
-        `${where}: Malformed Lambda proxy response: ${parsed.problem} -> 502 {"message": "Internal server error"}.`,
-        `  A proxy integration must return {statusCode: number, headers?: {...}, multiValueHeaders?: {...}, body?: string, isBase64Encoded?: boolean};`,
-        `  got: ${outcome.payload.length > 200 ? outcome.payload.slice(0, 200) + '...' : outcome.payload}`,
-      ]);
-      return;
-    }
-    if (parsed.note) reporter.warn(`${where}: ${parsed.note}`);
-    send(parsed.response, [
-      ['x-amzn-RequestId', requestId],
-      ['x-amz-apigw-id', apigwId],
-      ['X-Amzn-Trace-Id', `${trace};Sampled=0`],
+    if (!parsed.ok) return refuse(x, { kind: 'malformed-response', route, problem: parsed.problem, payload: outcome.payload });
+    if (parsed.note) reporter.warn(`${routedRequest(x, route)}: ${parsed.note}`);
+    send(x, parsed.response, [
+      ['x-amzn-RequestId', x.requestId],
+      ['x-amz-apigw-id', x.apigwId],
+      ['X-Amzn-Trace-Id', `${x.trace};Sampled=0`],
     ]);
+  }
+
+  /** API Gateway's own answer to `refusal`, and on the terminal why. */
+  function refuse(x: Exchange, refusal: Refusal): void {
+    reporter.warn(explainRefusal(refusal, x).join('\n'));
+    // The body over the limit is not read (or not kept): the connection closes rather than carry on after it.
+    if (refusal.kind === 'body-over-limit') x.res.setHeader('Connection', 'close');
+    const g = gatewayResponse(refusalAnswer(refusal));
+    send(x, { statusCode: g.statusCode, headers: [['Content-Type', 'application/json']], body: Buffer.from(g.body) }, [
+      ['x-amzn-RequestId', x.requestId],
+      ['x-amzn-ErrorType', g.errorType],
+      ['x-amz-apigw-id', x.apigwId],
+    ]);
+  }
+
+  function send(x: Exchange, response: HttpResponse, extra: [string, string][]): void {
+    // One flat [name, value, ...] list for writeHead: Node writes it as given (repeated names
+    // included) without building its header map, which appendHeader/setHeader do per call.
+    const head: string[] = [];
+    for (const [name, value] of response.headers) head.push(name, value);
+    for (const [name, value] of extra) head.push(name, value);
+    head.push('Content-Length', String(response.body.length));
+    if (closing) head.push('Connection', 'close');
+    x.res.writeHead(response.statusCode, head);
+    x.res.end(response.body);
+    const code = response.statusCode;
+    reporter.info(`${x.method} ${x.rawUrl} ${code >= 500 ? c.red(String(code)) : code >= 400 ? c.yellow(String(code)) : c.green(String(code))} ${(performance.now() - x.started).toFixed(1)} ms`);
   }
 
   const server: Server = createServer((req, res) => {
@@ -314,7 +287,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (closing) server.closeIdleConnections();
       if (inflight === 0) drained?.();
     });
-    handle(req, res).catch((err: unknown) => {
+    const started = performance.now();
+    const epoch = Date.now();
+    const exchange: Exchange = {
+      req,
+      res,
+      started,
+      epoch,
+      requestId: randomUUID(),
+      apigwId: extendedRequestId(),
+      trace: traceId(epoch),
+      method: req.method ?? 'GET',
+      rawUrl: req.url ?? '/',
+    };
+    handle(exchange).catch((err: unknown) => {
       reporter.error(`local API Gateway failed on ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) {
         if (closing) res.setHeader('Connection', 'close');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createRouteTable } from '../../cli/local/routes.js';
+import { createRouteTable, formatRoute } from '../../cli/local/routes.js';
 import type { LocalRoute } from '../../cli/local/stack-model.js';
 
 describe('cli/local/routes', () => {
@@ -49,8 +49,29 @@ describe('cli/local/routes', () => {
   });
 
   describe('createRouteTable.describe', () => {
-    it('lists every method and resource path', () => {
-      expect(table.describe()).to.include.members(['POST   /DynamoDBManager', 'GET    /items/{id}', 'ANY    /files/{path+}']);
+    it('lists every method and resource path, by path then method', () => {
+      expect(table.describe()).to.deep.equal([
+        { method: 'GET', path: '/' },
+        { method: 'POST', path: '/DynamoDBManager' },
+        { method: 'ANY', path: '/files/{path+}' },
+        { method: 'GET', path: '/items' },
+        { method: 'DELETE', path: '/items/{id}' },
+        { method: 'GET', path: '/items/{id}' },
+        { method: 'GET', path: '/items/special' },
+      ]);
     });
+  });
+
+  describe('formatRoute', () => {
+    const cases: [string, string, string, string][] = [
+      ['GET', '/items/{id}', '/dev', 'GET    /dev/items/{id}'],
+      ['DELETE', '/items/{id}', 'http://127.0.0.1:3000/prod', 'DELETE http://127.0.0.1:3000/prod/items/{id}'],
+      ['GET', '/', '/dev', 'GET    /dev'],
+    ];
+    for (const [method, path, base, line] of cases) {
+      it(`prints ${method} ${path} under ${base} as "${line}"`, () => {
+        expect(formatRoute({ method, path }, base)).to.equal(line);
+      });
+    }
   });
 });

@@ -1,0 +1,186 @@
+import { expect } from 'chai';
+import type { GatewayErrorKind } from '../../cli/local/apigateway-event.js';
+import { explainRefusal, refusalAnswer, routedRequest, type Refusal, type RequestLine } from '../../cli/local/explanations.js';
+
+describe('cli/local/explanations', () => {
+  const routes = [
+    { method: 'POST', path: '/DynamoDBManager' },
+    { method: 'GET', path: '/items/{id}' },
+    { method: 'GET', path: '/' },
+  ];
+  const proxy = { httpMethod: 'ANY', resourcePath: '/{proxy+}', timeoutMs: 29_000 };
+  const get = (rawUrl: string): RequestLine => ({ method: 'GET', rawUrl });
+
+  // Default status of each gateway response type:
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+  // The 10 MB payload and the 29 s integration timeout:
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
+  // Lambda's 6 MB request and response: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+  // A result that is not a proxy response is a 502:
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+  const cases: [string, Refusal, RequestLine, GatewayErrorKind, string[]][] = [
+    [
+      'a body declared over 10 MB',
+      { kind: 'body-over-limit', declaredBytes: 10485761 },
+      { method: 'POST', rawUrl: '/dev/echo' },
+      'REQUEST_TOO_LARGE',
+      ["POST /dev/echo: request body of 10485761 bytes is over API Gateway's 10 MB payload limit -> 413"],
+    ],
+    [
+      'a body read over 10 MB (no Content-Length)',
+      { kind: 'body-over-limit' },
+      { method: 'POST', rawUrl: '/dev/echo' },
+      'REQUEST_TOO_LARGE',
+      ["POST /dev/echo: request body over API Gateway's 10 MB payload limit -> 413"],
+    ],
+    [
+      'a path outside any stage',
+      { kind: 'no-stage', stages: ['prod', 'dev'], routes },
+      get('/items/1'),
+      'MISSING_AUTHENTICATION_TOKEN',
+      [
+        '403 Missing Authentication Token for GET /items/1: the path does not start with a stage of this API.',
+        '  API Gateway answers this for any URL it has no route for (it is not about authentication).',
+        '  Stages: /prod, /dev. Routes:',
+        '    POST   /prod/DynamoDBManager',
+        '    GET    /prod/items/{id}',
+        '    GET    /prod',
+      ],
+    ],
+    [
+      'a method the path does not have',
+      { kind: 'no-route', stage: 'dev', routes },
+      { method: 'POST', rawUrl: '/dev/dynamodbmanager' },
+      'MISSING_AUTHENTICATION_TOKEN',
+      [
+        '403 Missing Authentication Token for POST /dev/dynamodbmanager: the API has no POST method on this path.',
+        '  API Gateway answers this for any path or method it has no route for (it is not about authentication;',
+        '  in AWS it also means a method not deployed to the stage). Routes of stage dev:',
+        '    POST   /dev/DynamoDBManager',
+        '    GET    /dev/items/{id}',
+        '    GET    /dev',
+      ],
+    ],
+    [
+      'no x-api-key on a key-protected method',
+      { kind: 'no-api-key', header: 'missing', keyToSend: 'k'.repeat(40) },
+      get('/dev/secret'),
+      'INVALID_API_KEY',
+      ['403 Forbidden for GET /dev/secret: the method requires an API key and the request has no x-api-key header.', `  Send the header x-api-key: ${'k'.repeat(40)}`],
+    ],
+    [
+      'an unknown x-api-key when the template has no enabled key',
+      { kind: 'no-api-key', header: 'unknown', keyToSend: undefined },
+      get('/dev/secret'),
+      'INVALID_API_KEY',
+      [
+        '403 Forbidden for GET /dev/secret: the method requires an API key and the request has an unknown x-api-key.',
+        '  The template defines no enabled AWS::ApiGateway::ApiKey, so no key can pass.',
+      ],
+    ],
+    [
+      'a proxy event over 6 MB',
+      { kind: 'event-over-limit', eventBytes: 6815876, hasBody: true },
+      { method: 'POST', rawUrl: '/dev/echo' },
+      'REQUEST_TOO_LARGE',
+      [
+        "POST /dev/echo: the proxy event is 6815876 bytes, over Lambda's 6 MB (6291456 bytes) request payload limit -> 413.",
+        '  The event carries the body (base64 for binary media types: a third larger) plus headers and context.',
+      ],
+    ],
+    [
+      'a proxy event over 6 MB with no body',
+      { kind: 'event-over-limit', eventBytes: 6300000, hasBody: false },
+      get('/dev/echo'),
+      'REQUEST_TOO_LARGE',
+      [
+        "GET /dev/echo: the proxy event is 6300000 bytes, over Lambda's 6 MB (6291456 bytes) request payload limit -> 413.",
+        '  The event carries the body plus headers and context.',
+      ],
+    ],
+    [
+      'the integration timeout running out',
+      { kind: 'integration-timeout', route: { ...proxy, timeoutMs: 300 } },
+      get('/dev/slow'),
+      'INTEGRATION_TIMEOUT',
+      ['GET /dev/slow -> ANY /{proxy+}: no response within the integration timeout (300 ms) -> 504 Endpoint request timed out'],
+    ],
+    [
+      "the function's own Timeout running out first",
+      { kind: 'function-timeout', route: proxy, seconds: 1 },
+      get('/dev/hang'),
+      'INTERNAL_ERROR',
+      [
+        'GET /dev/hang -> ANY /{proxy+}: the function timed out (Timeout 1 s) -> 502 Internal server error.',
+        '  (API Gateway answers 504 only when its own 29 s integration timeout runs out first.)',
+      ],
+    ],
+    [
+      'the function throwing',
+      { kind: 'function-error', route: proxy, errorType: 'Error', errorMessage: 'boom' },
+      get('/dev/throw'),
+      'INTERNAL_ERROR',
+      ['GET /dev/throw -> ANY /{proxy+}: the function failed (Error: boom) -> 502 Internal server error'],
+    ],
+    [
+      'the execution environment dying',
+      { kind: 'function-crash', route: proxy, reason: 'Runtime exited with error: exit status 7' },
+      get('/dev/exit'),
+      'INTERNAL_ERROR',
+      ['GET /dev/exit -> ANY /{proxy+}: Runtime exited with error: exit status 7 -> 502 Internal server error'],
+    ],
+    [
+      'a response over 6 MB',
+      { kind: 'response-over-limit', route: proxy, responseBytes: 6291557 },
+      get('/dev/big-response'),
+      'INTERNAL_ERROR',
+      [
+        'GET /dev/big-response -> ANY /{proxy+}: the function\'s response is 6291557 bytes: "Response payload size exceeded maximum allowed payload size (6291556 bytes)" -> 502',
+      ],
+    ],
+    [
+      'a malformed proxy response',
+      { kind: 'malformed-response', route: proxy, problem: 'body must be a string (use JSON.stringify), got an object', payload: '{"statusCode":200,"body":{"not":"a string"}}' },
+      get('/dev/x'),
+      'INTERNAL_ERROR',
+      [
+        'GET /dev/x -> ANY /{proxy+}: Malformed Lambda proxy response: body must be a string (use JSON.stringify), got an object -> 502 {"message": "Internal server error"}.',
+        '  A proxy integration must return {statusCode: number, headers?: {...}, multiValueHeaders?: {...}, body?: string, isBase64Encoded?: boolean};',
+        '  got: {"statusCode":200,"body":{"not":"a string"}}',
+      ],
+    ],
+    [
+      'a malformed proxy response of more than 200 characters (cut)',
+      { kind: 'malformed-response', route: proxy, problem: 'the result is not JSON', payload: 'x'.repeat(201) },
+      get('/dev/x'),
+      'INTERNAL_ERROR',
+      [
+        'GET /dev/x -> ANY /{proxy+}: Malformed Lambda proxy response: the result is not JSON -> 502 {"message": "Internal server error"}.',
+        '  A proxy integration must return {statusCode: number, headers?: {...}, multiValueHeaders?: {...}, body?: string, isBase64Encoded?: boolean};',
+        `  got: ${'x'.repeat(200)}...`,
+      ],
+    ],
+  ];
+
+  describe('explainRefusal', () => {
+    for (const [name, refusal, request, , lines] of cases) {
+      it(`explains ${name}`, () => {
+        expect(explainRefusal(refusal, request)).to.deep.equal(lines);
+      });
+    }
+  });
+
+  describe('refusalAnswer', () => {
+    for (const [name, refusal, , answer] of cases) {
+      it(`answers ${name} with ${answer}`, () => {
+        expect(refusalAnswer(refusal)).to.equal(answer);
+      });
+    }
+  });
+
+  describe('routedRequest', () => {
+    it('names the request and the route it reached', () => {
+      expect(routedRequest({ method: 'PATCH', rawUrl: '/dev/files/a?x=1' }, proxy)).to.equal('PATCH /dev/files/a?x=1 -> ANY /{proxy+}');
+    });
+  });
+});
