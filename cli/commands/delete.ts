@@ -1,7 +1,7 @@
 /** `cli delete`: commander wiring for cli/deploy/delete.ts. */
 import { Command } from 'commander';
 import { deleteStack, type DeleteResult } from '../deploy/delete.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 import { openStack, terminalIo, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface DeleteFlags extends StackCommandOptions {

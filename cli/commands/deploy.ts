@@ -8,7 +8,7 @@ import { cachedLint } from '../deploy/lint-cache.js';
 import { formatOutputsTable } from '../deploy/outputs.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 import { openStack, terminalIo, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface DeployFlags extends StackCommandOptions {

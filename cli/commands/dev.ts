@@ -12,7 +12,7 @@ import { parseParameterOverrides } from '../template/parameters.js';
 import { DYNAMO_CREDENTIAL_SOURCES, type DynamoCredentialSource } from '../local/dynamodb.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
 import { capYoungGeneration } from '../local/young-generation.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 
 export interface DevOptions {
   port: number;

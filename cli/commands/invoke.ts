@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 import { readRequestFile, subsetMismatch, type InvokeRequest } from '../invoke/request-file.js';
 import { explainLocalForbidden, resolveInvokeTarget, type InvokeTarget } from '../invoke/target.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 import { resolveStackEndpoint } from '../deploy/endpoint.js';
 
 export interface InvokeOptions {

@@ -1,7 +1,7 @@
 /** `cli logs`: the deployed function's CloudWatch Logs. */
 import { Command } from 'commander';
 import { logs } from '../deploy/logs.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 import { openStack, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface LogsFlags extends StackCommandOptions {

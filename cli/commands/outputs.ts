@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { formatOutputsTable } from '../deploy/outputs.js';
 import { stackStatus } from '../deploy/status.js';
 import { templateOutputOrder } from '../deploy/template-source.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 export async function outputs(flags: StackCommandOptions, deps: ProgramDeps): Promise<Record<string, string>> {

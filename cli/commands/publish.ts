@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { buildArtifact } from '../build/artifact.js';
 import { publish, type PublishResult } from '../deploy/publish.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface PublishFlags extends StackCommandOptions {

@@ -8,7 +8,7 @@ import { REGION_NAME, regionDescription } from '../aws/region.js';
 import { UsageError } from '../errors.js';
 import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, targetFlagsHint, type CliConfig, type StackTarget } from '../deploy/config.js';
 import { createTerminalPrompter, type Prompter } from '../deploy/prompt.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 
 export interface StackCommandOptions {
   stackName?: string;

@@ -5,7 +5,7 @@ import { formatEventLine, colorStatus } from '../deploy/progress-printer.js';
 import { formatRootCause } from '../deploy/root-cause.js';
 import { stackStatus, type StatusResult } from '../deploy/status.js';
 import { templateOutputOrder } from '../deploy/template-source.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface StatusFlags extends StackCommandOptions {
