@@ -1,6 +1,6 @@
-/** `cli delete`: commander wiring for cli/deploy/delete.ts. */
+/** `cli delete`: commander wiring for cli/stack/delete.ts. */
 import { Command } from 'commander';
-import { deleteStack, type DeleteResult } from '../deploy/delete.js';
+import { deleteStack, type DeleteResult } from '../stack/delete.js';
 import type { ProgramDeps } from './deps.js';
 import { openStack, terminalIo, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
 

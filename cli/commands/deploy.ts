@@ -5,7 +5,7 @@ import { buildArtifact } from '../build/artifact.js';
 import { runCfnLint } from '../lint/cfn-lint.js';
 import { deploy, type DeployResult } from '../deploy/deploy.js';
 import { cachedLint } from '../deploy/lint-cache.js';
-import { formatOutputsTable } from '../deploy/outputs.js';
+import { formatOutputsTable } from '../stack/outputs.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
 import type { ProgramDeps } from './deps.js';

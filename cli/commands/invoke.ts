@@ -9,7 +9,7 @@ import { CliError, UsageError } from '../errors.js';
 import { readRequestFile, subsetMismatch, type InvokeRequest } from '../invoke/request-file.js';
 import { explainLocalForbidden, resolveInvokeTarget, type InvokeTarget } from '../invoke/target.js';
 import type { ProgramDeps } from './deps.js';
-import { resolveStackEndpoint } from '../deploy/endpoint.js';
+import { resolveStackEndpoint } from '../stack/endpoint.js';
 
 export interface InvokeOptions {
   files: string[];

@@ -1,6 +1,6 @@
 /** `cli logs`: the deployed function's CloudWatch Logs. */
 import { Command } from 'commander';
-import { logs } from '../deploy/logs.js';
+import { logs } from '../stack/logs.js';
 import type { ProgramDeps } from './deps.js';
 import { openStack, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
 

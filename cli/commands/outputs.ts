@@ -1,7 +1,7 @@
 /** `cli outputs`: the stack's Outputs (endpoint first), or JSON `{Key: Value}` with --json. */
 import { Command } from 'commander';
-import { formatOutputsTable } from '../deploy/outputs.js';
-import { stackStatus } from '../deploy/status.js';
+import { formatOutputsTable } from '../stack/outputs.js';
+import { stackStatus } from '../stack/status.js';
 import { templateOutputOrder } from '../deploy/template-source.js';
 import type { ProgramDeps } from './deps.js';
 import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';

@@ -1,7 +1,7 @@
 /** `cli publish`: upload template + artifact to a bucket and print the console quick-create link. */
 import { Command } from 'commander';
 import { buildArtifact } from '../build/artifact.js';
-import { publish, type PublishResult } from '../deploy/publish.js';
+import { publish, type PublishResult } from '../stack/publish.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
 import type { ProgramDeps } from './deps.js';
 import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';

@@ -1,9 +1,9 @@
 /** `cli status`: the stack's status, its last events, the root cause if it failed, its Outputs. */
 import { Command } from 'commander';
-import { formatOutputsTable } from '../deploy/outputs.js';
+import { formatOutputsTable } from '../stack/outputs.js';
 import { formatEventLine, colorStatus } from '../deploy/progress-printer.js';
 import { formatRootCause } from '../deploy/root-cause.js';
-import { stackStatus, type StatusResult } from '../deploy/status.js';
+import { stackStatus, type StatusResult } from '../stack/status.js';
 import { templateOutputOrder } from '../deploy/template-source.js';
 import type { ProgramDeps } from './deps.js';
 import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';

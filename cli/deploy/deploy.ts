@@ -26,7 +26,7 @@ import {
   type UploadResult,
 } from './artifacts.js';
 import { ChangeSetFailedError, changeSetName, createChangeSet } from './change-set.js';
-import { orderOutputs, outputsRecord, formatOutputsTable } from './outputs.js';
+import { orderOutputs, outputsRecord, formatOutputsTable } from '../stack/outputs.js';
 import { changeSetParameters, stageDefaults } from './parameters.js';
 import { resolveParameters, type TemplateParameters } from '../template/parameters.js';
 import { dataLossRisks, formatChangeTable, formatDataLossWarnings, type DataLossRisk } from './preview.js';

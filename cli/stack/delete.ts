@@ -12,11 +12,11 @@ import type { Identity } from '../aws/identity.js';
 import type { StackApi } from '../aws/stack-api.js';
 import { parseTemplate } from '../build/template-yaml.js';
 import type { Reporter } from '../ui/reporter.js';
-import { managedBucketName } from './artifacts.js';
-import { createProgressPrinter } from './progress-printer.js';
-import { waitForStackOperation, type Sleep } from './progress-poller.js';
-import type { Prompter } from './prompt.js';
-import { findRootCause, formatRootCause } from './root-cause.js';
+import { managedBucketName } from '../deploy/artifacts.js';
+import { createProgressPrinter } from '../deploy/progress-printer.js';
+import { waitForStackOperation, type Sleep } from '../deploy/progress-poller.js';
+import type { Prompter } from '../deploy/prompt.js';
+import { findRootCause, formatRootCause } from '../deploy/root-cause.js';
 
 export interface DeleteOptions {
   stackName: string;
