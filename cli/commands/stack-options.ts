@@ -46,7 +46,20 @@ export interface OpenStack {
   hintFlags: string;
 }
 
-export async function openStack(options: StackCommandOptions, deps: ProgramDeps): Promise<OpenStack> {
+/**
+ * The shell of every cloud command: resolve the target, open its AWS clients, run `run` with
+ * them, and destroy the clients however `run` ends.
+ */
+export async function withStack<T>(flags: StackCommandOptions, deps: ProgramDeps, run: (stack: OpenStack) => Promise<T>): Promise<T> {
+  const stack = await openStack(flags, deps);
+  try {
+    return await run(stack);
+  } finally {
+    stack.aws.destroy();
+  }
+}
+
+async function openStack(options: StackCommandOptions, deps: ProgramDeps): Promise<OpenStack> {
   const config = await loadConfig(deps.root);
   const target = resolveStackTarget(options, deps.env, config);
   if (target.region !== undefined) checkRegionName(target.region, options.region !== undefined ? '--region' : 'the region (AWS_REGION, AWS_DEFAULT_REGION or cli.config.json)');
