@@ -3,7 +3,7 @@
  * configured `Command`; the work itself lives in plain async functions next to it.
  */
 import { Command } from 'commander';
-import type { Reporter } from './ui/reporter.js';
+import type { ProgramDeps } from './commands/deps.js';
 import { buildCommand } from './commands/build.js';
 import { lintCommand } from './commands/lint.js';
 import { deployCommand } from './commands/deploy.js';
@@ -14,15 +14,6 @@ import { publishCommand } from './commands/publish.js';
 import { logsCommand } from './commands/logs.js';
 import { devCommand } from './commands/dev.js';
 import { invokeCommand } from './commands/invoke.js';
-
-export interface ProgramDeps {
-  reporter: Reporter;
-  /** Project root (where package.json and infra/ live). */
-  root: string;
-  env: NodeJS.ProcessEnv;
-  /** Printed by --version (package.json's version). */
-  version?: string;
-}
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')

@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
-import { BUNDLE_FILE, bundleHandler } from './bundle.js';
 import { createZip } from './zip.js';
 
 export interface Artifact {
@@ -29,6 +28,9 @@ export interface Artifact {
 export const ZIP_BUDGET_BYTES = 200 * 1024;
 
 export async function buildArtifact(options: { root: string; outDir?: string }): Promise<Artifact> {
+  // esbuild loads when a bundle is made, not with the commands that could make one (build,
+  // deploy, publish), so that every other command starts without it.
+  const { BUNDLE_FILE, bundleHandler } = await import('./bundle.js');
   const bundle = await bundleHandler(options.root).catch((err: unknown) => {
     throw bundleFailure(err);
   });

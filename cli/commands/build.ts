@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { relative, resolve } from 'node:path';
 import { buildArtifact, ZIP_BUDGET_BYTES, type Artifact } from '../build/artifact.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 
 export interface BuildOptions {
   /** Output directory, absolute or relative to the project root. Default: dist. */

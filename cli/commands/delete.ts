@@ -1,8 +1,8 @@
-/** `cli delete`: commander wiring for cli/deploy/delete.ts. */
+/** `cli delete`: commander wiring for cli/stack/delete.ts. */
 import { Command } from 'commander';
-import { deleteStack, type DeleteResult } from '../deploy/delete.js';
-import type { ProgramDeps } from '../program.js';
-import { openStack, terminalIo, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import { deleteStack, type DeleteResult } from '../stack/delete.js';
+import type { ProgramDeps } from './deps.js';
+import { terminalIo, withInterrupt, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface DeleteFlags extends StackCommandOptions {
   yes: boolean;
@@ -10,9 +10,8 @@ interface DeleteFlags extends StackCommandOptions {
 }
 
 export async function deleteFromFlags(flags: DeleteFlags, deps: ProgramDeps): Promise<DeleteResult> {
-  const { target, aws, hintFlags } = await openStack(flags, deps);
-  try {
-    return await withInterrupt(async (signal) => {
+  return withStack(flags, deps, ({ target, aws, hintFlags }) =>
+    withInterrupt(async (signal) => {
       const io = terminalIo(deps, signal);
       const result = await deleteStack(
         { stackName: target.stackName, yes: flags.yes, deleteData: flags.deleteData, hintFlags },
@@ -20,10 +19,8 @@ export async function deleteFromFlags(flags: DeleteFlags, deps: ProgramDeps): Pr
       );
       if (flags.json) deps.reporter.result(JSON.stringify(result, null, 2));
       return result;
-    });
-  } finally {
-    aws.destroy();
-  }
+    }),
+  );
 }
 
 export function deleteCommand(deps: ProgramDeps): Command {

@@ -6,11 +6,11 @@ import { runCfnLint } from '../lint/cfn-lint.js';
 import { deploy } from '../deploy/deploy.js';
 import type { DeployResult } from '../deploy/deploy-result.js';
 import { cachedLint } from '../deploy/lint-cache.js';
-import { formatOutputsTable } from '../deploy/outputs.js';
+import { formatOutputsTable } from '../stack/outputs.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
-import type { ProgramDeps } from '../program.js';
-import { openStack, terminalIo, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import type { ProgramDeps } from './deps.js';
+import { terminalIo, withInterrupt, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface DeployFlags extends StackCommandOptions {
   parameterOverrides?: string[];
@@ -25,9 +25,8 @@ interface DeployFlags extends StackCommandOptions {
 
 export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Promise<DeployResult> {
   const parameterOverrides = parseParameterOverrides(flags.parameterOverrides ?? []);
-  const { target, aws, hintFlags } = await openStack(flags, deps);
-  try {
-    return await withInterrupt(async (signal) => {
+  return withStack(flags, deps, ({ target, aws, hintFlags }) =>
+    withInterrupt(async (signal) => {
       const io = terminalIo(deps, signal);
       const result = await deploy(
         {
@@ -58,10 +57,8 @@ export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Pr
       );
       printDeployResult(result, flags.json === true, deps);
       return result;
-    });
-  } finally {
-    aws.destroy();
-  }
+    }),
+  );
 }
 
 export function printDeployResult(result: DeployResult, json: boolean, deps: Pick<ProgramDeps, 'reporter'>): void {

@@ -7,13 +7,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { devState, devStateDir, localOutputs, writeDevState, type DevStateFile } from '../local/dev-state.js';
+import type { DevStateFile } from '../local/dev-state.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION } from '../local/defaults.js';
+import type { DynamoCredentialSource } from '../local/dynamodb.js';
+import type { LocalStack } from '../local/index.js';
+import { DEFAULT_STACK_NAME } from '../stack/config.js';
 import { parseParameterOverrides } from '../template/parameters.js';
-import { DYNAMO_CREDENTIAL_SOURCES, type DynamoCredentialSource } from '../local/dynamodb.js';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
-import { formatRoute } from '../local/routes.js';
-import { capYoungGeneration } from '../local/young-generation.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 
 export interface DevOptions {
   port: number;
@@ -94,15 +94,23 @@ async function writeFileAtomically(file: string, text: string): Promise<void> {
 }
 
 /** --dynamodb-credentials, else CLI_DYNAMODB_CREDENTIALS, else auto. */
-function credentialSource(value: string | undefined): DynamoCredentialSource {
+function credentialSource(value: string | undefined, sources: readonly DynamoCredentialSource[]): DynamoCredentialSource {
   if (value === undefined || value === '') return 'auto';
-  if ((DYNAMO_CREDENTIAL_SOURCES as readonly string[]).includes(value)) return value as DynamoCredentialSource;
-  throw new UsageError(`--dynamodb-credentials (or CLI_DYNAMODB_CREDENTIALS) must be one of ${DYNAMO_CREDENTIAL_SOURCES.join(', ')}, got "${value}"`);
+  if ((sources as readonly string[]).includes(value)) return value as DynamoCredentialSource;
+  throw new UsageError(`--dynamodb-credentials (or CLI_DYNAMODB_CREDENTIALS) must be one of ${sources.join(', ')}, got "${value}"`);
 }
 
 export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult> {
   const { reporter } = deps;
   const c = reporter.color;
+  // The emulator loads here, not with the program: no other command needs it (or esbuild and dynalite).
+  const [{ startLocalStack }, { DYNAMO_CREDENTIAL_SOURCES }, { devState, devStateDir, localOutputs, writeDevState }, { capYoungGeneration }, { formatRoute }] = await Promise.all([
+    import('../local/index.js'),
+    import('../local/dynamodb.js'),
+    import('../local/dev-state.js'),
+    import('../local/young-generation.js'),
+    import('../local/routes.js'),
+  ]);
   const stack = await startLocalStack({
     root: deps.root,
     host: options.host,
@@ -114,7 +122,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     reporter,
     ...(options.dataDir !== undefined ? { dataDir: resolve(options.dataDir) } : {}),
     ...(options.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
-    dynamodbCredentials: credentialSource(options.dynamodbCredentials ?? deps.env.CLI_DYNAMODB_CREDENTIALS),
+    dynamodbCredentials: credentialSource(options.dynamodbCredentials ?? deps.env.CLI_DYNAMODB_CREDENTIALS, DYNAMO_CREDENTIAL_SOURCES),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
   });

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { DEFAULT_TEMPLATE, formatFinding, runCfnLint, type LintResult } from '../lint/cfn-lint.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 
 export interface LintOptions {
   /** Absolute or root-relative template paths; empty means the project's template. */

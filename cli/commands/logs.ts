@@ -1,8 +1,8 @@
 /** `cli logs`: the deployed function's CloudWatch Logs. */
 import { Command } from 'commander';
-import { logs } from '../deploy/logs.js';
-import type { ProgramDeps } from '../program.js';
-import { openStack, withInterrupt, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import { logs } from '../stack/logs.js';
+import type { ProgramDeps } from './deps.js';
+import { withInterrupt, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface LogsFlags extends StackCommandOptions {
   tail: boolean;
@@ -11,17 +11,14 @@ interface LogsFlags extends StackCommandOptions {
 }
 
 export async function logsFromFlags(flags: LogsFlags, deps: ProgramDeps): Promise<{ logGroup: string; events: number }> {
-  const { target, aws, hintFlags } = await openStack(flags, deps);
-  try {
-    return await withInterrupt((signal) =>
+  return withStack(flags, deps, ({ target, aws, hintFlags }) =>
+    withInterrupt((signal) =>
       logs(
         { stackName: target.stackName, since: flags.since, tail: flags.tail, filter: flags.filter, json: flags.json, hintFlags },
         { reporter: deps.reporter, aws, signal },
       ),
-    );
-  } finally {
-    aws.destroy();
-  }
+    ),
+  );
 }
 
 export function logsCommand(deps: ProgramDeps): Command {

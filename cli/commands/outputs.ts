@@ -1,14 +1,13 @@
 /** `cli outputs`: the stack's Outputs (endpoint first), or JSON `{Key: Value}` with --json. */
 import { Command } from 'commander';
-import { formatOutputsTable } from '../deploy/outputs.js';
-import { stackStatus } from '../deploy/status.js';
+import { formatOutputsTable } from '../stack/outputs.js';
+import { stackStatus } from '../stack/status.js';
 import { templateOutputOrder } from '../deploy/template-source.js';
-import type { ProgramDeps } from '../program.js';
-import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import type { ProgramDeps } from './deps.js';
+import { withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 export async function outputs(flags: StackCommandOptions, deps: ProgramDeps): Promise<Record<string, string>> {
-  const { target, aws, hintFlags } = await openStack(flags, deps);
-  try {
+  return withStack(flags, deps, async ({ target, aws, hintFlags }) => {
     const status = await stackStatus({ stackName: target.stackName, events: 0, hintFlags, outputOrder: await templateOutputOrder(deps.root) }, { aws });
     if (flags.json) deps.reporter.result(JSON.stringify(status.outputs, null, 2));
     else for (const line of formatOutputsTable(status.orderedOutputs)) deps.reporter.result(line);
@@ -16,9 +15,7 @@ export async function outputs(flags: StackCommandOptions, deps: ProgramDeps): Pr
       deps.reporter.warn(`stack ${status.stackName} is ${status.status}; see \`npx cli status${hintFlags}\``);
     }
     return status.outputs;
-  } finally {
-    aws.destroy();
-  }
+  });
 }
 
 export function outputsCommand(deps: ProgramDeps): Command {

@@ -1,10 +1,10 @@
 /** `cli publish`: upload template + artifact to a bucket and print the console quick-create link. */
 import { Command } from 'commander';
 import { buildArtifact } from '../build/artifact.js';
-import { publish, type PublishResult } from '../deploy/publish.js';
+import { publish, type PublishResult } from '../stack/publish.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
-import type { ProgramDeps } from '../program.js';
-import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import type { ProgramDeps } from './deps.js';
+import { withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface PublishFlags extends StackCommandOptions {
   bucket: string;
@@ -12,8 +12,7 @@ interface PublishFlags extends StackCommandOptions {
 }
 
 export async function publishFromFlags(flags: PublishFlags, deps: ProgramDeps): Promise<PublishResult> {
-  const { target, aws } = await openStack(flags, deps);
-  try {
+  return withStack(flags, deps, async ({ target, aws }) => {
     const result = await publish(
       { bucket: flags.bucket, stackName: target.stackName, public: flags.public },
       { reporter: deps.reporter, aws, build: () => buildArtifact({ root: deps.root }), loadTemplate: () => loadDeployTemplate(deps.root) },
@@ -34,9 +33,7 @@ export async function publishFromFlags(flags: PublishFlags, deps: ProgramDeps): 
         : 'Whoever opens the link needs read access to both objects (s3:GetObject on the bucket); run with --public to make them public-read.',
     );
     return result;
-  } finally {
-    aws.destroy();
-  }
+  });
 }
 
 export function publishCommand(deps: ProgramDeps): Command {

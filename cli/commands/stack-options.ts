@@ -6,9 +6,9 @@ import { Command, Option } from 'commander';
 import type { AwsClients } from '../aws/clients.js';
 import { REGION_NAME, regionDescription } from '../aws/region.js';
 import { UsageError } from '../errors.js';
-import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, targetFlagsHint, type CliConfig, type StackTarget } from '../deploy/config.js';
+import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, targetFlagsHint, type CliConfig, type StackTarget } from '../stack/config.js';
 import { createTerminalPrompter, type Prompter } from '../deploy/prompt.js';
-import type { ProgramDeps } from '../program.js';
+import type { ProgramDeps } from './deps.js';
 
 export interface StackCommandOptions {
   stackName?: string;
@@ -46,7 +46,20 @@ export interface OpenStack {
   hintFlags: string;
 }
 
-export async function openStack(options: StackCommandOptions, deps: ProgramDeps): Promise<OpenStack> {
+/**
+ * The shell of every cloud command: resolve the target, open its AWS clients, run `run` with
+ * them, and destroy the clients however `run` ends.
+ */
+export async function withStack<T>(flags: StackCommandOptions, deps: ProgramDeps, run: (stack: OpenStack) => Promise<T>): Promise<T> {
+  const stack = await openStack(flags, deps);
+  try {
+    return await run(stack);
+  } finally {
+    stack.aws.destroy();
+  }
+}
+
+async function openStack(options: StackCommandOptions, deps: ProgramDeps): Promise<OpenStack> {
   const config = await loadConfig(deps.root);
   const target = resolveStackTarget(options, deps.env, config);
   if (target.region !== undefined) checkRegionName(target.region, options.region !== undefined ? '--region' : 'the region (AWS_REGION, AWS_DEFAULT_REGION or cli.config.json)');

@@ -1,20 +1,19 @@
 /** `cli status`: the stack's status, its last events, the root cause if it failed, its Outputs. */
 import { Command } from 'commander';
-import { formatOutputsTable } from '../deploy/outputs.js';
+import { formatOutputsTable } from '../stack/outputs.js';
 import { formatEventLine, colorStatus } from '../deploy/progress-printer.js';
 import { formatRootCause } from '../deploy/root-cause.js';
-import { stackStatus, type StatusResult } from '../deploy/status.js';
+import { stackStatus, type StatusResult } from '../stack/status.js';
 import { templateOutputOrder } from '../deploy/template-source.js';
-import type { ProgramDeps } from '../program.js';
-import { openStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import type { ProgramDeps } from './deps.js';
+import { withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface StatusFlags extends StackCommandOptions {
   events: string;
 }
 
 export async function status(flags: StatusFlags, deps: ProgramDeps): Promise<StatusResult> {
-  const { target, aws, hintFlags } = await openStack(flags, deps);
-  try {
+  return withStack(flags, deps, async ({ target, aws, hintFlags }) => {
     const events = Number(flags.events);
     const result = await stackStatus({ stackName: target.stackName, events: Number.isInteger(events) && events >= 0 ? events : 10, hintFlags, outputOrder: await templateOutputOrder(deps.root) }, { aws });
     const { reporter } = deps;
@@ -35,9 +34,7 @@ export async function status(flags: StatusFlags, deps: ProgramDeps): Promise<Sta
     reporter.result('Outputs:');
     for (const line of formatOutputsTable(result.orderedOutputs)) reporter.result('  ' + line);
     return result;
-  } finally {
-    aws.destroy();
-  }
+  });
 }
 
 export function statusCommand(deps: ProgramDeps): Command {

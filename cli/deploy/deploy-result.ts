@@ -2,7 +2,7 @@
  * What `cli deploy` returns (and prints with --json). "Nothing to do" is a result, not an error.
  */
 import type { ChangeSetDescription, StackDescription, StackOutput } from '../aws/stack-api.js';
-import { orderOutputs, outputsRecord } from './outputs.js';
+import { orderOutputs, outputsRecord } from '../stack/outputs.js';
 
 /** `no-changes`: the stack already runs this template, code and parameters. `not-executed`: --no-execute. */
 export type DeployStatus = 'deployed' | 'no-changes' | 'not-executed';

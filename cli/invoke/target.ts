@@ -8,9 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, localizeOutputs } from '../local/index.js';
-import { buildStackModel } from '../local/stack-model.js';
-import { readTemplate } from '../local/template.js';
+import { DEFAULT_PORT } from '../local/defaults.js';
 
 export interface InvokeTarget {
   /** The stage's base URL: REST paths are appended to it. */
@@ -92,11 +90,10 @@ function isLoopback(url: string): boolean {
 
 /** The URLs `cli dev` serves by default: the template's outputs with its default parameters. */
 export async function localDevTarget(root: string): Promise<Omit<InvokeTarget, 'apiKey'>> {
-  const loaded = await readTemplate(root);
-  const model = buildStackModel(loaded, { region: DEFAULT_REGION, stackName: DEFAULT_STACK_NAME, apiKeyValue: '' });
-  const origin = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
-  const outputs = localizeOutputs(model.outputs, model, origin);
-  const apiEndpoint = outputs.ApiEndpoint ?? `${origin}/${model.api.stages[0]!.name}`;
+  // Loaded here only: the emulator (esbuild, dynalite) is needed by no other target.
+  const { defaultLocalEndpoints } = await import('../local/index.js');
+  const { endpoint, outputs } = await defaultLocalEndpoints(root);
+  const apiEndpoint = outputs.ApiEndpoint ?? endpoint;
   return { apiEndpoint, rpcUrl: outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH, source: 'local cli dev' };
 }
 

@@ -12,6 +12,7 @@ import { handlerBuildOptions } from '../build/bundle.js';
 import { CliError, UsageError } from '../errors.js';
 import { createMemoryReporter, type Reporter } from '../ui/reporter.js';
 import { lockDataDir } from './data-dir.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION } from './defaults.js';
 import { ensureTables, LOCAL_CREDENTIALS, resolveDynamoCredentials, startEmbeddedDynamo, type DynamoCredentials, type DynamoCredentialSource, type EnsuredTable } from './dynamodb.js';
 import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
 import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
@@ -23,9 +24,6 @@ import { readTemplate } from './template.js';
 
 export type { ReloadEvent } from './hot-reload.js';
 
-export const DEFAULT_PORT = 3000;
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_REGION = 'us-east-1';
 /** The stack name `cli deploy` uses by default, so generated names match the cloud's pattern. */
 export const DEFAULT_STACK_NAME = 'serverless-api-gateway-lambda-dynamodb';
 
@@ -140,9 +138,20 @@ export function checkDynamoEndpoint(endpoint: string, region: string): string {
 }
 
 /** Replaces the API's cloud base URL (https://<api>.execute-api.<region>.<suffix>) with the local origin. */
-export function localizeOutputs(outputs: Record<string, string>, model: StackModel, origin: string): Record<string, string> {
+function localizeOutputs(outputs: Record<string, string>, model: StackModel, origin: string): Record<string, string> {
   const cloud = `https://${model.api.id}.execute-api.${model.pseudo.region}.${model.pseudo.urlSuffix}`;
   return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.split(cloud).join(origin)]));
+}
+
+/**
+ * What `cli dev` started with no options serves, read from the template without starting
+ * anything: the outputs (local URLs) and the default stage's endpoint. `cli invoke` falls back
+ * to it when no running `cli dev` left a state file.
+ */
+export async function defaultLocalEndpoints(root: string): Promise<{ endpoint: string; outputs: Record<string, string> }> {
+  const model = buildStackModel(await readTemplate(root), { region: DEFAULT_REGION, stackName: DEFAULT_STACK_NAME, apiKeyValue: '' });
+  const origin = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
+  return { endpoint: `${origin}/${model.api.stages[0]!.name}`, outputs: localizeOutputs(model.outputs, model, origin) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
 import type { Artifact } from '../../cli/build/artifact.js';
 import { managedBucketName } from '../../cli/deploy/artifacts.js';
-import { deleteStack } from '../../cli/deploy/delete.js';
+import { deleteStack } from '../../cli/stack/delete.js';
 import { deploy, type DeployDeps, type DeployOptions } from '../../cli/deploy/deploy.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { CliError } from '../../cli/errors.js';

@@ -15,7 +15,7 @@ import { managedBucketName } from '../../cli/deploy/artifacts.js';
 import { deploy, type DeployDeps } from '../../cli/deploy/deploy.js';
 import type { DeployResult } from '../../cli/deploy/deploy-result.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
-import { resolveStackEndpoint } from '../../cli/deploy/endpoint.js';
+import { resolveStackEndpoint } from '../../cli/stack/endpoint.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { MOTO_ACCOUNT, motoClients, startMoto, type MotoServer } from '../support/moto.js';

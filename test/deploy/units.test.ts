@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import type { StackEvent } from '../../cli/aws/stack-api.js';
-import { validateConfig, resolveStackTarget } from '../../cli/deploy/config.js';
+import { validateConfig, resolveStackTarget } from '../../cli/stack/config.js';
 import { changeSetName } from '../../cli/deploy/change-set.js';
-import { filterPattern, formatLogLine, parseLogLine, parseSince } from '../../cli/deploy/logs.js';
-import { orderOutputs } from '../../cli/deploy/outputs.js';
+import { filterPattern, formatLogLine, parseLogLine, parseSince } from '../../cli/stack/logs.js';
+import { orderOutputs } from '../../cli/stack/outputs.js';
 import { changeSetParameters, stageDefaults } from '../../cli/deploy/parameters.js';
 import { dataLossRisks } from '../../cli/deploy/preview.js';
 import { formatSummaryLine } from '../../cli/deploy/progress-printer.js';
 import { applyEvents, createProgress, isSuccessStatus, summarize } from '../../cli/deploy/progress-state.js';
-import { launchStackMarkdown, quickCreateUrl } from '../../cli/deploy/publish.js';
+import { launchStackMarkdown, quickCreateUrl } from '../../cli/stack/publish.js';
 import { findRootCause } from '../../cli/deploy/root-cause.js';
 import { planForStack } from '../../cli/deploy/stack-state.js';
 import { requiredCapabilities } from '../../cli/deploy/template-source.js';
@@ -23,7 +23,7 @@ function ev(logicalId: string, resourceType: string, status: string, atSecond: n
 }
 const STACK = 'AWS::CloudFormation::Stack';
 
-describe('cli/deploy/publish', () => {
+describe('cli/stack/publish', () => {
   describe('quickCreateUrl', () => {
     it('builds the console quick-create link with the template URL encoded', () => {
       const url = quickCreateUrl({
@@ -185,7 +185,7 @@ describe('cli/deploy/stack-state', () => {
   });
 });
 
-describe('cli/deploy/config', () => {
+describe('cli/stack/config', () => {
   describe('validateConfig', () => {
     it('accepts stages with parameters and turns values into strings', () => {
       const config = validateConfig({ region: 'eu-west-1', stages: { prod: { stackName: 'items-prod', parameters: { LogRetentionInDays: 14, ApiKeyRequired: true } } } });
@@ -278,7 +278,7 @@ describe('cli/deploy/template-source', () => {
   });
 });
 
-describe('cli/deploy/outputs', () => {
+describe('cli/stack/outputs', () => {
   describe('orderOutputs', () => {
     it('puts ApiEndpoint first, then the template order', () => {
       const ordered = orderOutputs([{ key: 'TableName', value: 't' }, { key: 'Extra', value: 'e' }, { key: 'ApiEndpoint', value: 'u' }, { key: 'ItemsUrl', value: 'i' }], ['ItemsUrl', 'TableName']);
@@ -297,7 +297,7 @@ describe('cli/deploy/change-set', () => {
   });
 });
 
-describe('cli/deploy/logs', () => {
+describe('cli/stack/logs', () => {
   describe('parseSince', () => {
     it('reads durations and dates', () => {
       expect(parseSince('10m', 1_000_000)).to.equal(400_000);

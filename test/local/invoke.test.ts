@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dev } from '../../cli/commands/dev.js';
-import { invoke, type InvokeResult } from '../../cli/commands/invoke.js';
+import { invoke, type InvokeResult } from '../../cli/invoke/invoke.js';
 import { CliError, UsageError } from '../../cli/errors.js';
 import { parseRequestFile, subsetMismatch } from '../../cli/invoke/request-file.js';
 import { explainLocalForbidden, resolveInvokeTarget, type InvokeTarget } from '../../cli/invoke/target.js';
@@ -173,7 +173,7 @@ describe('cli/invoke/target explainLocalForbidden', () => {
   });
 });
 
-describe('cli/commands/invoke with a running cli dev', () => {
+describe('cli/invoke/invoke with a running cli dev', () => {
   let scratch: string;
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'invoke-dev-'));
@@ -245,7 +245,7 @@ describe('cli/commands/invoke with a running cli dev', () => {
   });
 });
 
-describe('cli/commands/invoke', () => {
+describe('cli/invoke/invoke', () => {
   describe('invoke', () => {
     it('validates every file before sending anything', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'invoke-'));

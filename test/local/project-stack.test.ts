@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dev } from '../../cli/commands/dev.js';
-import { invoke } from '../../cli/commands/invoke.js';
+import { invoke } from '../../cli/invoke/invoke.js';
 import { CliError } from '../../cli/errors.js';
 import { startLocalStack, type LocalStack } from '../../cli/local/index.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';

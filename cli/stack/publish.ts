@@ -13,8 +13,8 @@ import { objectHttpsUrl } from '../aws/s3-url.js';
 import type { Artifact } from '../build/artifact.js';
 import { prepareTemplate } from '../build/template.js';
 import type { Reporter } from '../ui/reporter.js';
-import { uploadIfAbsent } from './artifacts.js';
-import type { DeployTemplate } from './template-source.js';
+import { uploadIfAbsent } from '../deploy/artifacts.js';
+import type { DeployTemplate } from '../deploy/template-source.js';
 
 export interface QuickCreateLink {
   region: string;

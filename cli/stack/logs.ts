@@ -10,7 +10,7 @@ import type { LogEvent, LogsApi } from '../aws/logs-api.js';
 import type { StackApi } from '../aws/stack-api.js';
 import { parseTemplate, type TemplateValue } from '../build/template-yaml.js';
 import type { Colors, Reporter } from '../ui/reporter.js';
-import type { Sleep } from './progress-poller.js';
+import type { Sleep } from '../deploy/progress-poller.js';
 
 /** `10m`, `90s`, `2h`, `1d`, or an ISO date -> epoch ms. */
 export function parseSince(value: string, now: number): number {

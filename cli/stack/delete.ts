@@ -10,10 +10,10 @@ import type { TableApi } from '../aws/data-api.js';
 import type { Identity } from '../aws/identity.js';
 import type { StackApi } from '../aws/stack-api.js';
 import { parseTemplate } from '../build/template-yaml.js';
-import { managedBucketName } from './artifacts.js';
-import { runStackOperation, stoppedWaiting, type StackWatch } from './follow-stack.js';
-import type { Prompter } from './prompt.js';
-import { failureDetails } from './root-cause.js';
+import { managedBucketName } from '../deploy/artifacts.js';
+import { runStackOperation, stoppedWaiting, type StackWatch } from '../deploy/follow-stack.js';
+import type { Prompter } from '../deploy/prompt.js';
+import { failureDetails } from '../deploy/root-cause.js';
 
 export interface DeleteOptions {
   stackName: string;

@@ -3,8 +3,8 @@ import { CliError } from '../errors.js';
 import { awsFailure } from '../aws/aws-errors.js';
 import type { StackApi, StackEvent, StackOutput } from '../aws/stack-api.js';
 import { orderOutputs, outputsRecord } from './outputs.js';
-import { isSuccessStatus } from './progress-state.js';
-import { findRootCause, type RootCause } from './root-cause.js';
+import { isSuccessStatus } from '../deploy/progress-state.js';
+import { findRootCause, type RootCause } from '../deploy/root-cause.js';
 
 export interface StatusResult {
   stackName: string;

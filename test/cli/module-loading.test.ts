@@ -1,0 +1,140 @@
+/**
+ * What a command loads, run as a user runs it (`node bin/cli.mjs`, from source and as the
+ * bundle): the emulator (cli/local/), esbuild, dynalite and the AWS SDK load only for the
+ * commands that use them, because cli/program.ts reaches them through dynamic imports inside the
+ * command actions. test/support/module-log.mjs records every module the process resolves.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cliBundle } from '../../scripts/cli-bundle.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+const moduleLog = join(root, 'test', 'support', 'module-log.mjs');
+
+interface Loaded {
+  code: number | null;
+  stderr: string;
+  /** Project files loaded, root-relative (cli/commands/dev.ts). */
+  files: Set<string>;
+  /** Packages loaded by a module of cli/ (`esbuild`, `@aws-sdk/client-s3`). */
+  packagesOfCli: Set<string>;
+  /** Every package loaded, by anything (tsx, the bundle, another package). */
+  packages: Set<string>;
+}
+
+function packageOf(path: string): string | undefined {
+  const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+  return m?.[1];
+}
+
+async function loadedBy(entry: string, args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<Loaded> {
+  const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.jsonl`);
+  const child = spawn(process.execPath, ['--import', pathToFileURL(moduleLog).href, entry, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, MODULE_LOG: log, NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const files = new Set<string>();
+  const packagesOfCli = new Set<string>();
+  const packages = new Set<string>();
+  const local = (url: string | undefined) => (url?.startsWith('file:') ? relative(root, fileURLToPath(url.replace(/\?.*$/, ''))) : undefined);
+  for (const line of (await readFile(log, 'utf8')).split('\n')) {
+    if (line === '') continue;
+    const { url, parent } = JSON.parse(line) as { url: string; parent?: string };
+    const path = local(url);
+    if (path === undefined) continue;
+    const pkg = packageOf(path);
+    if (pkg === undefined) files.add(path);
+    else {
+      packages.add(pkg);
+      if (local(parent)?.startsWith('cli/')) packagesOfCli.add(pkg);
+    }
+  }
+  return { code, stderr, files, packagesOfCli, packages };
+}
+
+const localModules = (l: Loaded) => [...l.files].filter((f) => f.startsWith('cli/local/')).sort();
+const heavy = (packages: Set<string>) => [...packages].filter((p) => p === 'esbuild' || p === 'dynalite' || p.startsWith('@aws-sdk/')).sort();
+
+describe('cli/program (what each command loads)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let server: Server;
+  let url: string;
+  let bundle: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'module-loading-'));
+    // A real server for `cli invoke --url`: it answers the ping as the handler does.
+    server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('"pong"'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod`;
+    // The bundle `npx cli` runs (built here if a source changed since the last one).
+    const entry = await cliBundle(root);
+    if (entry === undefined) throw new Error('the cli bundle cannot be built');
+    bundle = entry;
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('from source (CLI_FROM_SOURCE=1, through tsx, which itself loads esbuild)', () => {
+    const cases: { args: () => string[]; what: string; local: string[]; loads: string }[] = [
+      { args: () => ['outputs', '--help'], what: '`cli outputs --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/outputs.ts' },
+      { args: () => ['dev', '--help'], what: '`cli dev --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/dev.ts' },
+      {
+        args: () => ['invoke', 'samples/ping.json', '--url', url],
+        what: '`cli invoke --url URL` (the emulator is only for the default target)',
+        local: ['cli/local/defaults.ts', 'cli/local/dev-state.ts'],
+        loads: 'cli/invoke/invoke.ts',
+      },
+    ];
+    for (const c of cases) {
+      it(`${c.what} loads no module of the emulator, and cli/ imports neither esbuild, dynalite nor the SDK`, async () => {
+        const loaded = await loadedBy(join(root, 'bin', 'cli.mjs'), c.args(), { CLI_FROM_SOURCE: '1' }, dir);
+        expect(loaded.code, loaded.stderr).to.equal(0);
+        expect(loaded.files).to.include(c.loads);
+        expect(localModules(loaded)).to.deep.equal(c.local);
+        expect(heavy(loaded.packagesOfCli)).to.deep.equal([]);
+      });
+    }
+
+    it('`cli build` does load esbuild, from cli/build/bundle.ts (what the cases above would see)', async () => {
+      const loaded = await loadedBy(join(root, 'bin', 'cli.mjs'), ['build', '--out-dir', join(dir, 'dist')], { CLI_FROM_SOURCE: '1' }, dir);
+      expect(loaded.code, loaded.stderr).to.equal(0);
+      expect(loaded.files).to.include('cli/build/bundle.ts');
+      expect(heavy(loaded.packagesOfCli)).to.deep.equal(['esbuild']);
+      expect(localModules(loaded)).to.deep.equal(['cli/local/defaults.ts']);
+    });
+  });
+
+  describe('as the bundle (what `npx cli` runs)', () => {
+    it('`cli outputs --help` and `cli --help` load neither esbuild, dynalite nor the SDK', async () => {
+      for (const args of [['outputs', '--help'], ['--help']]) {
+        const loaded = await loadedBy(bundle, args, {}, dir);
+        expect(loaded.code, loaded.stderr).to.equal(0);
+        expect(loaded.packages).to.include('commander');
+        expect(heavy(loaded.packages), args.join(' ')).to.deep.equal([]);
+      }
+    });
+
+    it('`cli build` does load esbuild', async () => {
+      const loaded = await loadedBy(bundle, ['build', '--out-dir', join(dir, 'dist')], {}, dir);
+      expect(loaded.code, loaded.stderr).to.equal(0);
+      expect(heavy(loaded.packages)).to.deep.equal(['esbuild']);
+    });
+  });
+});
