@@ -10,7 +10,8 @@ import { UsageError } from '../errors.js';
 import { devState, devStateDir, localOutputs, writeDevState, type DevStateFile } from '../local/dev-state.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import { DYNAMO_CREDENTIAL_SOURCES, type DynamoCredentialSource } from '../local/dynamodb.js';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, startLocalStack, type LocalStack } from '../local/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, startLocalStack, type LocalStack } from '../local/index.js';
+import { DEFAULT_STACK_NAME } from '../template/project.js';
 import { capYoungGeneration } from '../local/young-generation.js';
 import type { ProgramDeps } from '../program.js';
 

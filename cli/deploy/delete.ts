@@ -10,7 +10,7 @@ import type { ArtifactStore } from '../aws/artifact-store.js';
 import type { TableApi } from '../aws/data-api.js';
 import type { Identity } from '../aws/identity.js';
 import type { StackApi } from '../aws/stack-api.js';
-import { parseTemplate } from '../build/template-yaml.js';
+import { parseTemplate } from '../template/read-template.js';
 import type { Reporter } from '../ui/reporter.js';
 import { managedBucketName } from './artifacts.js';
 import { createProgressPrinter } from './progress-printer.js';

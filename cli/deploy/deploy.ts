@@ -133,7 +133,7 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   const { aws } = deps;
 
   const template = await deps.loadTemplate();
-  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
+  const declared = template.template.Parameters ?? {};
   // A name the template lacks or a value its constraints refuse fails before any AWS call.
   resolveParameters(declared, parameterLayers(options, declared));
 

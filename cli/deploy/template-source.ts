@@ -3,8 +3,8 @@
  * (IAM capabilities), plus which resources hold data.
  */
 import type { Capability } from '@aws-sdk/client-cloudformation';
-import { join } from 'node:path';
-import { readTemplate, type CfnTemplate } from '../build/template-yaml.js';
+import type { CfnTemplate } from '../template/cfn-template.js';
+import { readTemplate } from '../template/read-template.js';
 
 /**
  * CreateChangeSet's TemplateBody limit in bytes; larger templates must come from S3 (TemplateURL,
@@ -50,11 +50,9 @@ export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-export const TEMPLATE_PATH = join('infra', 'cfn', 'template.yaml');
-
 /** Reads and parses infra/cfn/template.yaml (deploy prepares it once the parameters are known). */
 export async function loadDeployTemplate(root: string): Promise<DeployTemplate> {
-  const parsed = await readTemplate(join(root, TEMPLATE_PATH), { root });
+  const parsed = await readTemplate(root);
   return { text: parsed.text, template: parsed.template };
 }
 

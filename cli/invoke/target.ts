@@ -8,9 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_STACK_NAME, localizeOutputs } from '../local/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, localizeOutputs } from '../local/index.js';
 import { buildStackModel } from '../local/stack-model.js';
-import { readTemplate } from '../local/template.js';
+import { DEFAULT_STACK_NAME } from '../template/project.js';
+import { readTemplate } from '../template/read-template.js';
 
 export interface InvokeTarget {
   /** The stage's base URL: REST paths are appended to it. */

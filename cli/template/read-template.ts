@@ -7,54 +7,11 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  */
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { UsageError } from '../errors.js';
-
-export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
-export type TemplateObject = { [key: string]: TemplateValue };
-
-export interface TemplateResource {
-  Type: string;
-  Properties?: TemplateObject;
-  Condition?: string;
-  DependsOn?: string | string[];
-  Metadata?: TemplateObject;
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-  [key: string]: TemplateValue | undefined;
-}
-
-export interface TemplateParameter {
-  Type: string;
-  Default?: string | number;
-  AllowedValues?: (string | number)[];
-  [key: string]: TemplateValue | undefined;
-}
-
-export interface TemplateOutput {
-  Value: TemplateValue;
-  Description?: string;
-  Condition?: string;
-  Export?: TemplateObject;
-}
-
-export interface CfnTemplate {
-  AWSTemplateFormatVersion?: string;
-  Description?: string;
-  Transform?: TemplateValue;
-  Metadata?: TemplateObject;
-  Parameters?: Record<string, TemplateParameter>;
-  Mappings?: TemplateObject;
-  Conditions?: TemplateObject;
-  Resources: Record<string, TemplateResource>;
-  Outputs?: Record<string, TemplateOutput>;
-}
-
-export interface SourcePosition {
-  line: number;
-  column: number;
-}
+import type { CfnTemplate, SourcePosition, TemplateObject, TemplateValue } from './cfn-template.js';
+import { TEMPLATE_PATH } from './project.js';
 
 export interface ParsedTemplate {
   template: CfnTemplate;
@@ -63,6 +20,15 @@ export interface ParsedTemplate {
    * `Fn::Sub` may be included or left out). 1-based line and column.
    */
   locate(path: readonly (string | number)[]): SourcePosition | undefined;
+}
+
+/** A template file as read: parsed, with its text (exactly what deploy sends) and where it is. */
+export interface LoadedTemplate extends ParsedTemplate {
+  text: string;
+  /** Absolute path of the file read. */
+  path: string;
+  /** Path relative to the project root, for messages. */
+  displayPath: string;
 }
 
 /** The template is not valid YAML/JSON, or not shaped like a CloudFormation template. */
@@ -102,19 +68,27 @@ export function parseTemplate(text: string, options: { file?: string } = {}): Cf
   return parseTemplateWithPositions(text, options).template;
 }
 
-/** Reads and parses a template file; a missing file is a UsageError naming it. */
-export async function readTemplate(path: string, options: { root?: string } = {}): Promise<ParsedTemplate & { text: string }> {
-  const shown = options.root ? relative(options.root, path) || path : path;
+/**
+ * Reads and parses a template file, by default the project's (infra/cfn/template.yaml); a missing
+ * file is a UsageError naming it.
+ */
+export async function readTemplate(root: string, path = join(root, TEMPLATE_PATH)): Promise<LoadedTemplate> {
+  const displayPath = relative(root, path) || path;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(
-      code === 'ENOENT' ? `template not found: ${shown}` : `cannot read template ${shown}: ${(err as Error).message}`,
+      code === 'ENOENT' ? `template not found: ${displayPath}` : `cannot read template ${displayPath}: ${(err as Error).message}`,
     );
   }
-  return { text, ...parseTemplateWithPositions(text, { file: shown }) };
+  return { text, path, displayPath, ...parseTemplateWithPositions(text, { file: displayPath }) };
+}
+
+/** A template given as text (tests, generated templates); `displayPath` names it in messages. */
+export function loadTemplateText(text: string, displayPath = 'template.yaml'): LoadedTemplate {
+  return { text, path: displayPath, displayPath, ...parseTemplateWithPositions(text, { file: displayPath }) };
 }
 
 export function parseTemplateWithPositions(text: string, options: { file?: string } = {}): ParsedTemplate {
