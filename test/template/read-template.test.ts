@@ -84,4 +84,42 @@ describe('cli/template/read-template', () => {
       expect(locate(['Resources', 'Nope'])).to.equal(undefined);
     });
   });
+
+  describe('parseTemplate (sections)', () => {
+    // The shapes CloudFormation requires of each section; cfn-lint reports each of these as an
+    // error (E3012, E3001, E2001, E7001, E6003, E6002):
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html
+    const resource = 'Resources:\n  T: {Type: AWS::SNS::Topic}\n';
+    const cases: { name: string; text: string; error: string }[] = [
+      { name: 'Properties that are not a mapping', text: 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n', error: 't.yaml:4:16: Resources.T.Properties must be a mapping, got nothing' },
+      { name: 'a resource Condition that is not a name', text: 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Condition: [C]\n', error: 't.yaml:4:16: Resources.T.Condition must be a string, got a list' },
+      { name: 'a Parameters section that is a list', text: `${resource}Parameters: [P]\n`, error: 't.yaml:3:13: Parameters must be a mapping, got a list' },
+      { name: 'a parameter that is not a mapping', text: `${resource}Parameters:\n  P: String\n`, error: 't.yaml:4:6: Parameters.P must be a mapping, got a string' },
+      { name: 'a parameter Type that is not a string', text: `${resource}Parameters:\n  P: {Type: [String]}\n`, error: 't.yaml:4:13: Parameters.P.Type must be a string, got a list' },
+      { name: 'AllowedValues that are not a list', text: `${resource}Parameters:\n  P: {Type: String, AllowedValues: a}\n`, error: 't.yaml:4:36: Parameters.P.AllowedValues must be a list, got a string' },
+      { name: 'AllowedPattern that is not a string', text: `${resource}Parameters:\n  P: {Type: String, AllowedPattern: [a]}\n`, error: 't.yaml:4:37: Parameters.P.AllowedPattern must be a string, got a list' },
+      { name: 'a MinLength that is not a number', text: `${resource}Parameters:\n  P: {Type: String, MinLength: {a: 1}}\n`, error: 't.yaml:4:32: Parameters.P.MinLength must be a number, got a mapping' },
+      { name: 'a map that is not a mapping', text: `${resource}Mappings:\n  M: [a]\n`, error: 't.yaml:4:6: Mappings.M must be a mapping, got a list' },
+      { name: 'a map key whose entry is not a mapping', text: `${resource}Mappings:\n  M:\n    K: abc\n`, error: 't.yaml:5:8: Mappings.M.K must be a mapping, got a string' },
+      { name: 'a Conditions section that is a list', text: `${resource}Conditions: [C]\n`, error: 't.yaml:3:13: Conditions must be a mapping, got a list' },
+      { name: 'an empty Outputs section', text: `${resource}Outputs:\n`, error: 't.yaml:3:9: Outputs must be a mapping, got nothing' },
+      { name: 'an output without Value', text: `${resource}Outputs:\n  O: {Description: d}\n`, error: 't.yaml:4:6: Outputs.O has no Value' },
+      { name: 'an output Condition that is not a name', text: `${resource}Outputs:\n  O: {Value: v, Condition: 1}\n`, error: 't.yaml:4:28: Outputs.O.Condition must be a string, got a number' },
+    ];
+    for (const c of cases) {
+      it(`refuses ${c.name}, naming file, line and column`, () => {
+        expect(() => parseTemplate(c.text, { file: 't.yaml' }))
+          .to.throw(TemplateSyntaxError)
+          .with.property('message', c.error);
+      });
+    }
+
+    it('accepts numbers and numeric strings for the length and value limits, and any Default', () => {
+      const t = parseTemplate(`${resource}Parameters:\n  P: {Type: String, MinLength: '1', MaxLength: 5, NoEcho: 'true', Default: [a, b]}\n  N: {Type: Number, MinValue: 0, MaxValue: '9'}\n`);
+      expect(t.Parameters?.P).to.deep.equal({ Type: 'String', MinLength: '1', MaxLength: 5, NoEcho: 'true', Default: ['a', 'b'] });
+      expect(t.Parameters?.N).to.deep.equal({ Type: 'Number', MinValue: 0, MaxValue: '9' });
+    });
+  });
 });
