@@ -15,7 +15,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { ChangeSetDescription, ChangeSetParameter, StackDescription, StackOutput, TemplateSource } from '../aws/stack-api.js';
 import type { Reporter } from '../ui/reporter.js';
 import type { Artifact } from '../build/artifact.js';
-import { prepareTemplate } from '../build/template.js';
+import { prepareTemplate } from '../template/prepare-template.js';
 import { CfnLintNotInstalledError, type LintResult } from '../lint/cfn-lint.js';
 import {
   ARTIFACT_EXPIRY_DAYS,
