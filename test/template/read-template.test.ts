@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTemplate, parseTemplateWithPositions, TemplateSyntaxError } from '../../cli/template/read-template.js';
+import { UsageError } from '../../cli/errors.js';
+import { parseTemplate, parseTemplateWithPositions, readTemplate, TemplateSyntaxError } from '../../cli/template/read-template.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const templatePath = join(root, 'infra', 'cfn', 'template.yaml');
@@ -82,6 +83,21 @@ describe('cli/template/read-template', () => {
       expect(line).to.match(/^\s+DeploymentId: !Ref ApiDeployment$/);
       expect(locate(['Resources', 'Stage', 'Properties', 'DeploymentId', 'Ref'])).to.deep.equal(pos);
       expect(locate(['Resources', 'Nope'])).to.equal(undefined);
+    });
+  });
+
+  describe('readTemplate', () => {
+    it("reads the project's template by default, with its text and its path relative to the root", async () => {
+      const loaded = await readTemplate(root);
+      expect(loaded.displayPath).to.equal(join('infra', 'cfn', 'template.yaml'));
+      expect(loaded.path).to.equal(templatePath);
+      expect(loaded.text).to.equal(await readFile(templatePath, 'utf8'));
+      expect(loaded.template.Resources).to.have.property('Api');
+    });
+
+    it('names a missing file relative to the root', async () => {
+      const err = await readTemplate(root, join(root, 'nope.yaml')).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(UsageError).with.property('message', 'template not found: nope.yaml');
     });
   });
 
