@@ -11,7 +11,7 @@ import type { DevStateFile } from '../local/dev-state.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION } from '../local/defaults.js';
 import type { DynamoCredentialSource } from '../local/dynamodb.js';
 import type { LocalStack } from '../local/index.js';
-import { DEFAULT_STACK_NAME } from '../stack/config.js';
+import { DEFAULT_STACK_NAME } from '../template/project.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import type { ProgramDeps } from './deps.js';
 

@@ -5,7 +5,8 @@
 import { Command } from 'commander';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { CliError } from '../errors.js';
-import { DEFAULT_TEMPLATE, formatFinding, runCfnLint, type LintResult } from '../lint/cfn-lint.js';
+import { formatFinding, runCfnLint, type LintResult } from '../lint/cfn-lint.js';
+import { TEMPLATE_PATH } from '../template/project.js';
 import type { ProgramDeps } from './deps.js';
 
 export interface LintOptions {
@@ -22,7 +23,7 @@ export async function lint(options: LintOptions, deps: ProgramDeps): Promise<Lin
   } else {
     const color = { error: reporter.color.red, warning: reporter.color.yellow, informational: reporter.color.cyan };
     for (const f of result.findings) reporter.result(formatFinding(f, color[f.level]));
-    const checked = options.templates.length ? options.templates.join(', ') : DEFAULT_TEMPLATE;
+    const checked = options.templates.length ? options.templates.join(', ') : TEMPLATE_PATH;
     reporter.info(`${checked}: ${summary(result)}`);
   }
   if (result.errors > 0 || result.warnings > 0) throw new CliError(`lint failed: ${summary(result)}`);
@@ -37,7 +38,7 @@ export function summary(r: LintResult): string {
 export function lintCommand(deps: ProgramDeps): Command {
   return new Command('lint')
     .description('Check CloudFormation templates with cfn-lint (errors and warnings fail; informational findings are shown).')
-    .argument('[templates...]', `template files (default: ${DEFAULT_TEMPLATE})`)
+    .argument('[templates...]', `template files (default: ${TEMPLATE_PATH})`)
     .option('--json', 'print the findings and counts as JSON on stdout', false)
     .addHelpText(
       'after',

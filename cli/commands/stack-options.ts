@@ -6,7 +6,8 @@ import { Command, Option } from 'commander';
 import type { AwsClients } from '../aws/clients.js';
 import { REGION_NAME, regionDescription } from '../aws/region.js';
 import { UsageError } from '../errors.js';
-import { CONFIG_FILE, DEFAULT_STACK_NAME, loadConfig, resolveStackTarget, targetFlagsHint, type CliConfig, type StackTarget } from '../stack/config.js';
+import { DEFAULT_STACK_NAME } from '../template/project.js';
+import { CONFIG_FILE, loadConfig, resolveStackTarget, targetFlagsHint, type CliConfig, type StackTarget } from '../stack/config.js';
 import { createTerminalPrompter, type Prompter } from '../deploy/prompt.js';
 import type { ProgramDeps } from './deps.js';
 

@@ -13,7 +13,7 @@ import type { BucketRef } from '../aws/artifact-store.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { ChangeSetDescription, ChangeSetParameter, StackDescription } from '../aws/stack-api.js';
 import type { Artifact } from '../build/artifact.js';
-import { prepareTemplate } from '../build/template.js';
+import { prepareTemplate } from '../template/prepare-template.js';
 import { CfnLintNotInstalledError, formatFinding, type LintResult } from '../lint/cfn-lint.js';
 import { resolveParameters, type TemplateParameters } from '../template/parameters.js';
 import {
@@ -114,7 +114,7 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   const { aws } = deps;
 
   const template = await deps.loadTemplate();
-  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
+  const declared = template.template.Parameters ?? {};
   // A name the template lacks or a value its constraints refuse fails before any AWS call.
   resolveParameters(declared, parameterLayers(options, declared));
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LintResult } from '../lint/cfn-lint.js';
-import { TEMPLATE_PATH } from './template-source.js';
+import { TEMPLATE_PATH } from '../template/project.js';
 
 export function lintCacheDir(root: string): string {
   return join(root, 'node_modules', '.cache', 'serverless-cli');

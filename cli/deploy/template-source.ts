@@ -4,12 +4,12 @@
  */
 import type { Capability } from '@aws-sdk/client-cloudformation';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import type { ArtifactStore, BucketRef } from '../aws/artifact-store.js';
 import { objectHttpsUrl } from '../aws/s3-url.js';
 import type { TemplateSource } from '../aws/stack-api.js';
 import { uploadIfAbsent } from './artifacts.js';
-import { readTemplate, type CfnTemplate } from '../build/template-yaml.js';
+import type { CfnTemplate } from '../template/cfn-template.js';
+import { readTemplate } from '../template/read-template.js';
 
 /**
  * CreateChangeSet's TemplateBody limit in bytes; larger templates must come from S3 (TemplateURL,
@@ -91,11 +91,9 @@ export async function placeTemplate(options: {
   return { source: { url: objectHttpsUrl(options.bucket.name, key, options.region) }, bytes, key };
 }
 
-export const TEMPLATE_PATH = join('infra', 'cfn', 'template.yaml');
-
 /** Reads and parses infra/cfn/template.yaml (deploy prepares it once the parameters are known). */
 export async function loadDeployTemplate(root: string): Promise<DeployTemplate> {
-  const parsed = await readTemplate(join(root, TEMPLATE_PATH), { root });
+  const parsed = await readTemplate(root);
   return { text: parsed.text, template: parsed.template };
 }
 

@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CliError, UsageError } from '../errors.js';
+import { TEMPLATE_PATH } from '../template/project.js';
 
 export type LintLevel = 'error' | 'warning' | 'informational';
 
@@ -34,8 +35,6 @@ export interface RunCfnLintOptions {
   templates?: string[];
   env?: NodeJS.ProcessEnv;
 }
-
-export const DEFAULT_TEMPLATE = join('infra', 'cfn', 'template.yaml');
 
 const INSTALL_HINT =
   'run `npm test` once (it creates .venv), or `python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt`';
@@ -77,7 +76,7 @@ export async function findCfnLint(root: string, env: NodeJS.ProcessEnv): Promise
 
 export async function runCfnLint(options: RunCfnLintOptions): Promise<LintResult> {
   const env = options.env ?? process.env;
-  const given = options.templates?.length ? options.templates : [DEFAULT_TEMPLATE];
+  const given = options.templates?.length ? options.templates : [TEMPLATE_PATH];
   const templates: string[] = [];
   for (const name of given) {
     const path = resolve(options.root, name);

@@ -20,12 +20,11 @@ import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
 import { createRouteTable, type RouteDescription } from './routes.js';
 import { startApiServer, type ApiServer } from './server.js';
 import { buildStackModel, type LocalFunction, type StackModel } from './stack-model.js';
-import { readTemplate } from './template.js';
+import { DEFAULT_STACK_NAME } from '../template/project.js';
+import { readTemplate } from '../template/read-template.js';
 
 export type { ReloadEvent } from './hot-reload.js';
 
-/** The stack name `cli deploy` uses by default, so generated names match the cloud's pattern. */
-export const DEFAULT_STACK_NAME = 'serverless-api-gateway-lambda-dynamodb';
 
 export interface LocalStackOptions {
   /** Project root: infra/cfn/template.yaml and handler/ are read from here. */

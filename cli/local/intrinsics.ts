@@ -12,7 +12,7 @@
  */
 import { UsageError } from '../errors.js';
 import { isSsmType, resolveParameters, type ParameterValue } from '../template/parameters.js';
-import type { CfnTemplate } from './template.js';
+import type { CfnTemplate } from '../template/cfn-template.js';
 
 /** The template asks for something the local stack cannot emulate. */
 export class UnsupportedTemplateError extends UsageError {

@@ -14,7 +14,7 @@ import {
   type PseudoParameters,
   type ResourceResolver,
 } from './intrinsics.js';
-import type { LoadedTemplate } from './template.js';
+import type { LoadedTemplate } from '../template/read-template.js';
 
 export interface LocalFunction {
   logicalId: string;

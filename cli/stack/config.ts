@@ -15,9 +15,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REGION_NAME } from '../aws/region.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_STACK_NAME } from '../template/project.js';
 
 export const CONFIG_FILE = 'cli.config.json';
-export const DEFAULT_STACK_NAME = 'serverless-api-gateway-lambda-dynamodb';
 
 export interface StageConfig {
   stackName?: string;

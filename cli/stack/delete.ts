@@ -9,7 +9,7 @@ import type { ArtifactStore } from '../aws/artifact-store.js';
 import type { TableApi } from '../aws/data-api.js';
 import type { Identity } from '../aws/identity.js';
 import type { StackApi } from '../aws/stack-api.js';
-import { parseTemplate } from '../build/template-yaml.js';
+import { parseTemplate } from '../template/read-template.js';
 import { managedBucketName } from '../deploy/artifacts.js';
 import { runStackOperation, stoppedWaiting, type StackWatch } from '../deploy/follow-stack.js';
 import type { Prompter } from '../deploy/prompt.js';

@@ -8,7 +8,8 @@ import { CliError, UsageError } from '../errors.js';
 import { awsFailure } from '../aws/aws-errors.js';
 import type { LogEvent, LogsApi } from '../aws/logs-api.js';
 import type { StackApi } from '../aws/stack-api.js';
-import { parseTemplate, type TemplateValue } from '../build/template-yaml.js';
+import type { TemplateValue } from '../template/cfn-template.js';
+import { parseTemplate } from '../template/read-template.js';
 import type { Colors, Reporter } from '../ui/reporter.js';
 import type { Sleep } from '../deploy/progress-poller.js';
 

@@ -11,7 +11,7 @@ import { awsErrorName, awsFailure } from '../aws/aws-errors.js';
 import type { ArtifactStore } from '../aws/artifact-store.js';
 import { objectHttpsUrl } from '../aws/s3-url.js';
 import type { Artifact } from '../build/artifact.js';
-import { prepareTemplate } from '../build/template.js';
+import { prepareTemplate } from '../template/prepare-template.js';
 import type { Reporter } from '../ui/reporter.js';
 import { uploadIfAbsent } from '../deploy/artifacts.js';
 import type { DeployTemplate } from '../deploy/template-source.js';

@@ -17,7 +17,8 @@ export interface CfnParameter {
   MaxLength?: number | string;
   MinValue?: number | string;
   MaxValue?: number | string;
-  NoEcho?: boolean;
+  /** CloudFormation takes true/false or their strings. */
+  NoEcho?: boolean | string;
 }
 
 export type TemplateParameters = Record<string, CfnParameter>;

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildArtifact, type Artifact } from '../../cli/build/artifact.js';
-import { parseTemplate } from '../../cli/build/template-yaml.js';
+import { parseTemplate } from '../../cli/template/read-template.js';
 import { runCfnLint } from '../../cli/lint/cfn-lint.js';
 import { managedBucketName } from '../../cli/deploy/artifacts.js';
 import { deploy, type DeployDeps } from '../../cli/deploy/deploy.js';

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseTemplate, type CfnTemplate, type TemplateResource, type TemplateValue } from '../../cli/build/template-yaml.js';
+import type { CfnTemplate, TemplateResource, TemplateValue } from '../../cli/template/cfn-template.js';
+import { parseTemplate } from '../../cli/template/read-template.js';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -7,7 +7,7 @@ import {
   type ResourceResolver,
 } from '../../cli/local/intrinsics.js';
 import { pseudoParameters } from '../../cli/local/stack-model.js';
-import { loadTemplateText } from '../../cli/local/template.js';
+import { loadTemplateText } from '../../cli/template/read-template.js';
 import { UsageError } from '../../cli/errors.js';
 
 const TEMPLATE = `

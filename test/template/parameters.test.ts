@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { UsageError } from '../../cli/errors.js';
-import { readTemplate } from '../../cli/local/template.js';
+import { readTemplate } from '../../cli/template/read-template.js';
 import { checkParameterValue, parseParameterOverrides, resolveParameters, type CfnParameter } from '../../cli/template/parameters.js';
 
 const root = join(import.meta.dirname, '..', '..');

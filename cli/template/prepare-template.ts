@@ -15,7 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import { isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import { parseTemplate, type CfnTemplate, type TemplateValue } from './template-yaml.js';
+import type { CfnTemplate, TemplateValue } from './cfn-template.js';
+import { parseTemplate } from './read-template.js';
 
 export interface PreparedTemplate {
   /** The template text to deploy: the source with each Deployment renamed (comments kept). */

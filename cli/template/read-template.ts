@@ -1,60 +1,17 @@
 /**
  * Reads a CloudFormation template (YAML or JSON) into plain data, turning the short-form tags
  * (`!Ref X`, `!Sub '...'`, `!GetAtt A.B`, ...) into the long forms CloudFormation itself uses
- * (`{Ref: 'X'}`, `{'Fn::Sub': '...'}`, `{'Fn::GetAtt': ['A', 'B']}`), so every consumer (lint
- * tests, the local emulator, deploy) walks one shape. Positions of every node are kept for
- * error messages.
+ * (`{Ref: 'X'}`, `{'Fn::Sub': '...'}`, `{'Fn::GetAtt': ['A', 'B']}`), so every consumer (the
+ * local emulator, deploy, build, the tests) walks one shape: CfnTemplate (cfn-template.ts),
+ * whose sections are checked here. Positions of every node are kept for file:line:col errors.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
  */
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { UsageError } from '../errors.js';
-
-export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
-export type TemplateObject = { [key: string]: TemplateValue };
-
-export interface TemplateResource {
-  Type: string;
-  Properties?: TemplateObject;
-  Condition?: string;
-  DependsOn?: string | string[];
-  Metadata?: TemplateObject;
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-  [key: string]: TemplateValue | undefined;
-}
-
-export interface TemplateParameter {
-  Type: string;
-  Default?: string | number;
-  AllowedValues?: (string | number)[];
-  [key: string]: TemplateValue | undefined;
-}
-
-export interface TemplateOutput {
-  Value: TemplateValue;
-  Description?: string;
-  Condition?: string;
-  Export?: TemplateObject;
-}
-
-export interface CfnTemplate {
-  AWSTemplateFormatVersion?: string;
-  Description?: string;
-  Transform?: TemplateValue;
-  Metadata?: TemplateObject;
-  Parameters?: Record<string, TemplateParameter>;
-  Mappings?: TemplateObject;
-  Conditions?: TemplateObject;
-  Resources: Record<string, TemplateResource>;
-  Outputs?: Record<string, TemplateOutput>;
-}
-
-export interface SourcePosition {
-  line: number;
-  column: number;
-}
+import type { CfnTemplate, SourcePosition, TemplateObject, TemplateValue } from './cfn-template.js';
+import { TEMPLATE_PATH } from './project.js';
 
 export interface ParsedTemplate {
   template: CfnTemplate;
@@ -63,6 +20,15 @@ export interface ParsedTemplate {
    * `Fn::Sub` may be included or left out). 1-based line and column.
    */
   locate(path: readonly (string | number)[]): SourcePosition | undefined;
+}
+
+/** A template file as read: parsed, with its text (exactly what deploy sends) and where it is. */
+export interface LoadedTemplate extends ParsedTemplate {
+  text: string;
+  /** Absolute path of the file read. */
+  path: string;
+  /** Path relative to the project root, for messages. */
+  displayPath: string;
 }
 
 /** The template is not valid YAML/JSON, or not shaped like a CloudFormation template. */
@@ -102,19 +68,27 @@ export function parseTemplate(text: string, options: { file?: string } = {}): Cf
   return parseTemplateWithPositions(text, options).template;
 }
 
-/** Reads and parses a template file; a missing file is a UsageError naming it. */
-export async function readTemplate(path: string, options: { root?: string } = {}): Promise<ParsedTemplate & { text: string }> {
-  const shown = options.root ? relative(options.root, path) || path : path;
+/**
+ * Reads and parses a template file, by default the project's (infra/cfn/template.yaml); a missing
+ * file is a UsageError naming it.
+ */
+export async function readTemplate(root: string, path = join(root, TEMPLATE_PATH)): Promise<LoadedTemplate> {
+  const displayPath = relative(root, path) || path;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(
-      code === 'ENOENT' ? `template not found: ${shown}` : `cannot read template ${shown}: ${(err as Error).message}`,
+      code === 'ENOENT' ? `template not found: ${displayPath}` : `cannot read template ${displayPath}: ${(err as Error).message}`,
     );
   }
-  return { text, ...parseTemplateWithPositions(text, { file: shown }) };
+  return { text, path, displayPath, ...parseTemplateWithPositions(text, { file: displayPath }) };
+}
+
+/** A template given as text (tests, generated templates); `displayPath` names it in messages. */
+export function loadTemplateText(text: string, displayPath = 'template.yaml'): LoadedTemplate {
+  return { text, path: displayPath, displayPath, ...parseTemplateWithPositions(text, { file: displayPath }) };
 }
 
 export function parseTemplateWithPositions(text: string, options: { file?: string } = {}): ParsedTemplate {
@@ -169,22 +143,73 @@ export function parseTemplateWithPositions(text: string, options: { file?: strin
     return { [key]: value };
   };
 
-  const template = convert(doc.contents) as unknown;
-  if (template === null || typeof template !== 'object' || Array.isArray(template)) {
-    throw new TemplateSyntaxError(`${file}: a template must be a mapping with a Resources section`);
+  const template = convert(doc.contents);
+  if (!isMapping(template)) throw new TemplateSyntaxError(`${file}: a template must be a mapping with a Resources section`);
+  const resources = template.Resources;
+  if (!isMapping(resources)) throw new TemplateSyntaxError(`${file}: the Resources section is missing or not a mapping`);
+  const locate = (path: readonly (string | number)[]) => locateIn(doc, lineCounter, path);
+  checkShape(template, resources, (path) => {
+    const pos = locate(path);
+    return pos ? `${file}:${pos.line}:${pos.column}` : file;
+  });
+  // checkShape has checked every field CfnTemplate types more narrowly than TemplateValue.
+  return { template: template as unknown as CfnTemplate, locate };
+}
+
+const STRING_ATTRIBUTES = ['Type', 'AllowedPattern', 'ConstraintDescription'] as const;
+const NUMBER_ATTRIBUTES = ['MinLength', 'MaxLength', 'MinValue', 'MaxValue'] as const;
+
+/**
+ * Checks that the sections hold the shapes CfnTemplate claims, the ones CloudFormation requires
+ * (cfn-lint reports each as an error), so no command meets a list where it reads a mapping.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html ("Value (required)")
+ */
+function checkShape(template: TemplateObject, resources: TemplateObject, where: (path: readonly string[]) => string): void {
+  const fail = (path: string[], problem: string): never => {
+    throw new TemplateSyntaxError(`${where(path)}: ${path.join('.')} ${problem}`);
+  };
+  const mapping = (value: TemplateValue | undefined, path: string[]): TemplateObject =>
+    isMapping(value) ? value : fail(path, `must be a mapping, got ${kindOf(value)}`);
+  const section = (name: string): TemplateObject => (template[name] === undefined ? {} : mapping(template[name], [name]));
+  const stringIfSet = (value: TemplateValue | undefined, path: string[]) => {
+    if (value !== undefined && typeof value !== 'string') fail(path, `must be a string, got ${kindOf(value)}`);
+  };
+
+  for (const [id, resource] of Object.entries(resources)) {
+    if (!isMapping(resource) || typeof resource.Type !== 'string') throw new TemplateSyntaxError(`${where(['Resources', id])}: resource ${id} has no Type`);
+    if (resource.Properties !== undefined) mapping(resource.Properties, ['Resources', id, 'Properties']);
+    stringIfSet(resource.Condition, ['Resources', id, 'Condition']);
   }
-  const resources = (template as CfnTemplate).Resources as unknown;
-  if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
-    throw new TemplateSyntaxError(`${file}: the Resources section is missing or not a mapping`);
-  }
-  for (const [id, resource] of Object.entries(resources as Record<string, unknown>)) {
-    const type = (resource as { Type?: unknown } | null)?.Type;
-    if (typeof type !== 'string') {
-      const pos = locateIn(doc, lineCounter, ['Resources', id]);
-      throw new TemplateSyntaxError(`${pos ? `${file}:${pos.line}:${pos.column}` : file}: resource ${id} has no Type`);
+  for (const [name, value] of Object.entries(section('Parameters'))) {
+    const spec = mapping(value, ['Parameters', name]);
+    for (const key of STRING_ATTRIBUTES) stringIfSet(spec[key], ['Parameters', name, key]);
+    for (const key of NUMBER_ATTRIBUTES) {
+      const n = spec[key];
+      if (n !== undefined && typeof n !== 'number' && typeof n !== 'string') fail(['Parameters', name, key], `must be a number, got ${kindOf(n)}`);
     }
+    if (spec.AllowedValues !== undefined && !Array.isArray(spec.AllowedValues)) fail(['Parameters', name, 'AllowedValues'], `must be a list, got ${kindOf(spec.AllowedValues)}`);
   }
-  return { template: template as CfnTemplate, locate: (path) => locateIn(doc, lineCounter, path) };
+  for (const [name, value] of Object.entries(section('Mappings'))) {
+    for (const [key, entry] of Object.entries(mapping(value, ['Mappings', name]))) mapping(entry, ['Mappings', name, key]);
+  }
+  section('Conditions');
+  for (const [name, value] of Object.entries(section('Outputs'))) {
+    const output = mapping(value, ['Outputs', name]);
+    if (output.Value === undefined) fail(['Outputs', name], 'has no Value');
+    stringIfSet(output.Condition, ['Outputs', name, 'Condition']);
+  }
+}
+
+function isMapping(value: TemplateValue | undefined): value is TemplateObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function kindOf(value: TemplateValue | undefined): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
 function locateIn(doc: Document, lineCounter: LineCounter, path: readonly (string | number)[]): SourcePosition | undefined {
