@@ -55,10 +55,10 @@ function resolver(overrides: Record<string, string> = {}) {
     template: loaded.template,
     file: loaded.displayPath,
     pseudo: pseudoParameters({ region: 'eu-west-1', stackName: 'my-stack' }),
+    resources,
     overrides,
     locate: loaded.locate,
   });
-  r.resources = resources;
   return r;
 }
 
@@ -189,7 +189,7 @@ describe('cli/local/intrinsics', () => {
   describe('SSM parameter types', () => {
     const ssm = (declaration: string) => {
       const loaded = loadTemplateText(`Parameters:\n  Ami: {${declaration}}\nResources:\n  T: {Type: AWS::SNS::Topic}\n`);
-      return () => new TemplateResolver({ template: loaded.template, file: loaded.displayPath, pseudo: pseudoParameters({ region: 'eu-west-1', stackName: 's' }) });
+      return () => new TemplateResolver({ template: loaded.template, file: loaded.displayPath, pseudo: pseudoParameters({ region: 'eu-west-1', stackName: 's' }), resources });
     };
     it('refuses one with a value (the local stack cannot read SSM) and leaves one without a value alone', () => {
       expect(ssm("Type: 'AWS::SSM::Parameter::Value<String>', Default: /ami/latest")).to.throw(UnsupportedTemplateError, /parameter Ami has type AWS::SSM::Parameter::Value<String>/);
