@@ -8,7 +8,13 @@
 import { TemplateError, UnsupportedTemplateError, type TemplateResolver } from '../intrinsics.js';
 import type { LocalApi, LocalFunction, LocalRoute, LocalStage } from '../stack-model.js';
 import { generatedName, shortId } from './names.js';
-import type { ResourceType } from './resource-type.js';
+import type { ResourceType, ResourceValue } from './resource-type.js';
+
+/** API Gateway's own ids (`a1b2c3d4e5`): 10 characters for APIs, keys and plans, 6 for the rest. */
+const apiGatewayId = (length: number): ResourceValue => (id, resolver) => shortId(length, resolver.pseudo.stackName, id);
+
+/** An attribute that is the id `Ref` gives. */
+const refId: ResourceValue = (id, resolver) => resolver.physicalId(id);
 
 /** The emulated API's parts, given to the readers of its children. */
 interface ApiContext {
@@ -20,10 +26,10 @@ interface ApiContext {
 
 export const restApi = {
   type: 'AWS::ApiGateway::RestApi',
-  physicalId: (id, resolver) => shortId(10, resolver.pseudo.stackName, id),
+  physicalId: apiGatewayId(10),
   attributes: {
     RootResourceId: (id, resolver) => shortId(10, resolver.pseudo.stackName, id, 'root'),
-    RestApiId: (id, resolver) => resolver.physicalId(id),
+    RestApiId: refId,
   },
   read(apiLogicalId: string, resolver: TemplateResolver, functions: readonly LocalFunction[], apiKeyValue: string): LocalApi {
     const template = resolver.template;
@@ -79,9 +85,9 @@ export function readApi(resolver: TemplateResolver, functions: readonly LocalFun
 
 export const apiResource: ResourceType = {
   type: 'AWS::ApiGateway::Resource',
-  physicalId: (id, resolver) => shortId(6, resolver.pseudo.stackName, id),
+  physicalId: apiGatewayId(6),
   attributes: {
-    ResourceId: (id, resolver) => resolver.physicalId(id),
+    ResourceId: refId,
   },
 };
 
@@ -161,7 +167,7 @@ function stageVariables(resolver: TemplateResolver, raw: unknown, path: string):
 
 export const apiStage = {
   type: 'AWS::ApiGateway::Stage',
-  physicalId: (id, resolver) => resolver.propertyString(id, 'StageName') ?? shortId(6, resolver.pseudo.stackName, id),
+  physicalId: (id, resolver) => resolver.propertyString(id, 'StageName') ?? apiGatewayId(6)(id, resolver),
   attributes: {},
   read(id: string, resolver: TemplateResolver): LocalStage {
     const raw = resolver.template.Resources[id]!.Properties?.Variables;
@@ -171,9 +177,9 @@ export const apiStage = {
 
 export const apiDeployment = {
   type: 'AWS::ApiGateway::Deployment',
-  physicalId: (id, resolver) => shortId(6, resolver.pseudo.stackName, id),
+  physicalId: apiGatewayId(6),
   attributes: {
-    DeploymentId: (id, resolver) => resolver.physicalId(id),
+    DeploymentId: refId,
   },
   /** The stage a Deployment with `StageName` creates; none without. */
   read(id: string, resolver: TemplateResolver): LocalStage | undefined {
@@ -189,9 +195,9 @@ export const apiDeployment = {
 
 export const apiKey = {
   type: 'AWS::ApiGateway::ApiKey',
-  physicalId: (id, resolver) => shortId(10, resolver.pseudo.stackName, id),
+  physicalId: apiGatewayId(10),
   attributes: {
-    APIKeyId: (id, resolver) => resolver.physicalId(id),
+    APIKeyId: refId,
   },
   /** An enabled key and its value (`api.apiKeyValue` for a key without `Value`); none when disabled. */
   read(id: string, resolver: TemplateResolver, api: ApiContext): LocalApi['apiKeys'][number] | undefined {
@@ -209,7 +215,7 @@ export const apiKey = {
 
 export const usagePlan: ResourceType = {
   type: 'AWS::ApiGateway::UsagePlan',
-  physicalId: (id, resolver) => shortId(10, resolver.pseudo.stackName, id),
+  physicalId: apiGatewayId(10),
   attributes: {},
 };
 
