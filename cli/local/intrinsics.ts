@@ -67,6 +67,18 @@ export const SUPPORTED_FUNCTIONS = [
 /** `Ref: AWS::NoValue` removes the property (or list element) that holds it. */
 const NO_VALUE = Symbol('AWS::NoValue');
 
+/** https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html */
+const PSEUDO_PARAMETERS: Readonly<Record<string, (pseudo: PseudoParameters) => unknown>> = {
+  'AWS::Region': (p) => p.region,
+  'AWS::AccountId': (p) => p.accountId,
+  'AWS::Partition': (p) => p.partition,
+  'AWS::URLSuffix': (p) => p.urlSuffix,
+  'AWS::StackName': (p) => p.stackName,
+  'AWS::StackId': (p) => p.stackId,
+  'AWS::NoValue': () => NO_VALUE,
+  'AWS::NotificationARNs': () => [],
+};
+
 export interface ResolverOptions {
   template: CfnTemplate;
   /** Shown in error messages (the template's path). */
@@ -322,24 +334,7 @@ export class TemplateResolver {
 
   private ref(name: unknown, path: string): unknown {
     if (typeof name !== 'string') throw new TemplateError(`${this.where(path)}: Ref takes a name`);
-    switch (name) {
-      case 'AWS::Region':
-        return this.pseudo.region;
-      case 'AWS::AccountId':
-        return this.pseudo.accountId;
-      case 'AWS::Partition':
-        return this.pseudo.partition;
-      case 'AWS::URLSuffix':
-        return this.pseudo.urlSuffix;
-      case 'AWS::StackName':
-        return this.pseudo.stackName;
-      case 'AWS::StackId':
-        return this.pseudo.stackId;
-      case 'AWS::NoValue':
-        return NO_VALUE;
-      case 'AWS::NotificationARNs':
-        return [];
-    }
+    if (Object.hasOwn(PSEUDO_PARAMETERS, name)) return PSEUDO_PARAMETERS[name]!(this.pseudo);
     if (name.startsWith('AWS::')) throw new UnsupportedTemplateError(`${this.where(path)}: pseudo parameter ${name} is not supported by the local stack`);
     if (this.parameters.has(name)) {
       const value = this.parameters.get(name);

@@ -73,6 +73,8 @@ describe('cli/local/intrinsics', () => {
       ['Ref AWS::Partition', { Ref: 'AWS::Partition' }, 'aws'],
       ['Ref AWS::URLSuffix', { Ref: 'AWS::URLSuffix' }, 'amazonaws.com'],
       ['Ref AWS::StackName', { Ref: 'AWS::StackName' }, 'my-stack'],
+      ['Ref AWS::StackId', { Ref: 'AWS::StackId' }, 'arn:aws:cloudformation:eu-west-1:000000000000:stack/my-stack/6442eb6b-d561-c040-84cf-bd6ddbef31aa'],
+      ['Ref AWS::NotificationARNs (none locally)', { Ref: 'AWS::NotificationARNs' }, []],
       ['Ref of a resource', { Ref: 'Table' }, 'Table-ref'],
       ['Fn::GetAtt list form', { 'Fn::GetAtt': ['Table', 'Arn'] }, 'Table.Arn'],
       ['Fn::GetAtt string form', { 'Fn::GetAtt': 'Table.Arn' }, 'Table.Arn'],
@@ -134,6 +136,10 @@ describe('cli/local/intrinsics', () => {
 
     it('refuses a Ref to a resource whose condition is false', () => {
       expect(() => resolver().resolve({ Ref: 'Optional' }, 'Outputs.T.Value')).to.throw(TemplateError, /Condition FlagOn is false/);
+    });
+
+    it('refuses a pseudo parameter it does not know, naming it', () => {
+      expect(() => resolver().resolve({ Ref: 'AWS::Nope' }, 'Outputs.T.Value')).to.throw(UnsupportedTemplateError, /Outputs\.T\.Value\.Ref: pseudo parameter AWS::Nope is not supported by the local stack/);
     });
 
     it('refuses a Ref to nothing', () => {
