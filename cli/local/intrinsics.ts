@@ -39,10 +39,13 @@ export interface PseudoParameters {
   stackId: string;
 }
 
-/** What `Ref` and `Fn::GetAtt` of a resource return; supplied by the stack model. */
+/**
+ * What `Ref` and `Fn::GetAtt` of a resource return, by its type (cli/local/resources/). The
+ * resolver passes itself: a physical id may be made from the resource's own properties.
+ */
 export interface ResourceResolver {
-  ref(logicalId: string, path: string): string;
-  getAtt(logicalId: string, attribute: string, path: string): unknown;
+  ref(logicalId: string, resolver: TemplateResolver): string;
+  getAtt(logicalId: string, attribute: string, path: string, resolver: TemplateResolver): unknown;
 }
 
 export const SUPPORTED_FUNCTIONS = [
@@ -64,11 +67,24 @@ export const SUPPORTED_FUNCTIONS = [
 /** `Ref: AWS::NoValue` removes the property (or list element) that holds it. */
 const NO_VALUE = Symbol('AWS::NoValue');
 
+/** https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html */
+const PSEUDO_PARAMETERS: Readonly<Record<string, (pseudo: PseudoParameters) => unknown>> = {
+  'AWS::Region': (p) => p.region,
+  'AWS::AccountId': (p) => p.accountId,
+  'AWS::Partition': (p) => p.partition,
+  'AWS::URLSuffix': (p) => p.urlSuffix,
+  'AWS::StackName': (p) => p.stackName,
+  'AWS::StackId': (p) => p.stackId,
+  'AWS::NoValue': () => NO_VALUE,
+  'AWS::NotificationARNs': () => [],
+};
+
 export interface ResolverOptions {
   template: CfnTemplate;
   /** Shown in error messages (the template's path). */
   file: string;
   pseudo: PseudoParameters;
+  resources: ResourceResolver;
   overrides?: Record<string, string>;
   /** Line and column of a template path, to point error messages at the source. */
   locate?(path: readonly (string | number)[]): { line: number; column: number } | undefined;
@@ -84,17 +100,19 @@ export class TemplateResolver {
   readonly file: string;
   readonly pseudo: PseudoParameters;
   private readonly locate: ResolverOptions['locate'];
-  /** Set by the stack model once it exists (it needs the resolver for its own properties). */
-  resources: ResourceResolver | undefined;
+  private readonly resources: ResourceResolver;
   private readonly parameters = new Map<string, ParameterValue | undefined>();
   private readonly conditions = new Map<string, boolean>();
   private readonly evaluating = new Set<string>();
+  private readonly physicalIds = new Map<string, string>();
+  private readonly naming = new Set<string>();
 
   constructor(options: ResolverOptions) {
     this.template = options.template;
     this.file = options.file;
     this.pseudo = options.pseudo;
     this.locate = options.locate;
+    this.resources = options.resources;
     const declared = options.template.Parameters ?? {};
     const overrides = options.overrides ?? {};
     for (const [name, spec] of Object.entries(declared)) {
@@ -144,6 +162,33 @@ export class TemplateResolver {
     } finally {
       this.evaluating.delete(name);
     }
+  }
+
+  /** What `Ref` of a resource returns, made once (a name may refer to other resources, not to itself). */
+  physicalId(logicalId: string): string {
+    const known = this.physicalIds.get(logicalId);
+    if (known !== undefined) return known;
+    if (this.naming.has(logicalId)) throw new TemplateError(`${this.where(`Resources.${logicalId}`)}: its name refers to itself`);
+    this.naming.add(logicalId);
+    try {
+      const value = this.resources.ref(logicalId, this);
+      this.physicalIds.set(logicalId, value);
+      return value;
+    } finally {
+      this.naming.delete(logicalId);
+    }
+  }
+
+  /** `Resources.<id>.Properties.<name>`, resolved; undefined when the template leaves it out. */
+  property(logicalId: string, name: string): unknown {
+    const value = this.template.Resources[logicalId]!.Properties?.[name];
+    return value === undefined ? undefined : this.resolve(value, `Resources.${logicalId}.Properties.${name}`);
+  }
+
+  /** A property that must be a string, or undefined when the template leaves it out. */
+  propertyString(logicalId: string, name: string): string | undefined {
+    const value = this.template.Resources[logicalId]!.Properties?.[name];
+    return value === undefined ? undefined : this.resolveString(value, `Resources.${logicalId}.Properties.${name}`);
   }
 
   /** Resolves every intrinsic in `value`; `path` (e.g. `Resources.Function.Properties.Timeout`) locates it for errors. */
@@ -289,24 +334,7 @@ export class TemplateResolver {
 
   private ref(name: unknown, path: string): unknown {
     if (typeof name !== 'string') throw new TemplateError(`${this.where(path)}: Ref takes a name`);
-    switch (name) {
-      case 'AWS::Region':
-        return this.pseudo.region;
-      case 'AWS::AccountId':
-        return this.pseudo.accountId;
-      case 'AWS::Partition':
-        return this.pseudo.partition;
-      case 'AWS::URLSuffix':
-        return this.pseudo.urlSuffix;
-      case 'AWS::StackName':
-        return this.pseudo.stackName;
-      case 'AWS::StackId':
-        return this.pseudo.stackId;
-      case 'AWS::NoValue':
-        return NO_VALUE;
-      case 'AWS::NotificationARNs':
-        return [];
-    }
+    if (Object.hasOwn(PSEUDO_PARAMETERS, name)) return PSEUDO_PARAMETERS[name]!(this.pseudo);
     if (name.startsWith('AWS::')) throw new UnsupportedTemplateError(`${this.where(path)}: pseudo parameter ${name} is not supported by the local stack`);
     if (this.parameters.has(name)) {
       const value = this.parameters.get(name);
@@ -321,7 +349,7 @@ export class TemplateResolver {
       if (!this.resourceExists(name)) {
         throw new TemplateError(`${this.where(path)}: Ref ${name}, whose Condition ${this.template.Resources[name]!.Condition} is false`);
       }
-      return this.resourceResolver(path).ref(name, path);
+      return this.physicalId(name);
     }
     throw new TemplateError(`${this.where(path)}: Ref ${name} names no parameter, pseudo parameter or resource`);
   }
@@ -342,7 +370,7 @@ export class TemplateResolver {
     if (typeof id !== 'string' || typeof attribute !== 'string') throw new TemplateError(`${this.where(path)}: Fn::GetAtt expects [resource, attribute]`);
     if (!this.template.Resources[id]) throw new TemplateError(`${this.where(path)}: Fn::GetAtt ${id}.${attribute}: no resource ${id}`);
     if (!this.resourceExists(id)) throw new TemplateError(`${this.where(path)}: Fn::GetAtt ${id}.${attribute}, whose Condition is false`);
-    return this.resourceResolver(path).getAtt(id, attribute, path);
+    return this.resources.getAtt(id, attribute, path, this);
   }
 
   private sub(arg: unknown, path: string): string {
@@ -365,11 +393,6 @@ export class TemplateResolver {
       if (value === NO_VALUE) throw new TemplateError(`${this.where(path)}: \${${name}} is AWS::NoValue`);
       return this.scalar(value, path);
     });
-  }
-
-  private resourceResolver(path: string): ResourceResolver {
-    if (!this.resources) throw new TemplateError(`${this.where(path)}: resources are not available here`);
-    return this.resources;
   }
 }
 

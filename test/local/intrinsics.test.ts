@@ -55,10 +55,10 @@ function resolver(overrides: Record<string, string> = {}) {
     template: loaded.template,
     file: loaded.displayPath,
     pseudo: pseudoParameters({ region: 'eu-west-1', stackName: 'my-stack' }),
+    resources,
     overrides,
     locate: loaded.locate,
   });
-  r.resources = resources;
   return r;
 }
 
@@ -73,6 +73,8 @@ describe('cli/local/intrinsics', () => {
       ['Ref AWS::Partition', { Ref: 'AWS::Partition' }, 'aws'],
       ['Ref AWS::URLSuffix', { Ref: 'AWS::URLSuffix' }, 'amazonaws.com'],
       ['Ref AWS::StackName', { Ref: 'AWS::StackName' }, 'my-stack'],
+      ['Ref AWS::StackId', { Ref: 'AWS::StackId' }, 'arn:aws:cloudformation:eu-west-1:000000000000:stack/my-stack/6442eb6b-d561-c040-84cf-bd6ddbef31aa'],
+      ['Ref AWS::NotificationARNs (none locally)', { Ref: 'AWS::NotificationARNs' }, []],
       ['Ref of a resource', { Ref: 'Table' }, 'Table-ref'],
       ['Fn::GetAtt list form', { 'Fn::GetAtt': ['Table', 'Arn'] }, 'Table.Arn'],
       ['Fn::GetAtt string form', { 'Fn::GetAtt': 'Table.Arn' }, 'Table.Arn'],
@@ -136,6 +138,10 @@ describe('cli/local/intrinsics', () => {
       expect(() => resolver().resolve({ Ref: 'Optional' }, 'Outputs.T.Value')).to.throw(TemplateError, /Condition FlagOn is false/);
     });
 
+    it('refuses a pseudo parameter it does not know, naming it', () => {
+      expect(() => resolver().resolve({ Ref: 'AWS::Nope' }, 'Outputs.T.Value')).to.throw(UnsupportedTemplateError, /Outputs\.T\.Value\.Ref: pseudo parameter AWS::Nope is not supported by the local stack/);
+    });
+
     it('refuses a Ref to nothing', () => {
       expect(() => resolver().resolve({ Ref: 'Nope' }, 'Outputs.T.Value')).to.throw(TemplateError, /Ref Nope names no parameter/);
     });
@@ -189,7 +195,7 @@ describe('cli/local/intrinsics', () => {
   describe('SSM parameter types', () => {
     const ssm = (declaration: string) => {
       const loaded = loadTemplateText(`Parameters:\n  Ami: {${declaration}}\nResources:\n  T: {Type: AWS::SNS::Topic}\n`);
-      return () => new TemplateResolver({ template: loaded.template, file: loaded.displayPath, pseudo: pseudoParameters({ region: 'eu-west-1', stackName: 's' }) });
+      return () => new TemplateResolver({ template: loaded.template, file: loaded.displayPath, pseudo: pseudoParameters({ region: 'eu-west-1', stackName: 's' }), resources });
     };
     it('refuses one with a value (the local stack cannot read SSM) and leaves one without a value alone', () => {
       expect(ssm("Type: 'AWS::SSM::Parameter::Value<String>', Default: /ami/latest")).to.throw(UnsupportedTemplateError, /parameter Ami has type AWS::SSM::Parameter::Value<String>/);

@@ -1,0 +1,222 @@
+/**
+ * AWS::ApiGateway::* as the local stack emulates them: one REST API, its resource tree and Lambda
+ * proxy methods (the routes), its stages and its API keys. `Ref` and `Fn::GetAtt` as documented
+ * under "Return values" of each type, e.g.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-resource.html
+ */
+import { TemplateError, UnsupportedTemplateError, type TemplateResolver } from '../intrinsics.js';
+import type { LocalApi, LocalFunction, LocalRoute, LocalStage } from '../stack-model.js';
+import { generatedName, shortId } from './names.js';
+import type { ResourceType, ResourceValue } from './resource-type.js';
+
+/** API Gateway's own ids (`a1b2c3d4e5`): 10 characters for APIs, keys and plans, 6 for the rest. */
+const apiGatewayId = (length: number): ResourceValue => (id, resolver) => shortId(length, resolver.pseudo.stackName, id);
+
+/** An attribute that is the id `Ref` gives. */
+const refId: ResourceValue = (id, resolver) => resolver.physicalId(id);
+
+/** The emulated API's parts, given to the readers of its children. */
+interface ApiContext {
+  /** The full path (`/items/{id}`) of a resource id of the API; `at` locates the reference. */
+  pathOf(resourceId: string, at: string): string;
+  functions: readonly LocalFunction[];
+  apiKeyValue: string;
+}
+
+export const restApi = {
+  type: 'AWS::ApiGateway::RestApi',
+  physicalId: apiGatewayId(10),
+  attributes: {
+    RootResourceId: (id, resolver) => shortId(10, resolver.pseudo.stackName, id, 'root'),
+    RestApiId: refId,
+  },
+  read(apiLogicalId: string, resolver: TemplateResolver, functions: readonly LocalFunction[], apiKeyValue: string): LocalApi {
+    const template = resolver.template;
+    const apiProps = template.Resources[apiLogicalId]!.Properties ?? {};
+    for (const unsupported of ['Body', 'BodyS3Location', 'CloneFrom']) {
+      if (apiProps[unsupported] !== undefined) {
+        throw new UnsupportedTemplateError(`${resolver.where(`Resources.${apiLogicalId}.Properties.${unsupported}`)}: an API defined by ${unsupported} is not emulated (define AWS::ApiGateway::Resource and Method resources)`);
+      }
+    }
+    const apiId = resolver.physicalId(apiLogicalId);
+    const belongsToApi = (id: string) => {
+      const value = template.Resources[id]!.Properties?.RestApiId;
+      return value !== undefined && resolver.resolve(value, `Resources.${id}.Properties.RestApiId`) === apiId;
+    };
+    const childrenOf = (type: string) => resolver.resourcesOfType(type).filter(belongsToApi);
+    const api: ApiContext = {
+      pathOf: resourceTree(resolver, apiLogicalId, restApi.attributes.RootResourceId(apiLogicalId, resolver), childrenOf(apiResource.type)),
+      functions,
+      apiKeyValue,
+    };
+
+    const routes = childrenOf(apiMethod.type).map((id) => apiMethod.read(id, resolver, api));
+    const stages = [
+      ...childrenOf(apiStage.type).map((id) => apiStage.read(id, resolver)),
+      ...childrenOf(apiDeployment.type).flatMap((id) => apiDeployment.read(id, resolver) ?? []),
+    ];
+    if (stages.length === 0) {
+      throw new TemplateError(`${resolver.file}: API ${apiLogicalId} has no AWS::ApiGateway::Stage (nor a Deployment with StageName), so API Gateway would serve nothing`);
+    }
+    const binary = apiProps.BinaryMediaTypes === undefined ? [] : (resolver.resolve(apiProps.BinaryMediaTypes, `Resources.${apiLogicalId}.Properties.BinaryMediaTypes`) as unknown[]);
+    const apiKeys = resolver.resourcesOfType(apiKey.type).flatMap((id) => apiKey.read(id, resolver, api) ?? []);
+
+    return {
+      logicalId: apiLogicalId,
+      id: apiId,
+      stages,
+      routes,
+      // CloudFormation accepts `image/png`; the API Gateway API itself escapes `/` as `~1`.
+      binaryMediaTypes: binary.map((t) => String(t).replace(/~1/g, '/')),
+      apiKeys,
+    };
+  },
+} satisfies ResourceType;
+
+/** The one REST API the local stack serves. */
+export function readApi(resolver: TemplateResolver, functions: readonly LocalFunction[], apiKeyValue: string): LocalApi {
+  const apis = resolver.resourcesOfType(restApi.type);
+  if (apis.length !== 1) {
+    throw new UnsupportedTemplateError(`${resolver.file}: the local stack serves exactly one AWS::ApiGateway::RestApi; the template has ${apis.length}`);
+  }
+  return restApi.read(apis[0]!, resolver, functions, apiKeyValue);
+}
+
+export const apiResource: ResourceType = {
+  type: 'AWS::ApiGateway::Resource',
+  physicalId: apiGatewayId(6),
+  attributes: {
+    ResourceId: refId,
+  },
+};
+
+/** Resource id -> full path, for the API's resources (`resourceIds`) under its root. */
+function resourceTree(resolver: TemplateResolver, apiLogicalId: string, rootId: string, resourceIds: readonly string[]): ApiContext['pathOf'] {
+  const template = resolver.template;
+  // Parents may be declared after children, so resolve lazily.
+  const byPhysical = new Map(resourceIds.map((id) => [resolver.physicalId(id), id]));
+  const paths = new Map<string, string>([[rootId, '/']]);
+  const pathOf = (physical: string, seen: Set<string>, at: string): string => {
+    const known = paths.get(physical);
+    if (known !== undefined) return known;
+    const logicalId = byPhysical.get(physical);
+    if (!logicalId) throw new TemplateError(`${resolver.where(at)}: refers to no resource of API ${apiLogicalId}`);
+    if (seen.has(logicalId)) throw new TemplateError(`${resolver.where(`Resources.${logicalId}.Properties.ParentId`)}: resource tree has a cycle`);
+    seen.add(logicalId);
+    const parent = resolver.resolveString(template.Resources[logicalId]!.Properties?.ParentId, `Resources.${logicalId}.Properties.ParentId`);
+    const part = resolver.resolveString(template.Resources[logicalId]!.Properties?.PathPart, `Resources.${logicalId}.Properties.PathPart`);
+    const parentPath = pathOf(parent, seen, `Resources.${logicalId}.Properties.ParentId`);
+    const full = parentPath === '/' ? `/${part}` : `${parentPath}/${part}`;
+    paths.set(physical, full);
+    return full;
+  };
+  for (const id of resourceIds) pathOf(resolver.physicalId(id), new Set(), `Resources.${id}`);
+  return (resourceId, at) => pathOf(resourceId, new Set(), at);
+}
+
+export const apiMethod = {
+  type: 'AWS::ApiGateway::Method',
+  physicalId: (id, resolver) => generatedName(resolver.pseudo.stackName, id, 128),
+  attributes: {},
+  read(id: string, resolver: TemplateResolver, api: ApiContext): LocalRoute {
+    const p = (name: string) => `Resources.${id}.Properties.${name}`;
+    const props = resolver.template.Resources[id]!.Properties ?? {};
+    const resourceId = resolver.resolveString(props.ResourceId, p('ResourceId'));
+    const resourcePath = api.pathOf(resourceId, p('ResourceId'));
+    const httpMethod = resolver.resolveString(props.HttpMethod, p('HttpMethod')).toUpperCase();
+    const authorization = props.AuthorizationType === undefined ? 'NONE' : resolver.resolveString(props.AuthorizationType, p('AuthorizationType'));
+    if (authorization !== 'NONE') {
+      throw new UnsupportedTemplateError(`${resolver.where(p('AuthorizationType'))}: ${authorization} authorization is not emulated by the local stack (NONE and API keys are)`);
+    }
+    const integration = resolver.resolve(props.Integration, p('Integration')) as
+      | { Type?: string; Uri?: string; TimeoutInMillis?: number | string }
+      | undefined;
+    if (!integration || integration.Type !== 'AWS_PROXY') {
+      throw new UnsupportedTemplateError(`${resolver.where(p('Integration.Type'))}: integration type ${integration?.Type ?? '(none)'} is not emulated; the local stack runs Lambda proxy (AWS_PROXY) integrations`);
+    }
+    // arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function arn>/invocations
+    const target = /\/functions\/(.+)\/invocations$/.exec(String(integration.Uri ?? ''))?.[1];
+    const fn = api.functions.find((f) => target === f.arn || target?.startsWith(`${f.arn}:`));
+    if (!fn) {
+      throw new UnsupportedTemplateError(`${resolver.where(p('Integration.Uri'))}: ${integration.Uri} does not invoke a Lambda function of this template`);
+    }
+    const apiKeyRequired = props.ApiKeyRequired === undefined ? false : resolver.resolve(props.ApiKeyRequired, p('ApiKeyRequired'));
+    const timeoutMs = integration.TimeoutInMillis === undefined ? 29_000 : Number(integration.TimeoutInMillis);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 29_000) {
+      throw new TemplateError(`${resolver.where(p('Integration.TimeoutInMillis'))}: must be 50-29000, got ${integration.TimeoutInMillis}`);
+    }
+    return {
+      resourcePath,
+      resourceId,
+      httpMethod,
+      functionLogicalId: fn.logicalId,
+      apiKeyRequired: apiKeyRequired === true || apiKeyRequired === 'true',
+      timeoutMs,
+      methodLogicalId: id,
+    };
+  },
+} satisfies ResourceType;
+
+function stageVariables(resolver: TemplateResolver, raw: unknown, path: string): Record<string, string> | null {
+  if (raw === undefined) return null;
+  const value = resolver.resolve(raw, path) as Record<string, unknown> | undefined;
+  const entries = Object.entries(value ?? {}).map(([k, v]) => [k, String(v)] as const);
+  return entries.length === 0 ? null : Object.fromEntries(entries);
+}
+
+export const apiStage = {
+  type: 'AWS::ApiGateway::Stage',
+  physicalId: (id, resolver) => resolver.propertyString(id, 'StageName') ?? apiGatewayId(6)(id, resolver),
+  attributes: {},
+  read(id: string, resolver: TemplateResolver): LocalStage {
+    const raw = resolver.template.Resources[id]!.Properties?.Variables;
+    return { name: resolver.physicalId(id), variables: stageVariables(resolver, raw, `Resources.${id}.Properties.Variables`) };
+  },
+} satisfies ResourceType;
+
+export const apiDeployment = {
+  type: 'AWS::ApiGateway::Deployment',
+  physicalId: apiGatewayId(6),
+  attributes: {
+    DeploymentId: refId,
+  },
+  /** The stage a Deployment with `StageName` creates; none without. */
+  read(id: string, resolver: TemplateResolver): LocalStage | undefined {
+    const props = resolver.template.Resources[id]!.Properties ?? {};
+    if (props.StageName === undefined) return undefined;
+    const raw = (props.StageDescription as { Variables?: unknown } | undefined)?.Variables;
+    return {
+      name: resolver.resolveString(props.StageName, `Resources.${id}.Properties.StageName`),
+      variables: stageVariables(resolver, raw, `Resources.${id}.Properties.StageDescription.Variables`),
+    };
+  },
+} satisfies ResourceType;
+
+export const apiKey = {
+  type: 'AWS::ApiGateway::ApiKey',
+  physicalId: apiGatewayId(10),
+  attributes: {
+    APIKeyId: refId,
+  },
+  /** An enabled key and its value (`api.apiKeyValue` for a key without `Value`); none when disabled. */
+  read(id: string, resolver: TemplateResolver, api: ApiContext): LocalApi['apiKeys'][number] | undefined {
+    const enabled = resolver.template.Resources[id]!.Properties?.Enabled;
+    const on = enabled === undefined ? false : resolver.resolve(enabled, `Resources.${id}.Properties.Enabled`);
+    if (on !== true && on !== 'true') return undefined;
+    const value = resolver.template.Resources[id]!.Properties?.Value;
+    return {
+      logicalId: id,
+      id: resolver.physicalId(id),
+      value: value === undefined ? api.apiKeyValue : resolver.resolveString(value, `Resources.${id}.Properties.Value`),
+    };
+  },
+} satisfies ResourceType;
+
+export const usagePlan: ResourceType = {
+  type: 'AWS::ApiGateway::UsagePlan',
+  physicalId: apiGatewayId(10),
+  attributes: {},
+};
+
+export const API_GATEWAY_TYPES: readonly ResourceType[] = [restApi, apiResource, apiMethod, apiStage, apiDeployment, apiKey, usagePlan];
