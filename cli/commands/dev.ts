@@ -154,7 +154,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     reporter.info(`  Routes:`);
     for (const r of stack.routes) reporter.info(`    ${formatRoute(r, stack.endpoint)}`);
     if (options.outputsFile) reporter.info(`  Outputs written to ${options.outputsFile}`);
-    reporter.info(options.watch ? c.dim('  Watching handler/ for changes (--no-watch to turn off). Ctrl-C stops.') : c.dim('  Ctrl-C stops.'));
+    reporter.info(options.watch ? c.dim('  Watching every file the bundle is built from for changes (--no-watch to turn off). Ctrl-C stops.') : c.dim('  Ctrl-C stops.'));
     reporter.info(c.green(`ready in ${Math.round(readyMs)} ms`));
     deps.onReady?.(stack);
     let stoppedBy: string;
