@@ -32,6 +32,11 @@ function stamp(file) {
 
 /** The entry module of the current bundle, or undefined when there is none or any input changed. */
 export function currentCliBundle(root) {
+  return currentEntry(root, 'bin.mjs');
+}
+
+/** An entry of the current build, or undefined when there is none or an input of that entry changed. */
+function currentEntry(root, name) {
   const dir = cacheDir(root);
   let manifest;
   try {
@@ -39,13 +44,15 @@ export function currentCliBundle(root) {
   } catch {
     return undefined;
   }
-  if (manifest?.version !== MANIFEST_VERSION || typeof manifest.build !== 'string' || typeof manifest.inputs !== 'object') return undefined;
+  const files = manifest?.entries?.[name];
+  if (manifest?.version !== MANIFEST_VERSION || typeof manifest.build !== 'string' || !Array.isArray(files)) return undefined;
   try {
-    for (const [file, [size, mtimeMs]] of Object.entries(manifest.inputs)) {
+    for (const file of files) {
+      const [size, mtimeMs] = manifest.inputs[file];
       const [s, m] = stamp(join(root, file));
       if (s !== size || m !== mtimeMs) return undefined;
     }
-    const entry = join(dir, manifest.build, 'bin.mjs');
+    const entry = join(dir, manifest.build, name);
     statSync(entry);
     return entry;
   } catch {
@@ -84,15 +91,22 @@ export async function buildCliBundle(root) {
       outExtension: { '.js': '.cjs' },
     }),
   ]);
+  // Each entry's own inputs, so the CLI run from source rebuilds for the worker only when the
+  // worker's sources changed.
   const inputs = {};
-  for (const file of [...results.flatMap((r) => Object.keys(r.metafile.inputs)), ...CONFIG_FILES]) {
-    try {
-      inputs[file] = stamp(join(root, file));
-    } catch {
-      // tsconfig.json is optional.
+  const entries = {};
+  for (const [name, result] of [['bin.mjs', results[0]], [LAMBDA_WORKER, results[1]]]) {
+    entries[name] = [];
+    for (const file of [...Object.keys(result.metafile.inputs), ...CONFIG_FILES]) {
+      try {
+        inputs[file] ??= stamp(join(root, file));
+        entries[name].push(file);
+      } catch {
+        // tsconfig.json is optional.
+      }
     }
   }
-  const manifest = { version: MANIFEST_VERSION, build, esbuild: esbuild.version, inputs };
+  const manifest = { version: MANIFEST_VERSION, build, esbuild: esbuild.version, inputs, entries };
   const tmp = join(dir, `manifest.${randomBytes(4).toString('hex')}.tmp`);
   writeFileSync(tmp, JSON.stringify(manifest));
   renameSync(tmp, join(dir, 'manifest.json'));
@@ -114,8 +128,11 @@ function prune(dir, keep) {
 
 /** The bundle to run: the current one, or a fresh build; undefined when it cannot be built (use tsx). */
 export async function cliBundle(root) {
+  const current = currentCliBundle(root);
+  if (current) return current;
   try {
-    return await currentOrNewBundle(root);
+    mkdirSync(cacheDir(root), { recursive: true });
+    return await buildCliBundle(root);
   } catch {
     // No esbuild, a read-only node_modules, or a source that does not compile (tsx reports it better).
     return undefined;
@@ -123,19 +140,15 @@ export async function cliBundle(root) {
 }
 
 /**
- * The Lambda worker script of the current bundle, built first when a source changed: what the
- * CLI run from source (CLI_FROM_SOURCE=1, the tests through tsx) starts in its worker threads,
- * which have no TypeScript loader. Throws esbuild's error when it cannot be built.
+ * The Lambda worker script of the current build, built first when one of its sources changed:
+ * what the CLI run from source (CLI_FROM_SOURCE=1, the tests through tsx) starts in its worker
+ * threads, which have no TypeScript loader. Throws esbuild's error when it cannot be built.
  */
 export async function bundledLambdaWorker(root) {
-  return join(dirname(await currentOrNewBundle(root)), LAMBDA_WORKER);
-}
-
-async function currentOrNewBundle(root) {
-  const current = currentCliBundle(root);
+  const current = currentEntry(root, LAMBDA_WORKER);
   if (current) return current;
   mkdirSync(cacheDir(root), { recursive: true });
-  return await buildCliBundle(root);
+  return join(dirname(await buildCliBundle(root)), LAMBDA_WORKER);
 }
 
 // `node scripts/cli-bundle.mjs` (the `prepare` script): build now; never fail an install over it.

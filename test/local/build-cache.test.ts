@@ -187,13 +187,16 @@ describe('scripts/cli-bundle', () => {
     expect(createRequire(import.meta.url)(worker)).to.deep.equal({ format: 'object', main: true });
   });
 
-  it('rebuilds for the Lambda worker when its source changed', async () => {
-    const before = await bundledLambdaWorker(root);
+  it('rebuilds for the Lambda worker when its source changed, not when only a CLI source did', async () => {
+    const first = await bundledLambdaWorker(root);
     const later = new Date(Date.now() + 10_000);
+    await utimes(join(root, 'cli', 'sub', 'where.ts'), later, later);
+    expect(await bundledLambdaWorker(root)).to.equal(first);
+    expect(currentCliBundle(root)).to.equal(undefined);
     await utimes(join(root, 'cli', 'local', 'lambda-worker.ts'), later, later);
-    const after = await bundledLambdaWorker(root);
-    expect(after).to.not.equal(before);
-    expect(currentCliBundle(root)).to.equal(join(dirname(after), 'bin.mjs'));
+    const rebuilt = await bundledLambdaWorker(root);
+    expect(rebuilt).to.not.equal(first);
+    expect(currentCliBundle(root)).to.equal(join(dirname(rebuilt), 'bin.mjs'));
   });
 
   it('is stale as soon as a source or package.json changes', async () => {
