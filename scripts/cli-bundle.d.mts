@@ -2,3 +2,4 @@
 export function currentCliBundle(root: string): string | undefined;
 export function buildCliBundle(root: string): Promise<string>;
 export function cliBundle(root: string): Promise<string | undefined>;
+export function bundledLambdaWorker(root: string): Promise<string>;

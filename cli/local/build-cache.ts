@@ -1,6 +1,6 @@
 /**
- * A small on-disk cache for what `cli dev` builds with esbuild at start (the handler bundle, the
- * Lambda worker script), in <root>/node_modules/.cache/cli/ like other tools' caches. Best effort:
+ * A small on-disk cache for what `cli dev` builds with esbuild at start (the handler bundle), in
+ * <root>/node_modules/.cache/cli/ like other tools' caches. Best effort:
  * a cache that cannot be read or written is a miss, never an error.
  */
 import { createHash, randomBytes } from 'node:crypto';

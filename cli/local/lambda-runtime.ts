@@ -8,12 +8,11 @@
  * Hot reload: deploy(code) starts a new generation of workers, then switches new invocations to
  * it; invocations already running finish on the old code, whose workers then exit.
  */
-import * as esbuild from 'esbuild';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { openBuildCache, sha256 } from './build-cache.js';
+import { CliError } from '../errors.js';
 import type { InvokeMessage, SerializedError, WorkerInit, WorkerMessage } from './lambda-worker.js';
 
 export interface RuntimeFunction {
@@ -56,31 +55,33 @@ export interface LambdaRuntimeOptions {
   onLog(line: string): void;
 }
 
-let workerSource: string | undefined;
+let workerSource: Promise<string> | undefined;
 
 /**
- * lambda-worker.ts as one CommonJS script (a worker cannot use the CLI's TypeScript loader),
- * compiled once and kept in the build cache keyed by its source, so a start skips esbuild.
+ * lambda-worker.ts as one CommonJS script (a worker cannot use the CLI's TypeScript loader): the
+ * second entry of the CLI bundle (scripts/cli-bundle.mjs), read once per process, so a worker
+ * started later never depends on a build directory that a newer build may have pruned.
  */
-function compiledWorker(): string {
-  if (workerSource !== undefined) return workerSource;
-  const file = fileURLToPath(new URL('./lambda-worker.ts', import.meta.url));
-  const cache = openBuildCache(fileURLToPath(new URL('../..', import.meta.url)));
-  const name = `lambda-worker-${sha256(esbuild.version, readFileSync(file, 'utf8')).slice(0, 16)}.cjs`;
-  workerSource = cache.read(name);
-  if (workerSource === undefined) {
-    workerSource = esbuild.buildSync({
-      entryPoints: [file],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-    }).outputFiles[0]!.text;
-    cache.write(name, workerSource);
+function compiledWorker(): Promise<string> {
+  if (!workerSource) {
+    workerSource = workerScript().then((file) => readFile(file, 'utf8'));
+    // A failed build is not kept: the next start tries again.
+    workerSource.catch(() => {
+      workerSource = undefined;
+    });
   }
   return workerSource;
+}
+
+async function workerScript(): Promise<string> {
+  // Run from the bundle, this module is one of its chunks and the worker sits next to it.
+  if (!new URL(import.meta.url).pathname.endsWith('.ts')) return fileURLToPath(new URL('./lambda-worker.cjs', import.meta.url));
+  // Run from source (CLI_FROM_SOURCE=1, the tests through tsx): the checkout's current bundle.
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const { bundledLambdaWorker } = await import('../../scripts/cli-bundle.mjs');
+  return bundledLambdaWorker(root).catch((err: unknown) => {
+    throw new CliError(`cannot build the local Lambda worker (cli/local/lambda-worker.ts, with the CLI bundle): ${(err as Error).message}`, { cause: err });
+  });
 }
 
 interface Pending {
@@ -126,6 +127,7 @@ function logStreamName(): string {
 
 export class LambdaRuntime {
   readonly fn: RuntimeFunction;
+  private readonly workerSource: string;
   private readonly concurrency: number;
   private readonly onLog: (line: string) => void;
   private current: Generation;
@@ -137,8 +139,9 @@ export class LambdaRuntime {
   private stopping = false;
   private deploying: Promise<void> = Promise.resolve();
 
-  private constructor(options: LambdaRuntimeOptions) {
+  private constructor(options: LambdaRuntimeOptions, workerSource: string) {
     this.fn = options.fn;
+    this.workerSource = workerSource;
     this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.onLog = options.onLog;
     this.current = this.createGeneration(options.code);
@@ -146,7 +149,7 @@ export class LambdaRuntime {
 
   /** Starts the pool and waits until every environment has loaded the handler. */
   static async start(options: LambdaRuntimeOptions): Promise<LambdaRuntime> {
-    const runtime = new LambdaRuntime(options);
+    const runtime = new LambdaRuntime(options, await compiledWorker());
     try {
       await runtime.warm(runtime.current);
     } catch (err) {
@@ -232,7 +235,7 @@ export class LambdaRuntime {
       logGroupName: fn.logGroupName,
       logStreamName: stream,
     };
-    const worker = new Worker(compiledWorker(), {
+    const worker = new Worker(this.workerSource, {
       eval: true,
       workerData: init,
       env: { ...fn.environment, AWS_LAMBDA_LOG_STREAM_NAME: stream },

@@ -1,6 +1,7 @@
 /**
- * One Lambda execution environment, run in a worker thread by lambda-runtime.ts (which bundles
- * this file with esbuild and starts it with `eval`, so it needs no TypeScript loader).
+ * One Lambda execution environment, run in a worker thread by lambda-runtime.ts. It needs no
+ * TypeScript loader: scripts/cli-bundle.mjs builds it into one CommonJS script, the CLI bundle's
+ * second entry, which lambda-runtime.ts starts with `eval`.
  *
  * It loads the handler bundle once (init), then serves one invocation at a time, as Lambda does:
  * module state survives between invocations (warm), console output is formatted as the Node.js

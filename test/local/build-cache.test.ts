@@ -6,9 +6,10 @@
 import { expect } from 'chai';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildCliBundle, currentCliBundle } from '../../scripts/cli-bundle.mjs';
+import { buildCliBundle, bundledLambdaWorker, currentCliBundle } from '../../scripts/cli-bundle.mjs';
 import { createHandlerBuilder } from '../../cli/local/handler-build.js';
 import { startHotReloader, type ReloadEvent } from '../../cli/local/hot-reload.js';
 import { youngAndOldGeneration } from '../../cli/local/lambda-runtime.js';
@@ -155,26 +156,47 @@ describe('cli/local build cache', () => {
 describe('scripts/cli-bundle', () => {
   let root: string;
   before(async () => {
-    // A tiny CLI with the same layout: cli/bin.ts reads import.meta.url, imports a package.
+    // A tiny CLI with the same layout: cli/bin.ts imports a package, cli/local/lambda-worker.ts.
     root = await mkdtemp(join(tmpdir(), 'cli-bundle-'));
     await mkdir(join(root, 'cli', 'sub'), { recursive: true });
+    await mkdir(join(root, 'cli', 'local'));
     await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
     // Its own node_modules (the bundle cache lives there), with the packages it needs linked in.
     await mkdir(join(root, 'node_modules'));
     for (const pkg of ['commander', 'esbuild', '@esbuild']) await symlink(join(ROOT, 'node_modules', pkg), join(root, 'node_modules', pkg));
     await writeFile(join(root, 'cli', 'sub', 'where.ts'), 'export const where = (): string => new URL(".", import.meta.url).pathname;\n');
     await writeFile(join(root, 'cli', 'bin.ts'), 'import { Command } from "commander";\nimport { where } from "./sub/where.js";\nexport const result = { dir: where(), commander: typeof Command };\n');
+    await writeFile(join(root, 'cli', 'local', 'lambda-worker.ts'), 'import { isMainThread } from "node:worker_threads";\nexport const format: string = typeof module;\nexport const main: boolean = isMainThread;\n');
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('builds a bundle whose modules still see their source location, and keeps it while nothing changes', async () => {
+  it('builds a bundle whose modules see their own location (nothing rewritten), and keeps it while nothing changes', async () => {
     expect(currentCliBundle(root)).to.equal(undefined);
     const entry = await buildCliBundle(root);
     expect(currentCliBundle(root)).to.equal(entry);
     const mod = (await import(pathToFileURL(entry).href)) as { result: { dir: string; commander: string } };
-    expect(mod.result).to.deep.equal({ dir: join(root, 'cli', 'sub') + '/', commander: 'function' });
+    expect(mod.result).to.deep.equal({ dir: dirname(entry) + '/', commander: 'function' });
+  });
+
+  it('builds the Lambda worker as a CommonJS script next to the entry, and gives the current one', async () => {
+    const entry = await buildCliBundle(root);
+    const worker = await bundledLambdaWorker(root);
+    expect(worker).to.equal(join(dirname(entry), 'lambda-worker.cjs'));
+    expect(createRequire(import.meta.url)(worker)).to.deep.equal({ format: 'object', main: true });
+  });
+
+  it('rebuilds for the Lambda worker when its source changed, not when only a CLI source did', async () => {
+    const first = await bundledLambdaWorker(root);
+    const later = new Date(Date.now() + 10_000);
+    await utimes(join(root, 'cli', 'sub', 'where.ts'), later, later);
+    expect(await bundledLambdaWorker(root)).to.equal(first);
+    expect(currentCliBundle(root)).to.equal(undefined);
+    await utimes(join(root, 'cli', 'local', 'lambda-worker.ts'), later, later);
+    const rebuilt = await bundledLambdaWorker(root);
+    expect(rebuilt).to.not.equal(first);
+    expect(currentCliBundle(root)).to.equal(join(dirname(rebuilt), 'bin.mjs'));
   });
 
   it('is stale as soon as a source or package.json changes', async () => {
