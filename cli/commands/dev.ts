@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { REGION_NAME } from '../aws/region.js';
 import { UsageError } from '../errors.js';
 import type { DevStateFile } from '../local/dev-state.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION } from '../local/defaults.js';
@@ -184,12 +185,18 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
+/** The region's shape only: cli dev calls AWS only with --dynamodb-endpoint, which is checked against it. */
+function regionName(value: string): string {
+  if (REGION_NAME.test(value)) return value;
+  throw new InvalidArgumentError(`--region ${value === '' ? 'is empty' : `"${value}" is not an AWS region name`}: give a region such as us-east-1 or eu-west-1`);
+}
+
 export function devCommand(deps: ProgramDeps): Command {
   return new Command('dev')
     .description('Run the whole stack locally from infra/cfn/template.yaml: DynamoDB, the Lambda function, API Gateway.')
     .addOption(new Option('--port <port>', 'HTTP port of the local API Gateway').default(DEFAULT_PORT).argParser(integer('--port', 0, 65535)))
     .option('--host <host>', 'address to listen on', DEFAULT_HOST)
-    .addOption(new Option('--region <region>', 'AWS::Region seen by the template and the function').default(DEFAULT_REGION))
+    .addOption(new Option('--region <region>', 'AWS::Region seen by the template and the function').default(DEFAULT_REGION).argParser(regionName))
     .option('--stack-name <name>', 'AWS::StackName (generated resource names derive from it)', DEFAULT_STACK_NAME)
     .option('--parameter-overrides <K=V...>', 'template parameter values, e.g. ApiKeyRequired=true', [])
     .option('--data-dir <dir>', 'keep the DynamoDB data in this directory across restarts (default: in memory)')

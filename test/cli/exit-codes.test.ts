@@ -66,6 +66,8 @@ describe('cli/bin (exit codes for bad input)', function () {
     { args: ['deploy', '--yes', '--region', ''], stderr: ['error: --region is empty: pass --region with a region such as us-east-1 or eu-west-1'] },
     { args: ['deploy', '--yes', '--region', 'mars-1'], stderr: ['error: --region "mars-1" is not an AWS region name: pass --region with a region such as us-east-1 or eu-west-1'] },
     { args: ['status', '--region', 'mars-1'], stderr: ['error: --region "mars-1" is not an AWS region name'] },
+    // cli dev signs its calls to a real --dynamodb-endpoint for this region, and the function sees it as AWS_REGION.
+    { args: ['dev', '--no-watch', '--region', 'mars-1'], stderr: ["error: option '--region <region>' argument 'mars-1' is invalid. --region \"mars-1\" is not an AWS region name: give a region such as us-east-1 or eu-west-1"] },
     { args: ['deploy', '--yes', '--parameter-overrides', 'FunctionTimeout=60'], stderr: ['error: parameter FunctionTimeout (--parameter-overrides) must be at most 28, got 60'] },
     { args: ['deploy', '--yes', '--parameter-overrides', 'ApiKeyRequired=yes'], stderr: ['error: parameter ApiKeyRequired (--parameter-overrides) must be one of false, true; got "yes"'] },
   ];
