@@ -26,6 +26,8 @@ interface Loaded {
   packagesOfCli: Set<string>;
   /** Every package loaded, by anything (tsx, the bundle, another package). */
   packages: Set<string>;
+  /** Every file loaded, root-relative, node_modules included. */
+  paths: Set<string>;
 }
 
 function packageOf(path: string): string | undefined {
@@ -49,12 +51,14 @@ async function loadedBy(entry: string, args: string[], env: NodeJS.ProcessEnv, d
   const files = new Set<string>();
   const packagesOfCli = new Set<string>();
   const packages = new Set<string>();
+  const paths = new Set<string>();
   const local = (url: string | undefined) => (url?.startsWith('file:') ? relative(root, fileURLToPath(url.replace(/\?.*$/, ''))) : undefined);
   for (const line of (await readFile(log, 'utf8')).split('\n')) {
     if (line === '') continue;
     const { url, parent } = JSON.parse(line) as { url: string; parent?: string };
     const path = local(url);
     if (path === undefined) continue;
+    paths.add(path);
     const pkg = packageOf(path);
     if (pkg === undefined) files.add(path);
     else {
@@ -62,7 +66,7 @@ async function loadedBy(entry: string, args: string[], env: NodeJS.ProcessEnv, d
       if (local(parent)?.startsWith('cli/')) packagesOfCli.add(pkg);
     }
   }
-  return { code, stderr, files, packagesOfCli, packages };
+  return { code, stderr, files, packagesOfCli, packages, paths };
 }
 
 const localModules = (l: Loaded) => [...l.files].filter((f) => f.startsWith('cli/local/')).sort();
@@ -121,19 +125,24 @@ describe('cli/program (what each command loads)', function () {
     });
   });
 
+  // bin/cli.mjs as `npx cli` runs it: it imports the bundle (built in before(), so current) and
+  // calls its main(root); the bundle alone only exports main.
   describe('as the bundle (what `npx cli` runs)', () => {
+    const cli = join(root, 'bin', 'cli.mjs');
     it('`cli outputs --help` and `cli --help` load neither esbuild, dynalite nor the SDK', async () => {
       for (const args of [['outputs', '--help'], ['--help']]) {
-        const loaded = await loadedBy(bundle, args, {}, dir);
+        const loaded = await loadedBy(cli, args, { CLI_FROM_SOURCE: '0' }, dir);
         expect(loaded.code, loaded.stderr).to.equal(0);
+        expect(loaded.paths).to.include(relative(root, bundle));
         expect(loaded.packages).to.include('commander');
         expect(heavy(loaded.packages), args.join(' ')).to.deep.equal([]);
       }
     });
 
     it('`cli build` does load esbuild', async () => {
-      const loaded = await loadedBy(bundle, ['build', '--out-dir', join(dir, 'dist')], {}, dir);
+      const loaded = await loadedBy(cli, ['build', '--out-dir', join(dir, 'dist')], { CLI_FROM_SOURCE: '0' }, dir);
       expect(loaded.code, loaded.stderr).to.equal(0);
+      expect(loaded.paths).to.include(relative(root, bundle));
       expect(heavy(loaded.packages)).to.deep.equal(['esbuild']);
     });
   });
