@@ -1,6 +1,6 @@
 /**
  * The failure paths of the REAL deploy code, driven by a scripted fake of CloudFormation
- * (test/deploy/scripted-cloudformation.ts says what it models); S3 and STS are a real moto
+ * (test/support/scripted-cloudformation.ts says what it models); S3 and STS are a real moto
  * server. Sleeps are injected and instant.
  */
 import { expect } from 'chai';
@@ -16,8 +16,8 @@ import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { CliError } from '../../cli/errors.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { MOTO_ACCOUNT, startMoto, type MotoServer } from '../support/moto.js';
-import { ScriptedCloudFormation, awsError } from './scripted-cloudformation.js';
-import { syntheticArtifact } from './synthetic-artifact.js';
+import { ScriptedCloudFormation, awsError } from '../support/scripted-cloudformation.js';
+import { syntheticArtifact } from '../support/synthetic-artifact.js';
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -19,7 +19,7 @@ import { resolveStackEndpoint } from '../../cli/stack/endpoint.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { MOTO_ACCOUNT, motoClients, startMoto, type MotoServer } from '../support/moto.js';
-import { syntheticArtifact } from './synthetic-artifact.js';
+import { syntheticArtifact } from '../support/synthetic-artifact.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const STACK = 'it-items';

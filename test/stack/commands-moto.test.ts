@@ -23,8 +23,8 @@ import { CliError } from '../../cli/errors.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter, createReporter } from '../../cli/ui/reporter.js';
 import { motoClients, startMoto, type MotoServer } from '../support/moto.js';
-import { awsError } from './scripted-cloudformation.js';
-import { syntheticArtifact } from './synthetic-artifact.js';
+import { awsError } from '../support/scripted-cloudformation.js';
+import { syntheticArtifact } from '../support/synthetic-artifact.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };

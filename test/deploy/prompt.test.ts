@@ -15,7 +15,7 @@ import { deploy } from '../../cli/deploy/deploy.js';
 import { createTerminalPrompter, PromptInterruptedError } from '../../cli/deploy/prompt.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { syntheticArtifact } from '../deploy/synthetic-artifact.js';
+import { syntheticArtifact } from '../support/synthetic-artifact.js';
 import { motoClients, startMoto, type MotoServer } from '../support/moto.js';
 
 const root = join(import.meta.dirname, '..', '..');
