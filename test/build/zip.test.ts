@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createZip, readZip, ZipFormatError } from '../../cli/build/zip.js';
+import { withTempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
 
@@ -34,8 +34,7 @@ describe('cli/build/zip', () => {
     });
 
     it('writes a zip other tools read, sorted, dated 1980-01-01, mode 0644', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'zip-test-'));
-      try {
+      await withTempDir('zip-test-', async (dir) => {
         const file = join(dir, 'a.zip');
         await writeFile(file, createZip(entries));
         const seen = await inspectWithPython(file);
@@ -47,9 +46,7 @@ describe('cli/build/zip', () => {
           const original = entries.find((x) => x.name === e.name)?.data ?? new Uint8Array();
           expect(Buffer.from(e.data, 'base64').equals(Buffer.from(original)), e.name).to.equal(true);
         }
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
     });
 
     it('rejects duplicate and unsafe names', () => {

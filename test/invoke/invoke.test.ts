@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { invoke, type InvokeResult } from '../../cli/invoke/invoke.js';
 import { CliError, UsageError } from '../../cli/errors.js';
 import { resolveInvokeTarget } from '../../cli/invoke/target.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
+import { useTempDir, withTempDir } from '../support/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,20 +22,16 @@ async function freePort(): Promise<number> {
 }
 
 describe('cli/invoke/invoke with a running cli dev', () => {
-  let scratch: string;
-  before(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'invoke-dev-'));
-  });
-  after(() => rm(scratch, { recursive: true, force: true }));
+  const scratch = useTempDir('invoke-dev-');
 
   const ping = join(ROOT, 'samples', 'ping.json');
   const quiet = () => ({ reporter: createMemoryReporter(), root: ROOT, env: {} });
   const failure = (run: Promise<unknown>) => run.then(() => expect.fail('invoke passed'), (e: unknown) => e as CliError);
 
   it('follows its state file (port, stage, API key) with no flags, reads the key from its outputs file, and explains a 403', async () => {
-    const devStateDir = join(scratch, 'state');
-    const outputsFile = join(scratch, 'outputs.json');
-    const oldOutputs = join(scratch, 'old-outputs.json');
+    const devStateDir = join(scratch.path, 'state');
+    const outputsFile = join(scratch.path, 'outputs.json');
+    const oldOutputs = join(scratch.path, 'old-outputs.json');
     let followed: InvokeResult[] = [];
     let viaOutputs: InvokeResult[] = [];
     let stateFiles: string[] = [];
@@ -77,7 +73,7 @@ describe('cli/invoke/invoke with a running cli dev', () => {
   });
 
   it('refuses to guess between two running cli dev, naming both', async () => {
-    const devStateDir = join(scratch, 'two');
+    const devStateDir = join(scratch.path, 'two');
     await mkdir(devStateDir, { recursive: true });
     // Two live processes: this one and its parent.
     for (const pid of [process.pid, process.ppid]) {
@@ -96,8 +92,7 @@ describe('cli/invoke/invoke with a running cli dev', () => {
 describe('cli/invoke/invoke', () => {
   describe('invoke', () => {
     it('validates every file before sending anything', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'invoke-'));
-      try {
+      await withTempDir('invoke-', async (dir) => {
         await writeFile(join(dir, 'good.json'), '{"operation":"ping"}');
         await writeFile(join(dir, 'bad.json'), '{"operation":');
         let error: unknown;
@@ -107,9 +102,7 @@ describe('cli/invoke/invoke', () => {
         );
         expect(error).to.be.instanceOf(UsageError);
         expect((error as Error).message).to.contain('bad.json: not valid JSON');
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
     });
 
     it('names the request and the connection error when nothing listens', async () => {

@@ -1,23 +1,19 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../cli/errors.js';
 import { explainLocalForbidden, resolveInvokeTarget, type InvokeTarget } from '../../cli/invoke/target.js';
+import { useTempDir } from '../support/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('cli/invoke/target', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'invoke-target-'));
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
+  const dir = useTempDir('invoke-target-');
 
   describe('resolveInvokeTarget', () => {
     it('defaults to the template default stage on port 3000 when no cli dev has left a state file', async () => {
-      const target = await resolveInvokeTarget({ devStateDir: join(dir, 'no-state') }, { root: ROOT, env: {} });
+      const target = await resolveInvokeTarget({ devStateDir: join(dir.path, 'no-state') }, { root: ROOT, env: {} });
       expect(target).to.deep.include({
         apiEndpoint: 'http://127.0.0.1:3000/prod',
         rpcUrl: 'http://127.0.0.1:3000/prod/DynamoDBManager',
@@ -40,15 +36,15 @@ describe('cli/invoke/target', () => {
     });
 
     it('reads ApiEndpoint and DynamoDBManagerUrl from --outputs-file, and the key from CLI_API_KEY', async () => {
-      const file = join(dir, 'outputs.json');
+      const file = join(dir.path, 'outputs.json');
       await writeFile(file, JSON.stringify({ ApiEndpoint: 'http://127.0.0.1:4000/dev', DynamoDBManagerUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager' }));
-      expect(await resolveInvokeTarget({ outputsFile: file, devStateDir: join(dir, 'state') }, { root: ROOT, env: { CLI_API_KEY: 'E' } })).to.deep.equal({
+      expect(await resolveInvokeTarget({ outputsFile: file, devStateDir: join(dir.path, 'state') }, { root: ROOT, env: { CLI_API_KEY: 'E' } })).to.deep.equal({
         apiEndpoint: 'http://127.0.0.1:4000/dev',
         rpcUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager',
         source: `--outputs-file ${file}`,
         apiKey: 'E',
         apiKeySource: 'CLI_API_KEY',
-        local: { via: 'given', stateDir: relative(process.cwd(), join(dir, 'state')) },
+        local: { via: 'given', stateDir: relative(process.cwd(), join(dir.path, 'state')) },
       });
     });
 
@@ -57,7 +53,7 @@ describe('cli/invoke/target', () => {
         () => expect.fail('accepted'),
         (e: unknown) => expect((e as Error).message).to.equal('--url: "ftp://x" is not an http(s) URL'),
       );
-      await resolveInvokeTarget({ outputsFile: join(dir, 'none.json') }, { root: ROOT, env: {} }).then(
+      await resolveInvokeTarget({ outputsFile: join(dir.path, 'none.json') }, { root: ROOT, env: {} }).then(
         () => expect.fail('accepted'),
         (e: unknown) => expect((e as Error).message).to.match(/none\.json: no such file$/),
       );
