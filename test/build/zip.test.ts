@@ -20,6 +20,7 @@ async function inspectWithPython(zipPath: string): Promise<{ bad: string | null;
   const { stdout } = await run('python3', ['-c', script, zipPath]);
   return JSON.parse(stdout) as Awaited<ReturnType<typeof inspectWithPython>>;
 }
+
 describe('cli/build/zip', () => {
   const entries = [
     { name: 'b.txt', data: Buffer.from('hello\n') },
