@@ -156,6 +156,15 @@ export function awsFailure(err: unknown, context: CredentialContext = {}): unkno
   return new CliError(`AWS refused the request: ${awsErrorName(err) || 'error'}${status ? ` (HTTP ${status})` : ''}: ${first}`, { cause: err });
 }
 
+/** Runs a command's AWS work and throws its failure as awsFailure words it. */
+export async function withAwsFailures<T>(context: CredentialContext, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw awsFailure(err, context);
+  }
+}
+
 const MESSAGE_CHARS = 300;
 
 /**

@@ -8,7 +8,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { CliError } from '../errors.js';
-import { awsFailure } from '../aws/aws-errors.js';
+import { awsFailure, withAwsFailures } from '../aws/aws-errors.js';
 import type { BucketRef } from '../aws/artifact-store.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { ChangeSetDescription, ChangeSetParameter, StackDescription } from '../aws/stack-api.js';
@@ -80,11 +80,7 @@ export interface DeployOptions {
 }
 
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
-  try {
-    return await runDeploy(options, deps);
-  } catch (err) {
-    throw awsFailure(err, { profile: deps.aws.profile, region: deps.aws.region });
-  }
+  return withAwsFailures({ profile: deps.aws.profile, region: deps.aws.region }, () => runDeploy(options, deps));
 }
 
 interface Context {

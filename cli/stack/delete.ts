@@ -4,7 +4,7 @@
  * name (or --yes); remove this stack's artifacts from the managed bucket.
  */
 import { CliError, UsageError } from '../errors.js';
-import { awsFailure } from '../aws/aws-errors.js';
+import { withAwsFailures } from '../aws/aws-errors.js';
 import type { ArtifactStore } from '../aws/artifact-store.js';
 import type { TableApi } from '../aws/data-api.js';
 import type { Identity } from '../aws/identity.js';
@@ -46,11 +46,7 @@ export interface DeleteResult {
 const KEEPS = new Set(['Retain', 'RetainExceptOnCreate', 'Snapshot']);
 
 export async function deleteStack(options: DeleteOptions, deps: DeleteDeps): Promise<DeleteResult> {
-  try {
-    return await runDelete(options, deps);
-  } catch (err) {
-    throw awsFailure(err, { profile: deps.aws.profile });
-  }
+  return withAwsFailures({ profile: deps.aws.profile }, () => runDelete(options, deps));
 }
 
 async function runDelete(options: DeleteOptions, deps: DeleteDeps): Promise<DeleteResult> {

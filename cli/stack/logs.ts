@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { CliError, UsageError } from '../errors.js';
-import { awsFailure } from '../aws/aws-errors.js';
+import { withAwsFailures } from '../aws/aws-errors.js';
 import type { LogEvent, LogsApi } from '../aws/logs-api.js';
 import type { StackApi } from '../aws/stack-api.js';
 import type { TemplateValue } from '../template/cfn-template.js';
@@ -179,11 +179,7 @@ export interface LogsDeps {
 }
 
 export async function logs(options: LogsOptions, deps: LogsDeps): Promise<{ logGroup: string; events: number }> {
-  try {
-    return await runLogs(options, deps);
-  } catch (err) {
-    throw awsFailure(err, { profile: deps.aws.profile });
-  }
+  return withAwsFailures({ profile: deps.aws.profile }, () => runLogs(options, deps));
 }
 
 async function runLogs(options: LogsOptions, deps: LogsDeps): Promise<{ logGroup: string; events: number }> {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { CliError, UsageError } from '../errors.js';
-import { awsErrorName, awsFailure } from '../aws/aws-errors.js';
+import { awsErrorName, withAwsFailures } from '../aws/aws-errors.js';
 import type { ArtifactStore } from '../aws/artifact-store.js';
 import { objectHttpsUrl } from '../aws/s3-url.js';
 import type { Artifact } from '../build/artifact.js';
@@ -72,11 +72,7 @@ export interface PublishResult {
 }
 
 export async function publish(options: PublishOptions, deps: PublishDeps): Promise<PublishResult> {
-  try {
-    return await runPublish(options, deps);
-  } catch (err) {
-    throw awsFailure(err, { profile: deps.aws.profile });
-  }
+  return withAwsFailures({ profile: deps.aws.profile }, () => runPublish(options, deps));
 }
 
 async function runPublish(options: PublishOptions, deps: PublishDeps): Promise<PublishResult> {

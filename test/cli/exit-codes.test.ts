@@ -10,7 +10,6 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { regionDescription } from '../../cli/aws/region.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -88,18 +87,5 @@ describe('cli/bin (exit codes for bad input)', function () {
       expect(run.stdout.trim()).to.equal(version);
       expect(run.code).to.equal(0);
     }
-  });
-});
-
-describe('cli/aws/region', () => {
-  describe('regionDescription', () => {
-    it('knows the regions of every partition, opt-in ones too, and not a typo', async () => {
-      expect(await regionDescription('eu-west-1')).to.equal('Europe (Ireland)');
-      expect(await regionDescription('ap-east-1')).to.be.a('string');
-      expect(await regionDescription('me-south-1')).to.be.a('string');
-      expect(await regionDescription('us-gov-west-1')).to.be.a('string');
-      expect(await regionDescription('cn-north-1')).to.be.a('string');
-      expect(await regionDescription('eu-wset-1')).to.equal(undefined);
-    });
   });
 });

@@ -6,13 +6,13 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cliBundle } from '../../scripts/cli-bundle.mjs';
+import { useTempDir } from '../support/temp-dir.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const moduleLog = join(root, 'test', 'support', 'module-log.mjs');
@@ -74,13 +74,12 @@ const heavy = (packages: Set<string>) => [...packages].filter((p) => p === 'esbu
 
 describe('cli/program (what each command loads)', function () {
   this.timeout(120_000);
-  let dir: string;
+  const scratch = useTempDir('module-loading-');
   let server: Server;
   let url: string;
   let bundle: string;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'module-loading-'));
     // A real server for `cli invoke --url`: it answers the ping as the handler does.
     server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('"pong"'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -92,7 +91,6 @@ describe('cli/program (what each command loads)', function () {
   });
   after(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await rm(dir, { recursive: true, force: true });
   });
 
   describe('from source (CLI_FROM_SOURCE=1, through tsx, which itself loads esbuild)', () => {
@@ -108,7 +106,7 @@ describe('cli/program (what each command loads)', function () {
     ];
     for (const c of cases) {
       it(`${c.what} loads no module of the emulator, and cli/ imports neither esbuild, dynalite nor the SDK`, async () => {
-        const loaded = await loadedBy(join(root, 'bin', 'cli.mjs'), c.args(), { CLI_FROM_SOURCE: '1' }, dir);
+        const loaded = await loadedBy(join(root, 'bin', 'cli.mjs'), c.args(), { CLI_FROM_SOURCE: '1' }, scratch.path);
         expect(loaded.code, loaded.stderr).to.equal(0);
         expect(loaded.files).to.include(c.loads);
         expect(localModules(loaded)).to.deep.equal(c.local);
@@ -117,7 +115,7 @@ describe('cli/program (what each command loads)', function () {
     }
 
     it('`cli build` does load esbuild, from cli/build/bundle.ts (what the cases above would see)', async () => {
-      const loaded = await loadedBy(join(root, 'bin', 'cli.mjs'), ['build', '--out-dir', join(dir, 'dist')], { CLI_FROM_SOURCE: '1' }, dir);
+      const loaded = await loadedBy(join(root, 'bin', 'cli.mjs'), ['build', '--out-dir', join(scratch.path, 'dist')], { CLI_FROM_SOURCE: '1' }, scratch.path);
       expect(loaded.code, loaded.stderr).to.equal(0);
       expect(loaded.files).to.include('cli/build/bundle.ts');
       expect(heavy(loaded.packagesOfCli)).to.deep.equal(['esbuild']);
@@ -131,7 +129,7 @@ describe('cli/program (what each command loads)', function () {
     const cli = join(root, 'bin', 'cli.mjs');
     it('`cli outputs --help` and `cli --help` load neither esbuild, dynalite nor the SDK', async () => {
       for (const args of [['outputs', '--help'], ['--help']]) {
-        const loaded = await loadedBy(cli, args, { CLI_FROM_SOURCE: '0' }, dir);
+        const loaded = await loadedBy(cli, args, { CLI_FROM_SOURCE: '0' }, scratch.path);
         expect(loaded.code, loaded.stderr).to.equal(0);
         expect(loaded.paths).to.include(relative(root, bundle));
         expect(loaded.packages).to.include('commander');
@@ -140,7 +138,7 @@ describe('cli/program (what each command loads)', function () {
     });
 
     it('`cli build` does load esbuild', async () => {
-      const loaded = await loadedBy(cli, ['build', '--out-dir', join(dir, 'dist')], { CLI_FROM_SOURCE: '0' }, dir);
+      const loaded = await loadedBy(cli, ['build', '--out-dir', join(scratch.path, 'dist')], { CLI_FROM_SOURCE: '0' }, scratch.path);
       expect(loaded.code, loaded.stderr).to.equal(0);
       expect(loaded.paths).to.include(relative(root, bundle));
       expect(heavy(loaded.packages)).to.deep.equal(['esbuild']);

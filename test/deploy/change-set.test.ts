@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ChangeSetParameter, StackDescription } from '../../cli/aws/stack-api.js';
-import { alreadyDeployed, executeHint } from '../../cli/deploy/change-set.js';
+import { alreadyDeployed, changeSetName, executeHint } from '../../cli/deploy/change-set.js';
 
 const TEMPLATE = 'AWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n';
 
@@ -77,6 +77,14 @@ describe('cli/deploy/change-set', () => {
       expect(executeHint({ stackName: 'items-dev', name: 'cli-deploy-20300101-000000Z', type: 'UPDATE', region: 'eu-west-1', flags: ' --stage dev' })).to.equal(
         'To run it: aws cloudformation execute-change-set --stack-name items-dev --change-set-name cli-deploy-20300101-000000Z --region eu-west-1, then npx cli status --stage dev',
       );
+    });
+  });
+
+  describe('changeSetName', () => {
+    it('is a valid change set name derived from the clock', () => {
+      const name = changeSetName(Date.UTC(2030, 0, 2, 3, 4, 5, 678));
+      expect(name).to.equal('cli-deploy-20300102-030405Z');
+      expect(name).to.match(/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/);
     });
   });
 });

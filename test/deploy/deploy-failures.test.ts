@@ -1,41 +1,28 @@
 /**
  * The failure paths of the REAL deploy code, driven by a scripted fake of CloudFormation
- * (test/deploy/scripted-cloudformation.ts says what it models); S3 and STS are a real moto
+ * (test/support/scripted-cloudformation.ts says what it models); S3 and STS are a real moto
  * server. Sleeps are injected and instant.
  */
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
-import type { Artifact } from '../../cli/build/artifact.js';
+import type { AwsClients } from '../../cli/aws/clients.js';
 import { managedBucketName } from '../../cli/deploy/artifacts.js';
 import { deleteStack } from '../../cli/stack/delete.js';
 import { deploy, type DeployDeps, type DeployOptions } from '../../cli/deploy/deploy.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { CliError } from '../../cli/errors.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { MOTO_ACCOUNT, startMoto, type MotoServer } from '../support/moto.js';
-import { ScriptedCloudFormation, awsError } from './scripted-cloudformation.js';
-import { syntheticArtifact } from './synthetic-artifact.js';
+import { MOTO_ACCOUNT, OK_HANDLER, useMoto } from '../support/moto.js';
+import { ScriptedCloudFormation, awsError } from '../support/scripted-cloudformation.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
 describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
-  let moto: MotoServer;
+  const suite = useMoto('deploy-failures-', { handler: OK_HANDLER });
   let real: AwsClients;
-  let artifact: Artifact;
-  let outDir: string;
 
   before(async () => {
-    outDir = await mkdtemp(join(tmpdir(), 'deploy-failures-'));
-    [moto, artifact] = await Promise.all([startMoto(), syntheticArtifact(outDir, 'exports.handler = async () => ({ statusCode: 200, body: "{}" });')]);
-    real = await createAwsClients(awsTargetFromEnv(moto.env, {}));
-  });
-  after(async () => {
-    real?.destroy();
-    await moto?.stop();
-    await rm(outDir, { recursive: true, force: true });
+    real = await suite.clients();
   });
 
   function setup(overrides: Partial<DeployDeps> = {}) {
@@ -44,8 +31,8 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
     const sleeps: number[] = [];
     const deps: DeployDeps = {
       reporter,
-      aws: { region: real.region, endpoint: moto.endpoint, stacks: cfn, artifacts: real.artifacts, identity: real.identity },
-      build: async () => artifact,
+      aws: { region: real.region, endpoint: suite.moto.endpoint, stacks: cfn, artifacts: real.artifacts, identity: real.identity },
+      build: async () => suite.artifact,
       lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }),
       loadTemplate: () => loadDeployTemplate(root),
       interactive: false,
@@ -365,7 +352,7 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
 
     it('refuses, with the reason, an artifact bucket in another region (GetBucketLocation)', async () => {
       const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
-      const s3 = new S3Client({ endpoint: moto.endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      const s3 = new S3Client({ endpoint: suite.moto.endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
       await s3.send(new CreateBucketCommand({ Bucket: 'artifacts-in-ireland', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
       s3.destroy();
       const { cfn, deps } = setup();
@@ -376,11 +363,11 @@ describe('cli/deploy/deploy (failure paths, scripted CloudFormation)', () => {
     });
 
     it('rejects an unknown --parameter-overrides key before changing anything (no bucket, no upload, no stack deleted)', async () => {
-      await moto.reset();
+      await suite.moto.reset();
       const { cfn, deps } = setup();
       const dead = cfn.seedStack('items', 'ROLLBACK_COMPLETE', { resources: [] });
       let built = false;
-      const err = await rejection(deploy(options({ parameterOverrides: { TableNme: 'x' } }), { ...deps, build: async () => ((built = true), artifact) }));
+      const err = await rejection(deploy(options({ parameterOverrides: { TableNme: 'x' } }), { ...deps, build: async () => ((built = true), suite.artifact) }));
       expect(err.exitCode).to.equal(2);
       expect(err.message).to.equal('--parameter-overrides: the template has no parameter "TableNme"');
       expect(cfn.calls).to.deep.equal([]);

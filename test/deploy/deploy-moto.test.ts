@@ -5,8 +5,7 @@
  * depends on those.
  */
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildArtifact, type Artifact } from '../../cli/build/artifact.js';
 import { parseTemplate } from '../../cli/template/read-template.js';
@@ -18,31 +17,22 @@ import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { resolveStackEndpoint } from '../../cli/stack/endpoint.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { MOTO_ACCOUNT, motoClients, startMoto, type MotoServer } from '../support/moto.js';
-import { syntheticArtifact } from './synthetic-artifact.js';
+import { MOTO_ACCOUNT, useMoto } from '../support/moto.js';
+import { syntheticArtifact } from '../support/synthetic-artifact.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const STACK = 'it-items';
 
 describe('cli/deploy against moto', () => {
-  let moto: MotoServer;
-  let dir: string;
+  const suite = useMoto('deploy-moto-');
   let outputsFile: string;
-  const awsPool = motoClients(() => moto);
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'deploy-moto-'));
-    outputsFile = join(dir, 'outputs.json');
-    moto = await startMoto();
-  });
-  after(async () => {
-    awsPool.destroyAll();
-    await moto?.stop();
-    await rm(dir, { recursive: true, force: true });
+  before(() => {
+    outputsFile = join(suite.dir, 'outputs.json');
   });
 
   /** Fresh clients per run, as each CLI invocation has. */
-  const clients = () => awsPool.open();
+  const clients = () => suite.clients();
 
   async function run(build: () => Promise<Artifact>, options: { skipLint?: boolean } = {}) {
     const aws = await clients();
@@ -62,7 +52,7 @@ describe('cli/deploy against moto', () => {
 
   async function cli(args: string[]) {
     const reporter = createMemoryReporter();
-    await createProgram({ reporter, root, env: moto.env }).parseAsync(['node', 'cli', ...args]);
+    await createProgram({ reporter, root, env: suite.moto.env }).parseAsync(['node', 'cli', ...args]);
     return { stdout: reporter.stdout.join('\n'), stderr: reporter.stderr.join('\n') };
   }
 
@@ -71,7 +61,7 @@ describe('cli/deploy against moto', () => {
 
   describe('deploy', () => {
     it('creates the bucket, uploads the zip, creates and executes a CREATE change set and writes the outputs', async () => {
-      const { result, aws, stderr } = await run(async () => (firstArtifact = await buildArtifact({ root, outDir: dir })));
+      const { result, aws, stderr } = await run(async () => (firstArtifact = await buildArtifact({ root, outDir: suite.dir })));
       first = result;
       const bucket = { name: managedBucketName(MOTO_ACCOUNT, 'us-east-1') };
       expect(await aws.artifacts.bucketRegion(bucket)).to.equal('us-east-1');
@@ -94,7 +84,7 @@ describe('cli/deploy against moto', () => {
     });
 
     it('uploads 0 bytes and reports "No changes" when nothing changed', async () => {
-      const { result, aws, stderr } = await run(() => buildArtifact({ root, outDir: dir }), { skipLint: true });
+      const { result, aws, stderr } = await run(() => buildArtifact({ root, outDir: suite.dir }), { skipLint: true });
       expect(result.status).to.equal('no-changes');
       expect(result.artifact.uploaded).to.equal(false);
       expect(aws.metrics.bytesUploaded).to.equal(0);
@@ -105,7 +95,7 @@ describe('cli/deploy against moto', () => {
     });
 
     it('uploads a new artifact key and runs an UPDATE change set when the handler changes', async () => {
-      const changed = await syntheticArtifact(dir, 'exports.handler = async () => ({ statusCode: 204, body: "" });');
+      const changed = await syntheticArtifact(suite.dir, 'exports.handler = async () => ({ statusCode: 204, body: "" });');
       const { result, aws } = await run(async () => changed, { skipLint: true });
       expect(result.artifact.key).to.equal(`${STACK}/${changed.key}`);
       expect(result.artifact.key).to.not.equal(first.artifact.key);
@@ -136,7 +126,7 @@ describe('cli/deploy against moto', () => {
 
   describe('resolveStackEndpoint', () => {
     it("returns the stack's ApiEndpoint and DynamoDBManagerUrl (no API key when the stack has none)", async () => {
-      const endpoint = await resolveStackEndpoint({ stackName: STACK, root, env: moto.env });
+      const endpoint = await resolveStackEndpoint({ stackName: STACK, root, env: suite.moto.env });
       expect(endpoint).to.deep.equal({
         url: first.outputs.ApiEndpoint,
         dynamoDbManagerUrl: first.outputs.DynamoDBManagerUrl,
@@ -148,7 +138,7 @@ describe('cli/deploy against moto', () => {
 
     it('says which stack is missing', async () => {
       try {
-        await resolveStackEndpoint({ stage: 'nope', root, env: moto.env });
+        await resolveStackEndpoint({ stage: 'nope', root, env: suite.moto.env });
         expect.fail('expected a rejection');
       } catch (err) {
         expect((err as Error).message).to.equal('Stack serverless-api-gateway-lambda-dynamodb-nope does not exist in us-east-1');
@@ -160,7 +150,7 @@ describe('cli/deploy against moto', () => {
     it('uploads template and zip to the bucket and prints the quick-create link', async () => {
       const aws = await clients();
       const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
-      const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      const s3 = new S3Client({ endpoint: suite.moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
       await s3.send(new CreateBucketCommand({ Bucket: 'it-publish' }));
       s3.destroy();
       const { stdout, stderr } = await cli(['publish', '--bucket', 'it-publish', '--stack-name', 'demo']);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { StackEvent } from '../../cli/aws/stack-api.js';
-import { failureDetails, statusHint } from '../../cli/deploy/root-cause.js';
+import { failureDetails, findRootCause, statusHint } from '../../cli/deploy/root-cause.js';
 
 const STACK = 'AWS::CloudFormation::Stack';
 
@@ -50,6 +50,62 @@ describe('cli/deploy/root-cause', () => {
     it('ends with the root cause when the status needs no word', () => {
       const lines = failureDetails(events, 'items', 'DELETE_FAILED');
       expect(lines.at(-1)).to.match(/^Hint: Deprecated runtime/);
+    });
+  });
+
+  describe('findRootCause', () => {
+    it('names the first real failure, lists the knock-on ones and hints at a name clash', () => {
+      const cause = findRootCause(
+        [
+          ev('items', STACK, 'CREATE_IN_PROGRESS', 0, 'User Initiated'),
+          ev('Role', 'AWS::IAM::Role', 'CREATE_FAILED', 1, 'Resource creation cancelled'),
+          ev('Table', 'AWS::DynamoDB::Table', 'CREATE_FAILED', 2, 'Resource handler returned message: "Table already exists: lambda-apigateway"'),
+          ev('items', STACK, 'ROLLBACK_IN_PROGRESS', 3, 'The following resource(s) failed to create: [Table, Role].'),
+          ev('items', STACK, 'ROLLBACK_COMPLETE', 4),
+        ],
+        'items',
+      );
+      expect(cause.first).to.deep.include({ logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', status: 'CREATE_FAILED' });
+      expect(cause.others.map((o) => o.logicalId)).to.deep.equal(['Role']);
+      expect(cause.stackReason).to.equal('The following resource(s) failed to create: [Table, Role].');
+      expect(cause.hints).to.have.length(1);
+      expect(cause.hints[0]).to.match(/^Table lambda-apigateway already exists outside any stack/);
+    });
+
+    it('says which stack owns a table name that is taken, and how to use another name', () => {
+      const cause = findRootCause(
+        [ev('Table', 'AWS::DynamoDB::Table', 'CREATE_FAILED', 0, 'lambda-apigateway already exists in stack arn:aws:cloudformation:us-east-1:123456789012:stack/other/1a2b')],
+        'items',
+        { region: 'us-east-1', flags: ' --region us-east-1' },
+      );
+      expect(cause.hints).to.deep.equal([
+        'Table lambda-apigateway belongs to another stack (arn:aws:cloudformation:us-east-1:123456789012:stack/other/1a2b); deploy this one with its own table name:\n' +
+          'npx cli deploy --region us-east-1 --parameter-overrides TableName=<new-name>   (or another --stage, which suffixes the table name)',
+      ]);
+    });
+
+    it('notes a table kept by a rollback (DELETE_SKIPPED), but not one kept by a stack delete', () => {
+      const skipped = (status: string) =>
+        findRootCause(
+          [
+            ev('items', STACK, status, 0),
+            { ...ev('Table', 'AWS::DynamoDB::Table', 'DELETE_SKIPPED', 1), physicalId: 'lambda-apigateway' },
+            ev('Role', 'AWS::IAM::Role', 'DELETE_FAILED', 2, 'Role is in use'),
+          ],
+          'items',
+          { region: 'eu-west-1' },
+        );
+      const rollback = skipped('ROLLBACK_IN_PROGRESS');
+      expect(rollback.retained).to.deep.equal([{ logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', physicalId: 'lambda-apigateway' }]);
+      expect(rollback.hints.join('\n')).to.include('aws dynamodb delete-table --table-name lambda-apigateway --region eu-west-1');
+      const deletion = skipped('DELETE_IN_PROGRESS');
+      expect(deletion.retained).to.deep.equal([]);
+      expect(deletion.hints).to.deep.equal([]);
+    });
+
+    it('hints at a bucket in another region', () => {
+      const cause = findRootCause([ev('Function', 'AWS::Lambda::Function', 'CREATE_FAILED', 0, 'Error occurred while GetObject. S3 Error Code: PermanentRedirect. S3 Error Message: The bucket is in this region: eu-west-1.')], 'items');
+      expect(cause.hints[0]).to.match(/^Bucket in another region/);
     });
   });
 });

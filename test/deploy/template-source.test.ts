@@ -1,6 +1,6 @@
 /** Where deploy puts the template it sends, against moto's S3. */
 import { expect } from 'chai';
-import { placeTemplate, TEMPLATE_BODY_LIMIT } from '../../cli/deploy/template-source.js';
+import { placeTemplate, requiredCapabilities, TEMPLATE_BODY_LIMIT } from '../../cli/deploy/template-source.js';
 import { motoClients, startMoto, type MotoServer } from '../support/moto.js';
 
 describe('cli/deploy/template-source', () => {
@@ -44,6 +44,14 @@ describe('cli/deploy/template-source', () => {
       const again = await place(text);
       expect(again.placed).to.deep.equal(placed);
       expect(again.keys).to.deep.equal([placed.key]);
+    });
+  });
+
+  describe('requiredCapabilities', () => {
+    it('asks for CAPABILITY_IAM, and NAMED_IAM only for named IAM resources', () => {
+      expect(requiredCapabilities({ Resources: { T: { Type: 'AWS::DynamoDB::Table' } } })).to.deep.equal([]);
+      expect(requiredCapabilities({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: {} } } })).to.deep.equal(['CAPABILITY_IAM']);
+      expect(requiredCapabilities({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'x' } } } })).to.deep.equal(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
     });
   });
 });

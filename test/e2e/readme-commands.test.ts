@@ -5,10 +5,10 @@
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useTempDir } from '../support/temp-dir.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'cli.mjs');
@@ -51,16 +51,12 @@ async function waitForReady(path: string, child: { stderr: () => string; exited:
 }
 
 describe('README commands (end to end)', () => {
-  let scratch: string;
-  before(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'e2e-'));
-  });
-  after(() => rm(scratch, { recursive: true, force: true }));
+  const scratch = useTempDir('e2e-');
 
   describe('npx cli dev + npx cli invoke', () => {
     it('serves the samples/ scenario from the template, then stops cleanly on Ctrl-C (SIGINT)', async function () {
       this.timeout(60_000);
-      const outputsFile = join(scratch, 'outputs.json');
+      const outputsFile = join(scratch.path, 'outputs.json');
       const child = spawn(process.execPath, [CLI, 'dev', '--port', '0', '--no-watch', '--outputs-file', outputsFile], {
         cwd: ROOT,
         env: { ...process.env, NO_COLOR: '1' },
@@ -87,7 +83,7 @@ describe('README commands (end to end)', () => {
         expect(single.stdout + single.stderr).to.match(/200/).and.to.contain('"pong"');
 
         // An unexpected status makes `cli invoke` exit non-zero.
-        const wrong = join(scratch, 'wrong-expectation.json');
+        const wrong = join(scratch.path, 'wrong-expectation.json');
         await writeFile(wrong, JSON.stringify({ operation: 'ping', expect: { status: 201 } }));
         const failed = await cli(['invoke', wrong, '--outputs-file', outputsFile]);
         expect(failed.code).to.not.equal(0);

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
@@ -8,6 +7,7 @@ import { runCfnLint } from '../../cli/lint/cfn-lint.js';
 import type { CfnTemplate, TemplateResource, TemplateValue } from '../../cli/template/cfn-template.js';
 import { parseTemplate } from '../../cli/template/read-template.js';
 import { prepareTemplate, subReferences } from '../../cli/template/prepare-template.js';
+import { withTempDir } from '../support/temp-dir.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const templatePath = join(root, 'infra', 'cfn', 'template.yaml');
@@ -80,17 +80,14 @@ describe('infra/cfn/template.yaml', () => {
 
   it('passes the real cfn-lint with no errors, warnings or informational findings, as written and as prepared for deploy', async () => {
     // One cfn-lint run for both files: its start-up is most of the cost.
-    const dir = await mkdtemp(join(tmpdir(), 'prepared-'));
-    try {
+    await withTempDir('prepared-', async (dir) => {
       const prepared = join(dir, 'prepared.yaml');
       await writeFile(prepared, prepareTemplate(text).text);
       const result = await runCfnLint({ root, templates: [templatePath, prepared] });
       expect(result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`)).to.deep.equal([]);
       expect(result.errors).to.equal(0);
       expect(result.warnings).to.equal(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('declares the parameters of the contract, all with defaults except the artifact location', () => {

@@ -9,13 +9,13 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { CfnTemplate, TemplateResource, TemplateValue } from '../../cli/template/cfn-template.js';
 import { parseTemplate } from '../../cli/template/read-template.js';
+import { withTempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -518,8 +518,7 @@ describe('infra/terraform', () => {
 
 describe('test/support/hcl2json.py', () => {
   it('refuses a file that is not valid HCL, naming the file and the line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hcl-'));
-    try {
+    await withTempDir('hcl-', async (dir) => {
       await writeFile(join(dir, 'good.tf'), 'variable "a" {\n  default = 1\n}\n');
       await writeFile(join(dir, 'broken.tf'), 'resource "aws_s3_bucket" "b" {\n  bucket = \n}\n');
       const err = await parseDirectory(dir).then(
@@ -529,8 +528,6 @@ describe('test/support/hcl2json.py', () => {
       expect(err?.message).to.match(/broken\.tf: .*line 2/);
       await rm(join(dir, 'broken.tf'));
       expect((await parseDirectory(dir))['good.tf']).to.deep.equal({ variable: [{ a: { default: 1 } }] });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -4,13 +4,13 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../cli/errors.js';
 import { LOCK_FILE, lockDataDir } from '../../cli/local/data-dir.js';
 import { startLocalStack } from '../../cli/local/index.js';
+import { useTempDir } from '../support/temp-dir.js';
 
 /** The pid of a process that has exited (and been reaped), so no process has it now. */
 async function goneProcessPid(): Promise<number> {
@@ -20,15 +20,11 @@ async function goneProcessPid(): Promise<number> {
 }
 
 describe('cli/local/data-dir', () => {
-  let scratch: string;
-  beforeEach(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'data-dir-'));
-  });
-  afterEach(() => rm(scratch, { recursive: true, force: true }));
+  const scratch = useTempDir('data-dir-', { each: true });
 
   describe('lockDataDir', () => {
     it('creates missing parents and writes the pid; release removes the file', async () => {
-      const dir = join(scratch, 'a', 'b');
+      const dir = join(scratch.path, 'a', 'b');
       const lock = await lockDataDir(dir);
       expect(await readFile(join(dir, LOCK_FILE), 'utf8')).to.equal(`${process.pid}\n`);
       await lock.release();
@@ -37,7 +33,7 @@ describe('cli/local/data-dir', () => {
     });
 
     it('takes over a lock file whose process is gone (a kill -9, a crash)', async () => {
-      const dir = join(scratch, 'data');
+      const dir = join(scratch.path, 'data');
       await (await lockDataDir(dir)).release();
       await writeFile(join(dir, LOCK_FILE), `${await goneProcessPid()}\n`);
       const lock = await lockDataDir(dir);
@@ -46,7 +42,7 @@ describe('cli/local/data-dir', () => {
     });
 
     it('refuses while a live process holds it, and release leaves another holder\'s file alone', async () => {
-      const dir = join(scratch, 'data');
+      const dir = join(scratch.path, 'data');
       const lock = await lockDataDir(dir);
       let error: unknown;
       await lockDataDir(dir).catch((e: unknown) => (error = e));
@@ -61,7 +57,7 @@ describe('cli/local/data-dir', () => {
   describe('startLocalStack with a held --data-dir', () => {
     it('refuses before starting anything, and the first stack keeps serving', async () => {
       const root = fileURLToPath(new URL('./fixtures/project', import.meta.url));
-      const dataDir = join(scratch, 'data');
+      const dataDir = join(scratch.path, 'data');
       const first = await startLocalStack({ root, port: 0, dataDir, concurrency: 1 });
       try {
         let error: unknown;

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { API_KEY_VALUE_OUTPUT, localOutputs, processAlive, readDevStates, writeDevState, type DevState } from '../../cli/local/dev-state.js';
+import { useTempDir } from '../support/temp-dir.js';
 
 /** The pid of a process that has exited (a child that ran nothing). */
 async function deadPid(): Promise<number> {
@@ -21,20 +21,16 @@ const state = (pid: number, startedAt = '2030-01-01T00:00:00.000Z'): DevState =>
 });
 
 describe('cli/local/dev-state', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dev-state-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const dir = useTempDir('dev-state-', { each: true });
 
   describe('writeDevState', () => {
     it('writes <pid>.json by a rename (no temporary file left) and removes it', async () => {
-      const written = await writeDevState(join(dir, 'cli-dev'), state(process.pid));
-      expect(await readdir(join(dir, 'cli-dev'))).to.deep.equal([`${process.pid}.json`]);
+      const written = await writeDevState(join(dir.path, 'cli-dev'), state(process.pid));
+      expect(await readdir(join(dir.path, 'cli-dev'))).to.deep.equal([`${process.pid}.json`]);
       expect(JSON.parse(await readFile(written.file, 'utf8'))).to.deep.equal(state(process.pid));
       expect((await stat(written.file)).mode & 0o777).to.equal(0o600);
       await written.remove();
-      expect(await readdir(join(dir, 'cli-dev'))).to.deep.equal([]);
+      expect(await readdir(join(dir.path, 'cli-dev'))).to.deep.equal([]);
     });
   });
 
@@ -42,16 +38,16 @@ describe('cli/local/dev-state', () => {
     it('returns the live ones and ignores a stale one (its process is gone), half-written and foreign files', async () => {
       const gone = await deadPid();
       expect(processAlive(gone)).to.equal(false);
-      await writeFile(join(dir, `${gone}.json`), JSON.stringify(state(gone)));
-      await writeFile(join(dir, `${process.pid}.json`), JSON.stringify(state(process.pid)));
-      await writeFile(join(dir, `${process.ppid}.json.tmp`), JSON.stringify(state(process.ppid)));
-      await writeFile(join(dir, `${process.ppid}.json`), '{"pid":');
-      await writeFile(join(dir, '1.json'), JSON.stringify(state(process.pid))); // names another pid
-      expect(await readDevStates(dir)).to.deep.equal([state(process.pid)]);
+      await writeFile(join(dir.path, `${gone}.json`), JSON.stringify(state(gone)));
+      await writeFile(join(dir.path, `${process.pid}.json`), JSON.stringify(state(process.pid)));
+      await writeFile(join(dir.path, `${process.ppid}.json.tmp`), JSON.stringify(state(process.ppid)));
+      await writeFile(join(dir.path, `${process.ppid}.json`), '{"pid":');
+      await writeFile(join(dir.path, '1.json'), JSON.stringify(state(process.pid))); // names another pid
+      expect(await readDevStates(dir.path)).to.deep.equal([state(process.pid)]);
     });
 
     it('finds none in a directory that does not exist', async () => {
-      expect(await readDevStates(join(dir, 'none'))).to.deep.equal([]);
+      expect(await readDevStates(join(dir.path, 'none'))).to.deep.equal([]);
     });
   });
 

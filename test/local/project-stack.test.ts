@@ -3,8 +3,7 @@
  * `cli invoke` (the samples/ scenario, every RPC operation and REST route) and `cli dev`.
  */
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dev } from '../../cli/commands/dev.js';
@@ -12,16 +11,13 @@ import { invoke } from '../../cli/invoke/invoke.js';
 import { CliError } from '../../cli/errors.js';
 import { startLocalStack, type LocalStack } from '../../cli/local/index.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
+import { useTempDir } from '../support/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SAMPLES = join(ROOT, 'samples');
 
 describe('cli/local (the project template and handler)', () => {
-  let scratch: string;
-  before(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'project-stack-'));
-  });
-  after(() => rm(scratch, { recursive: true, force: true }));
+  const scratch = useTempDir('project-stack-');
 
   describe('invoke --check samples/', () => {
     let stack: LocalStack;
@@ -53,7 +49,7 @@ describe('cli/local (the project template and handler)', () => {
 
     it('exits non-zero when a response is not the expected one', async () => {
       const reporter = createMemoryReporter();
-      const file = join(scratch, 'wrong.json');
+      const file = join(scratch.path, 'wrong.json');
       await import('node:fs/promises').then((fs) => fs.writeFile(file, JSON.stringify({ operation: 'ping', expect: { status: 201 } })));
       let error: unknown;
       await invoke({ files: [file], url: stack.endpoint }, { reporter, root: ROOT, env: {} }).catch((e: unknown) => (error = e));
@@ -83,8 +79,8 @@ describe('cli/local (the project template and handler)', () => {
 
   describe('cli dev', () => {
     it('prints the banner, writes the outputs file, and keeps acknowledged writes across a restart with --data-dir', async () => {
-      const dataDir = join(scratch, 'data');
-      const outputsFile = join(scratch, 'outputs.json');
+      const dataDir = join(scratch.path, 'data');
+      const outputsFile = join(scratch.path, 'outputs.json');
       const run = async (files: string[]) => {
         const reporter = createMemoryReporter();
         let results: Awaited<ReturnType<typeof invoke>> = [];

@@ -7,7 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
+import type { Artifact } from '../../cli/build/artifact.js';
 import { freePort, MOTO_REGION, motoEnvironment, startMotoServer } from '../../scripts/moto.mjs';
+import { syntheticArtifact } from './synthetic-artifact.js';
+import { useTempDir } from './temp-dir.js';
 
 export { freePort, MOTO_REGION };
 
@@ -86,4 +89,53 @@ export function motoClients(moto: () => MotoServer): { open(): Promise<AwsClient
       for (const aws of opened.splice(0)) aws.destroy();
     },
   };
+}
+
+/** A handler that answers every event with 200 and `{}`: all a stack needs for the commands that do not call it. */
+export const OK_HANDLER = 'exports.handler = async () => ({ statusCode: 200, body: "{}" });';
+
+export interface MotoSuite {
+  readonly moto: MotoServer;
+  /** A scratch directory of the suite. */
+  readonly dir: string;
+  /** A zip of `handler` in `dir` (only with the `handler` option). */
+  readonly artifact: Artifact;
+  /** The CLI's clients, fresh per call as each CLI invocation has them; destroyed after the suite. */
+  clients(): Promise<AwsClients>;
+}
+
+/**
+ * For the tests of the enclosing describe block: a moto server and a scratch directory (with a
+ * synthetic handler zip when `handler` gives its source), made in `before`; in `after` the clients
+ * handed out are destroyed, moto stops and the directory goes.
+ */
+export function useMoto(prefix: string, options: { handler?: string } = {}): MotoSuite {
+  let moto: MotoServer | undefined;
+  let artifact: Artifact | undefined;
+  const scratch = useTempDir(prefix);
+  const pool = motoClients(() => started('moto', moto));
+  before(async () => {
+    [moto, artifact] = await Promise.all([startMoto(), options.handler === undefined ? undefined : syntheticArtifact(scratch.path, options.handler)]);
+  });
+  after(async () => {
+    pool.destroyAll();
+    await moto?.stop();
+  });
+  return {
+    get moto() {
+      return started('moto', moto);
+    },
+    get dir() {
+      return scratch.path;
+    },
+    get artifact() {
+      return started('artifact (pass the handler option)', artifact);
+    },
+    clients: () => pool.open(),
+  };
+}
+
+function started<T>(what: string, value: T | undefined): T {
+  if (value === undefined) throw new Error(`useMoto: no ${what} yet; read it in a hook or a test`);
+  return value;
 }

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CliError, UsageError } from '../../cli/errors.js';
 import { CfnLintNotInstalledError, runCfnLint } from '../../cli/lint/cfn-lint.js';
 import { lint } from '../../cli/commands/lint.js';
@@ -141,16 +139,5 @@ describe('cli/lint/cfn-lint', () => {
       expect(reporter.stdout).to.deep.equal([]);
       expect(reporter.stderr).to.deep.equal(['infra/cfn/template.yaml: 0 errors, 0 warnings, 0 informational (cfn-lint)']);
     });
-  });
-});
-
-describe('cli --help', () => {
-  const run = promisify(execFile);
-  it('shows examples for the program and for build and lint', async () => {
-    const bin = join(root, 'bin', 'cli.mjs');
-    const outputs = await Promise.all([[], ['build'], ['lint']].map((args) => run(process.execPath, [bin, ...args, '--help'], { cwd: root })));
-    for (const { stdout } of outputs) expect(stdout).to.include('Examples:').and.match(/\$ npx cli \w+/);
-    expect(outputs[1]?.stdout).to.include('npx cli build --out-dir');
-    expect(outputs[2]?.stdout).to.include('npx cli lint --json');
   });
 });

@@ -15,7 +15,7 @@ import { deploy } from '../../cli/deploy/deploy.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { freePort } from '../support/moto.js';
-import { syntheticArtifact } from './synthetic-artifact.js';
+import { syntheticArtifact } from '../support/synthetic-artifact.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const EXPORTS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'];

@@ -6,17 +6,13 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { Artifact } from '../../cli/build/artifact.js';
 import { deploy } from '../../cli/deploy/deploy.js';
 import { createTerminalPrompter, PromptInterruptedError } from '../../cli/deploy/prompt.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { syntheticArtifact } from '../deploy/synthetic-artifact.js';
-import { motoClients, startMoto, type MotoServer } from '../support/moto.js';
+import { OK_HANDLER, useMoto } from '../support/moto.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const CTRL_C = '\x03';
@@ -109,28 +105,15 @@ function onTerminal(args: string[], env: NodeJS.ProcessEnv, prompt: string, keys
 
 describe('Ctrl-C and Ctrl-D at the questions of cli deploy and cli delete (real terminal, moto)', function () {
   this.timeout(120_000);
-  let moto: MotoServer;
-  let dir: string;
-  let artifact: Artifact;
-  const awsPool = motoClients(() => moto);
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'prompt-'));
-    [moto, artifact] = await Promise.all([startMoto(), syntheticArtifact(dir, 'exports.handler = async () => ({ statusCode: 200, body: "{}" });')]);
-  });
-  after(async () => {
-    awsPool.destroyAll();
-    await moto?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = useMoto('prompt-', { handler: OK_HANDLER });
 
   async function deployStack(stackName: string): Promise<void> {
     await deploy(
       { stackName, yes: true, skipLint: true, parameterOverrides: { TableName: `${stackName}-table` } },
       {
         reporter: createMemoryReporter(),
-        aws: await awsPool.open(),
-        build: async () => artifact,
+        aws: await suite.clients(),
+        build: async () => suite.artifact,
         lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }),
         loadTemplate: () => loadDeployTemplate(root),
         interactive: false,
@@ -139,15 +122,15 @@ describe('Ctrl-C and Ctrl-D at the questions of cli deploy and cli delete (real 
     );
   }
 
-  const status = async (stackName: string) => (await (await awsPool.open()).stacks.describeStack(stackName))?.status;
+  const status = async (stackName: string) => (await (await suite.clients()).stacks.describeStack(stackName))?.status;
 
   it('delete [y/N]: Ctrl-C exits 130 and Ctrl-D is "no" (exit 1); the stack stays', async () => {
     await deployStack('pty-delete');
-    const interrupted = await onTerminal(['delete', '--stack-name', 'pty-delete'], moto.env, '[y/N]', CTRL_C);
+    const interrupted = await onTerminal(['delete', '--stack-name', 'pty-delete'], suite.moto.env, '[y/N]', CTRL_C);
     expect(interrupted.output).to.not.include('unexpected failure');
     expect(interrupted.output).to.include('Interrupted (Ctrl-C) before answering; nothing was changed.');
     expect(interrupted.code).to.equal(130);
-    const declined = await onTerminal(['delete', '--stack-name', 'pty-delete'], moto.env, '[y/N]', CTRL_D);
+    const declined = await onTerminal(['delete', '--stack-name', 'pty-delete'], suite.moto.env, '[y/N]', CTRL_D);
     expect(declined.output).to.include('No answer (end of input): taken as no.');
     expect(declined.output).to.include('Not deleted.');
     expect(declined.code).to.equal(1);
@@ -157,10 +140,10 @@ describe('Ctrl-C and Ctrl-D at the questions of cli deploy and cli delete (real 
   it('delete --delete-data, the type-the-name question: Ctrl-C exits 130, Ctrl-D exits 1; the stack stays', async () => {
     await deployStack('pty-data');
     const question = 'Type the stack name (pty-data)';
-    const interrupted = await onTerminal(['delete', '--stack-name', 'pty-data', '--delete-data'], moto.env, question, CTRL_C);
+    const interrupted = await onTerminal(['delete', '--stack-name', 'pty-data', '--delete-data'], suite.moto.env, question, CTRL_C);
     expect(interrupted.output).to.include('Interrupted (Ctrl-C) before answering; nothing was changed.');
     expect(interrupted.code).to.equal(130);
-    const ended = await onTerminal(['delete', '--stack-name', 'pty-data', '--delete-data'], moto.env, question, CTRL_D);
+    const ended = await onTerminal(['delete', '--stack-name', 'pty-data', '--delete-data'], suite.moto.env, question, CTRL_D);
     expect(ended.output).to.include('Not deleted: no name typed (end of input).');
     expect(ended.code).to.equal(1);
     expect(await status('pty-data')).to.equal('CREATE_COMPLETE');
@@ -168,12 +151,12 @@ describe('Ctrl-C and Ctrl-D at the questions of cli deploy and cli delete (real 
 
   it('deploy [y/N]: Ctrl-C exits 130, Ctrl-D cancels (exit 1); the change set and the empty stack are removed', async () => {
     const args = ['deploy', '--stack-name', 'pty-deploy', '--skip-lint', '--parameter-overrides', 'TableName=pty-deploy-table'];
-    const interrupted = await onTerminal(args, moto.env, '[y/N]', CTRL_C);
+    const interrupted = await onTerminal(args, suite.moto.env, '[y/N]', CTRL_C);
     expect(interrupted.output).to.not.include('unexpected failure');
     expect(interrupted.output).to.include('Interrupted (Ctrl-C) before answering; nothing was changed.');
     expect(interrupted.code).to.equal(130);
     expect(await status('pty-deploy')).to.equal(undefined);
-    const declined = await onTerminal(args, moto.env, '[y/N]', CTRL_D);
+    const declined = await onTerminal(args, suite.moto.env, '[y/N]', CTRL_D);
     expect(declined.output).to.include('Deployment cancelled; nothing was changed.');
     expect(declined.code).to.equal(1);
     expect(await status('pty-deploy')).to.equal(undefined);

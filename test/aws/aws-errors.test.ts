@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { awsFailure } from '../../cli/aws/aws-errors.js';
 import { createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
-import type { CliError } from '../../cli/errors.js';
+import { CliError, UsageError } from '../../cli/errors.js';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
@@ -93,6 +93,38 @@ describe('cli/aws/aws-errors (against a real local server)', function () {
       answer = { status: 400, type: 'text/xml', body: '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Template format error: unresolved resource dependencies</Message></Error></ErrorResponse>' };
       const err = await failure((aws) => aws.stacks.describeStack('items'), endpoint);
       expect(err.message).to.equal('AWS refused the request: ValidationError (HTTP 400): Template format error: unresolved resource dependencies');
+    });
+  });
+});
+
+describe('cli/aws/aws-errors', () => {
+  describe('awsFailure', () => {
+    const sdkError = (name: string, message: string, extra: object = { $metadata: { httpStatusCode: 400 } }) => Object.assign(new Error(message), { name }, extra);
+
+    it('names the profile whose credentials could not be loaded', () => {
+      const err = awsFailure(sdkError('CredentialsProviderError', 'Could not resolve credentials using profile: [nope]', {}), { profile: 'nope' }) as CliError;
+      expect(err.message).to.equal('No AWS credentials for profile nope (Could not resolve credentials using profile: [nope])');
+      expect(err.details[0]).to.include('aws sso login --profile nope');
+    });
+
+    it('turns a service error into a one-line CliError and a response the SDK could not read into its own message', () => {
+      const refused = awsFailure(sdkError('LimitExceededException', 'Limit on the number of stacks exceeded\nmore')) as CliError;
+      expect(refused).to.be.instanceOf(CliError);
+      expect(refused.message).to.equal('AWS refused the request: LimitExceededException (HTTP 400): Limit on the number of stacks exceeded');
+      const garbled = awsFailure(
+        sdkError('Error', '@aws-sdk XML parse error: unexpected content.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.', {
+          $metadata: { httpStatusCode: 500 },
+          $response: {},
+        }),
+      ) as CliError;
+      expect(garbled.message).to.equal('AWS sent a response the SDK could not read (HTTP 500): @aws-sdk XML parse error: unexpected content.');
+    });
+
+    it('leaves errors that did not come from AWS alone', () => {
+      const bug = new TypeError('x is undefined');
+      expect(awsFailure(bug)).to.equal(bug);
+      const usage = new UsageError('bad flag');
+      expect(awsFailure(usage)).to.equal(usage);
     });
   });
 });

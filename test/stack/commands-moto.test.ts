@@ -8,11 +8,9 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectAclCommand, ListBucketsCommand, ListObjectsV2Command, S3Client, type Grant } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactStore } from '../../cli/aws/artifact-store.js';
-import type { Artifact } from '../../cli/build/artifact.js';
 import { deleteStack } from '../../cli/stack/delete.js';
 import { deploy } from '../../cli/deploy/deploy.js';
 import type { DeployResult } from '../../cli/deploy/deploy-result.js';
@@ -22,40 +20,31 @@ import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { CliError } from '../../cli/errors.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter, createReporter } from '../../cli/ui/reporter.js';
-import { motoClients, startMoto, type MotoServer } from '../support/moto.js';
-import { awsError } from './scripted-cloudformation.js';
-import { syntheticArtifact } from './synthetic-artifact.js';
+import { OK_HANDLER, useMoto } from '../support/moto.js';
+import { awsError } from '../support/scripted-cloudformation.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 describe('cli cloud commands against moto', () => {
-  let moto: MotoServer;
-  let dir: string;
-  let artifact: Artifact;
+  const suite = useMoto('commands-moto-', { handler: OK_HANDLER });
   let s3: S3Client;
   let dynamodb: DynamoDBClient;
-  const awsPool = motoClients(() => moto);
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'commands-moto-'));
-    [moto, artifact] = await Promise.all([startMoto(), syntheticArtifact(dir, 'exports.handler = async () => ({ statusCode: 200, body: "{}" });')]);
-    s3 = new S3Client({ endpoint: moto.endpoint, region: moto.region, forcePathStyle: true, credentials });
-    dynamodb = new DynamoDBClient({ endpoint: moto.endpoint, region: moto.region, credentials });
+  before(() => {
+    s3 = new S3Client({ endpoint: suite.moto.endpoint, region: suite.moto.region, forcePathStyle: true, credentials });
+    dynamodb = new DynamoDBClient({ endpoint: suite.moto.endpoint, region: suite.moto.region, credentials });
   });
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.error(moto.log().split('\n').filter((l) => !/^127\.0\.0\.1|No Moto CloudFormation|UserWarning|parse_resource/.test(l)).join('\n'));
+    if (this.currentTest?.state === 'failed') console.error(suite.moto.log().split('\n').filter((l) => !/^127\.0\.0\.1|No Moto CloudFormation|UserWarning|parse_resource/.test(l)).join('\n'));
   });
-  after(async () => {
-    awsPool.destroyAll();
+  after(() => {
     s3?.destroy();
     dynamodb?.destroy();
-    await moto?.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   /** Fresh clients per run, as each CLI invocation has. */
-  const clients = () => awsPool.open();
+  const clients = () => suite.clients();
 
   async function deployStack(stackName: string, tableName: string): Promise<DeployResult> {
     return deploy(
@@ -63,7 +52,7 @@ describe('cli cloud commands against moto', () => {
       {
         reporter: createMemoryReporter(),
         aws: await clients(),
-        build: async () => artifact,
+        build: async () => suite.artifact,
         lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }),
         loadTemplate: () => loadDeployTemplate(root),
         interactive: false,
@@ -74,7 +63,7 @@ describe('cli cloud commands against moto', () => {
 
   async function cli(args: string[], options: { env?: NodeJS.ProcessEnv; root?: string } = {}) {
     const reporter = createMemoryReporter();
-    await createProgram({ reporter, root: options.root ?? root, env: options.env ?? moto.env }).parseAsync(['node', 'cli', ...args]);
+    await createProgram({ reporter, root: options.root ?? root, env: options.env ?? suite.moto.env }).parseAsync(['node', 'cli', ...args]);
     return { stdout: reporter.stdout, stderr: reporter.stderr.join('\n') };
   }
 
@@ -101,7 +90,7 @@ describe('cli cloud commands against moto', () => {
   }
 
   describe('bad input', () => {
-    const cfn = () => new CloudFormationClient({ endpoint: moto.endpoint, region: moto.region, credentials });
+    const cfn = () => new CloudFormationClient({ endpoint: suite.moto.endpoint, region: suite.moto.region, credentials });
 
     /** What a command could have created: buckets and stacks (none, after a refusal). */
     async function footprint(): Promise<{ buckets: string[]; stacks: string[] }> {
@@ -116,7 +105,7 @@ describe('cli cloud commands against moto', () => {
     }
 
     async function projectWithConfig(name: string, config: string): Promise<string> {
-      const project = join(dir, name);
+      const project = join(suite.dir, name);
       await mkdir(project, { recursive: true });
       await writeFile(join(project, 'cli.config.json'), config);
       return project;
@@ -132,8 +121,8 @@ describe('cli cloud commands against moto', () => {
         if (key.startsWith('AWS_') && key !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete process.env[key];
       }
       Object.assign(process.env, {
-        AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+        AWS_CONFIG_FILE: join(suite.dir, 'no-aws-config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(suite.dir, 'no-aws-credentials'),
         AWS_EC2_METADATA_DISABLED: 'true',
       });
       try {
@@ -145,7 +134,7 @@ describe('cli cloud commands against moto', () => {
     }
 
     before(async () => {
-      await moto.reset();
+      await suite.moto.reset();
     });
     afterEach(async () => {
       expect(await footprint()).to.deep.equal({ buckets: [], stacks: [] });
@@ -180,7 +169,7 @@ describe('cli cloud commands against moto', () => {
     }
 
     it('refuses to run without a region, saying where to set one (exit 2), creating nothing', async () => {
-      const { AWS_REGION: _region, ...env } = moto.env;
+      const { AWS_REGION: _region, ...env } = suite.moto.env;
       void _region;
       const err = await withoutAmbientAws(() => cliError(['deploy', '--yes'], { env }));
       expect(err.exitCode).to.equal(2);
@@ -189,7 +178,7 @@ describe('cli cloud commands against moto', () => {
     });
 
     it('refuses to run without credentials, saying how to provide them (exit 1), creating nothing', async () => {
-      const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...env } = moto.env;
+      const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...env } = suite.moto.env;
       void _id;
       void _secret;
       const err = await withoutAmbientAws(() => cliError(['deploy', '--yes'], { env }));
@@ -218,7 +207,7 @@ describe('cli cloud commands against moto', () => {
       const deployed = await deployStack(STACK, 'it-logs-table');
       logGroup = deployed.outputs.FunctionLogGroupName!;
       expect(logGroup).to.be.a('string');
-      logsClient = new CloudWatchLogsClient({ endpoint: moto.endpoint, region: moto.region, credentials });
+      logsClient = new CloudWatchLogsClient({ endpoint: suite.moto.endpoint, region: suite.moto.region, credentials });
       // The group is the stack's own (LoggingConfig); Lambda writes one stream per instance.
       await logsClient.send(new CreateLogStreamCommand({ logGroupName: logGroup, logStreamName: '2030/01/01/[$LATEST]a1' }));
       await put('2030/01/01/[$LATEST]a1', [
@@ -368,7 +357,7 @@ describe('cli cloud commands against moto', () => {
     });
 
     it("links to the bucket's region, not the CLI's", async () => {
-      const ireland = new S3Client({ endpoint: moto.endpoint, region: 'eu-west-1', forcePathStyle: true, credentials });
+      const ireland = new S3Client({ endpoint: suite.moto.endpoint, region: 'eu-west-1', forcePathStyle: true, credentials });
       await ireland.send(new CreateBucketCommand({ Bucket: 'it-publish-ireland', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
       ireland.destroy();
       const { stdout } = await cli(['publish', '--bucket', 'it-publish-ireland', '--json']);
@@ -392,12 +381,12 @@ describe('cli cloud commands against moto', () => {
       try {
         await publish(
           { bucket: 'it-publish-no-acl', stackName: 'items-demo', public: true },
-          { reporter: createMemoryReporter(), aws: { artifacts }, build: async () => artifact, loadTemplate: () => loadDeployTemplate(root) },
+          { reporter: createMemoryReporter(), aws: { artifacts }, build: async () => suite.artifact, loadTemplate: () => loadDeployTemplate(root) },
         );
         expect.fail('expected a rejection');
       } catch (err) {
         expect(err).to.be.instanceOf(CliError);
-        expect((err as CliError).message).to.equal(`Could not make s3://it-publish-no-acl/${artifact.key} public (AccessControlListNotSupported)`);
+        expect((err as CliError).message).to.equal(`Could not make s3://it-publish-no-acl/${suite.artifact.key} public (AccessControlListNotSupported)`);
         expect((err as CliError).details.join('\n')).to.include('bucket policy granting s3:GetObject on arn:aws:s3:::it-publish-no-acl/*');
       }
       expect((await s3.send(new ListObjectsV2Command({ Bucket: 'it-publish-no-acl' }))).Contents ?? []).to.deep.equal([]);

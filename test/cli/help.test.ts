@@ -1,0 +1,18 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+describe('cli --help', () => {
+  const run = promisify(execFile);
+  it('shows examples for the program and for build and lint', async () => {
+    const bin = join(root, 'bin', 'cli.mjs');
+    const outputs = await Promise.all([[], ['build'], ['lint']].map((args) => run(process.execPath, [bin, ...args, '--help'], { cwd: root })));
+    for (const { stdout } of outputs) expect(stdout).to.include('Examples:').and.match(/\$ npx cli \w+/);
+    expect(outputs[1]?.stdout).to.include('npx cli build --out-dir');
+    expect(outputs[2]?.stdout).to.include('npx cli lint --json');
+  });
+});

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../../cli/errors.js';
+import { explainLocalForbidden, resolveInvokeTarget, type InvokeTarget } from '../../cli/invoke/target.js';
+import { useTempDir } from '../support/temp-dir.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('cli/invoke/target', () => {
+  const dir = useTempDir('invoke-target-');
+
+  describe('resolveInvokeTarget', () => {
+    it('defaults to the template default stage on port 3000 when no cli dev has left a state file', async () => {
+      const target = await resolveInvokeTarget({ devStateDir: join(dir.path, 'no-state') }, { root: ROOT, env: {} });
+      expect(target).to.deep.include({
+        apiEndpoint: 'http://127.0.0.1:3000/prod',
+        rpcUrl: 'http://127.0.0.1:3000/prod/DynamoDBManager',
+        source: 'local cli dev',
+      });
+      expect(target.local?.via).to.equal('default');
+    });
+
+    it('takes --url as the stage URL or as its DynamoDBManager URL', async () => {
+      for (const url of ['https://abc.execute-api.eu-west-1.amazonaws.com/prod/', 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/DynamoDBManager']) {
+        const target = await resolveInvokeTarget({ url, apiKey: 'K' }, { root: ROOT, env: {} });
+        expect(target).to.deep.equal({
+          apiEndpoint: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod',
+          rpcUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/DynamoDBManager',
+          source: '--url',
+          apiKey: 'K',
+          apiKeySource: '--api-key',
+        });
+      }
+    });
+
+    it('reads ApiEndpoint and DynamoDBManagerUrl from --outputs-file, and the key from CLI_API_KEY', async () => {
+      const file = join(dir.path, 'outputs.json');
+      await writeFile(file, JSON.stringify({ ApiEndpoint: 'http://127.0.0.1:4000/dev', DynamoDBManagerUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager' }));
+      expect(await resolveInvokeTarget({ outputsFile: file, devStateDir: join(dir.path, 'state') }, { root: ROOT, env: { CLI_API_KEY: 'E' } })).to.deep.equal({
+        apiEndpoint: 'http://127.0.0.1:4000/dev',
+        rpcUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager',
+        source: `--outputs-file ${file}`,
+        apiKey: 'E',
+        apiKeySource: 'CLI_API_KEY',
+        local: { via: 'given', stateDir: relative(process.cwd(), join(dir.path, 'state')) },
+      });
+    });
+
+    it('rejects a bad --url, a missing outputs file and both at once', async () => {
+      await resolveInvokeTarget({ url: 'ftp://x' }, { root: ROOT, env: {} }).then(
+        () => expect.fail('accepted'),
+        (e: unknown) => expect((e as Error).message).to.equal('--url: "ftp://x" is not an http(s) URL'),
+      );
+      await resolveInvokeTarget({ outputsFile: join(dir.path, 'none.json') }, { root: ROOT, env: {} }).then(
+        () => expect.fail('accepted'),
+        (e: unknown) => expect((e as Error).message).to.match(/none\.json: no such file$/),
+      );
+      await resolveInvokeTarget({ url: 'http://x', outputsFile: 'y' }, { root: ROOT, env: {} }).then(
+        () => expect.fail('accepted'),
+        (e: unknown) => expect(e).to.be.instanceOf(UsageError),
+      );
+    });
+  });
+});
+
+describe('cli/invoke/target explainLocalForbidden', () => {
+  const local = (over: Partial<InvokeTarget>): InvokeTarget => ({
+    apiEndpoint: 'http://127.0.0.1:3000/prod',
+    rpcUrl: 'http://127.0.0.1:3000/prod/DynamoDBManager',
+    source: 'local cli dev',
+    local: { via: 'default', stateDir: '.local/cli-dev' },
+    ...over,
+  });
+
+  it('says that no cli dev was found and the default stage was assumed', () => {
+    expect(explainLocalForbidden(local({}), { message: 'Missing Authentication Token' })).to.deep.equal([
+      'invoke used stage prod of the default local target and no x-api-key.',
+      "No running cli dev was found (no live state file in .local/cli-dev), so invoke assumed the template's default stage on port 3000: start `npx cli dev`, or pass --url http://HOST:PORT/<stage> or --outputs-file.",
+    ]);
+  });
+
+  it('names the key, where it came from, and why an outputs file can hold an old one', () => {
+    const target = local({ apiEndpoint: 'http://127.0.0.1:4000/dev', source: '--outputs-file o.json', apiKey: 'K1', apiKeySource: '--outputs-file o.json', local: { via: 'given', stateDir: '.local/cli-dev' } });
+    expect(explainLocalForbidden(target, { message: 'Forbidden' })).to.deep.equal([
+      'invoke used stage dev of --outputs-file o.json and x-api-key K1 (from --outputs-file o.json).',
+      "That key is not the stack's: cli dev makes a new key at every start (unless started with --api-key), so an outputs file of an earlier run holds an old one; rewrite it (cli dev --outputs-file) or pass --api-key.",
+    ]);
+  });
+
+  it('says nothing for a target that is not local', () => {
+    expect(explainLocalForbidden({ apiEndpoint: 'https://a.execute-api.eu-west-1.amazonaws.com/prod', rpcUrl: 'x', source: '--url' }, { message: 'Forbidden' })).to.deep.equal([]);
+  });
+});
