@@ -1,0 +1,75 @@
+/**
+ * The local store (dynalite, patched: patches/dynalite+4.0.0.patch) under update expressions whose
+ * result DynamoDB computes itself, driven through the whole local stack (API Gateway emulation ->
+ * Lambda runtime -> handler -> dynalite) with the project's template and handler. The handler
+ * checks every number it is given (handler/decimal.ts), but a sum is made inside the store, so
+ * only the store can refuse it; the handler passes DynamoDB's ValidationException on as a 400
+ * with DynamoDB's message (handler/item-store.ts).
+ */
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { startLocalStack, type LocalStack } from '../../cli/local/index.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+describe('cli/local (the store under update expressions)', () => {
+  let stack: LocalStack;
+  const rpc = async (operation: string, payload?: Record<string, unknown>): Promise<Answer> => {
+    const res = await fetch(stack.outputs.DynamoDBManagerUrl!, { method: 'POST', body: JSON.stringify({ operation, ...(payload ? { payload } : {}) }) });
+    return { status: res.status, body: JSON.parse(await res.text()) as unknown };
+  };
+  const message = (answer: Answer): string => (answer.body as { message: string }).message;
+
+  before(async () => {
+    stack = await startLocalStack({ root: ROOT, port: 0, concurrency: 2 });
+  });
+  after(() => stack?.stop());
+
+  // DynamoDB numbers range up to 9.9999999999999999999999999999999999999E+125
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number).
+  // A sum past it is refused with ValidationException "Number overflow. Attempting to store a
+  // number with magnitude larger than supported range": ScyllaDB's Alternator tests, run against
+  // DynamoDB, test/alternator/test_number.py (test_update_expression_plus_overflow: 9e125 + 9e125,
+  // and the message quoted in test_update_expression_plus_imprecise). Dynalite returned 200 and
+  // stored 1.8E+126.
+  describe('a sum past the largest number', () => {
+    const OVERFLOW = 'DynamoDB rejected the request: Number overflow. Attempting to store a number with magnitude larger than supported range';
+    const item = { id: 'overflow', m: 9e125 };
+    before(async () => {
+      expect((await rpc('create', { Item: item })).status).to.equal(200);
+    });
+    const refusedUpdate = async (UpdateExpression: string, v: number): Promise<Answer> => {
+      const answer = await rpc('update', { Key: { id: item.id }, UpdateExpression, ExpressionAttributeValues: { ':v': v } });
+      expect((await rpc('read', { Key: { id: item.id } })).body).to.deep.equal({ Item: item });
+      return answer;
+    };
+
+    it('refuses SET m = m + :v (400, DynamoDB\'s message) and keeps the item', async () => {
+      const answer = await refusedUpdate('SET m = m + :v', 9e125);
+      expect(answer.status).to.equal(400);
+      expect(message(answer)).to.equal(OVERFLOW);
+    });
+
+    it('refuses SET m = m - :v with a negative :v (400) and keeps the item', async () => {
+      const answer = await refusedUpdate('SET m = m - :v', -9e125);
+      expect(answer.status).to.equal(400);
+      expect(message(answer)).to.equal(OVERFLOW);
+    });
+
+    it('refuses ADD m :v (400, DynamoDB\'s message) and keeps the item', async () => {
+      const answer = await refusedUpdate('ADD m :v', 9e125);
+      expect(answer.status).to.equal(400);
+      expect(message(answer)).to.equal(OVERFLOW);
+    });
+
+    it('still adds within the range (200)', async () => {
+      const answer = await rpc('update', { Key: { id: item.id }, UpdateExpression: 'ADD m :v', ExpressionAttributeValues: { ':v': -8e125 }, ReturnValues: 'UPDATED_NEW' });
+      expect(answer).to.deep.equal({ status: 200, body: { Attributes: { m: 1e125 } } });
+    });
+  });
+});
