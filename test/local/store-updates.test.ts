@@ -107,4 +107,32 @@ describe('cli/local (the store under update and condition expressions)', () => {
       expect((await rpc('list', { FilterExpression: expression, ExpressionAttributeValues: values })).status).to.equal(200);
     });
   });
+
+  // "If the element doesn't already exist, SET appends the new element to the end of the list"
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.SET),
+  // and UPDATED_NEW "returns only the updated attributes, as they appear after the UpdateItem
+  // operation" (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#DDB-UpdateItem-request-ReturnValues),
+  // projected as a nested path is: the appended element, in a list of its own. No recording of
+  // AWS's answer for this case was found; dynalite looked for the element at index 10 and returned {}.
+  describe('SET of a list element past the end (an append) with UPDATED_NEW', () => {
+    it('returns the appended element (200)', async () => {
+      expect((await rpc('create', { Item: { id: 'tags-1', tags: ['a', 'b'] } })).status).to.equal(200);
+      const answer = await rpc('update', { Key: { id: 'tags-1' }, UpdateExpression: 'SET tags[10] = :v', ExpressionAttributeValues: { ':v': 'c' }, ReturnValues: 'UPDATED_NEW' });
+      expect(answer).to.deep.equal({ status: 200, body: { Attributes: { tags: ['c'] } } });
+      expect((await rpc('read', { Key: { id: 'tags-1' } })).body).to.deep.equal({ Item: { id: 'tags-1', tags: ['a', 'b', 'c'] } });
+    });
+
+    it('returns both appended elements, in index order, for two appends in one SET (200)', async () => {
+      expect((await rpc('create', { Item: { id: 'tags-2', tags: ['a'] } })).status).to.equal(200);
+      const answer = await rpc('update', { Key: { id: 'tags-2' }, UpdateExpression: 'SET tags[20] = :w, tags[10] = :v', ExpressionAttributeValues: { ':v': 'b', ':w': 'c' }, ReturnValues: 'UPDATED_NEW' });
+      expect(answer).to.deep.equal({ status: 200, body: { Attributes: { tags: ['b', 'c'] } } });
+      expect((await rpc('read', { Key: { id: 'tags-2' } })).body).to.deep.equal({ Item: { id: 'tags-2', tags: ['a', 'b', 'c'] } });
+    });
+
+    it('still returns a replaced element in place (200)', async () => {
+      expect((await rpc('create', { Item: { id: 'tags-3', tags: ['a', 'b'] } })).status).to.equal(200);
+      const answer = await rpc('update', { Key: { id: 'tags-3' }, UpdateExpression: 'SET tags[1] = :v', ExpressionAttributeValues: { ':v': 'z' }, ReturnValues: 'UPDATED_NEW' });
+      expect(answer).to.deep.equal({ status: 200, body: { Attributes: { tags: ['z'] } } });
+    });
+  });
 });
