@@ -135,4 +135,28 @@ describe('cli/local (the store under update and condition expressions)', () => {
       expect(answer).to.deep.equal({ status: 200, body: { Attributes: { tags: ['z'] } } });
     });
   });
+
+  // DynamoDB names the token it stopped at and the tokens around it: `Syntax error; token:
+  // "<token>", near: "<previous token> <token> <next token>"`, with "<EOF>" at the end of the
+  // expression. The cases and texts are moto's, written from AWS's answers: getmoto/moto
+  // tests/test_dynamodb/test_dynamodb.py (assert_raise_syntax_error and its callers) and
+  // tests/test_dynamodb/exceptions/test_dynamodb_exceptions.py (test_update_expression_with_trailing_comma).
+  // Dynalite said `Syntax error; Expected ... but end of input found.`
+  describe('a syntax error in an update expression', () => {
+    const cases: [string, string][] = [
+      ['SET #a = :a, #b = :b,', 'Syntax error; token: "<EOF>", near: ","'],
+      ['SET MyStr = myNum + 1', 'Syntax error; token: "1", near: "+ 1"'],
+      ['SET MyStr = myNum Mystr2 myNum2', 'Syntax error; token: "Mystr2", near: "myNum Mystr2 myNum2"'],
+      ['SET MyStr = my Num', 'Syntax error; token: "Num", near: "my Num"'],
+      ['DELETE num_val badvalue', 'Syntax error; token: "badvalue", near: "num_val badvalue"'],
+    ];
+    for (const [UpdateExpression, text] of cases) {
+      it(`answers ${UpdateExpression} with DynamoDB's text (400)`, async () => {
+        const names = UpdateExpression.includes('#') ? { ExpressionAttributeNames: { '#a': 'a', '#b': 'b' }, ExpressionAttributeValues: { ':a': 1, ':b': 2 } } : {};
+        const answer = await rpc('update', { Key: { id: 'syntax' }, UpdateExpression, ...names });
+        expect(answer.status).to.equal(400);
+        expect(message(answer)).to.equal(`DynamoDB rejected the request: Invalid UpdateExpression: ${text}`);
+      });
+    }
+  });
 });
