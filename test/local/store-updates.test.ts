@@ -67,6 +67,15 @@ describe('cli/local (the store under update and condition expressions)', () => {
       expect(message(answer)).to.equal(OVERFLOW);
     });
 
+    // A result that needs more than 38 digits gets the same text: "Strangely, DynamoDB says that the
+    // error is: 'Number overflow...'" (test_number.py, test_update_expression_plus_imprecise, 1e50 - 1).
+    it('refuses SET p = :a - :b whose result needs 39 digits (400, the overflow message)', async () => {
+      const answer = await rpc('update', { Key: { id: item.id }, UpdateExpression: 'SET p = :a - :b', ExpressionAttributeValues: { ':a': 1e50, ':b': 1 } });
+      expect(answer.status).to.equal(400);
+      expect(message(answer)).to.equal(OVERFLOW);
+      expect((await rpc('read', { Key: { id: item.id } })).body).to.deep.equal({ Item: item });
+    });
+
     it('still adds within the range (200)', async () => {
       const answer = await rpc('update', { Key: { id: item.id }, UpdateExpression: 'ADD m :v', ExpressionAttributeValues: { ':v': -8e125 }, ReturnValues: 'UPDATED_NEW' });
       expect(answer).to.deep.equal({ status: 200, body: { Attributes: { m: 1e125 } } });
