@@ -247,8 +247,9 @@ export function parseProxyResult(
     return { ok: false, problem: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (allowed: ${[...ALLOWED_KEYS].join(', ')})` };
   }
   const rawStatus = result.statusCode;
-  const statusCode = typeof rawStatus === 'string' && /^\d+$/.test(rawStatus) ? Number(rawStatus) : rawStatus;
-  if (rawStatus === undefined) return { ok: false, problem: 'statusCode is missing' };
+  // No statusCode is a 200 (recorded: localstack test_apigateway_lambda.snapshot.json,
+  // "invoke-api-only-headers"; test_lambda_aws_proxy_response_format's `{}` answers 200 too).
+  const statusCode = rawStatus === undefined ? 200 : typeof rawStatus === 'string' && /^\d+$/.test(rawStatus) ? Number(rawStatus) : rawStatus;
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     return { ok: false, problem: `statusCode must be an integer HTTP status (100-599), got ${describe(rawStatus)}${typeof rawStatus === 'number' ? ` ${rawStatus}` : ''}` };
   }
@@ -258,23 +259,31 @@ export function parseProxyResult(
   if (result.isBase64Encoded !== undefined && result.isBase64Encoded !== null && typeof result.isBase64Encoded !== 'boolean') {
     return { ok: false, problem: `isBase64Encoded must be a boolean, got ${describe(result.isBase64Encoded)}` };
   }
+  // Both given: AWS sends the multiValueHeaders values, then the headers value, under the
+  // multiValueHeaders spelling, names compared case-insensitively (recorded:
+  // localstack tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json,
+  // test_aws_proxy_response_payload_format_validation, "invoke-api-multi-headers-overwrite*").
   const merged = new Map<string, { name: string; values: string[] }>();
-  if (result.headers !== undefined && result.headers !== null) {
-    if (typeof result.headers !== 'object' || Array.isArray(result.headers)) return { ok: false, problem: `headers must be an object, got ${describe(result.headers)}` };
-    for (const [name, v] of Object.entries(result.headers)) {
-      if (!isHeaderScalar(v)) return { ok: false, problem: `headers.${name} must be a string, got ${describe(v)}` };
-      merged.set(name.toLowerCase(), { name, values: [String(v)] });
-    }
-  }
   if (result.multiValueHeaders !== undefined && result.multiValueHeaders !== null) {
     if (typeof result.multiValueHeaders !== 'object' || Array.isArray(result.multiValueHeaders)) {
       return { ok: false, problem: `multiValueHeaders must be an object of arrays, got ${describe(result.multiValueHeaders)}` };
     }
-    // Both given: the multi-value list replaces the single value of the same header.
-    // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
     for (const [name, list] of Object.entries(result.multiValueHeaders)) {
       if (!Array.isArray(list) || !list.every(isHeaderScalar)) return { ok: false, problem: `multiValueHeaders.${name} must be an array of strings, got ${describe(list)}` };
-      merged.set(name.toLowerCase(), { name, values: list.map(String) });
+      const lower = name.toLowerCase();
+      const seen = merged.get(lower);
+      if (seen) for (const v of list) seen.values.push(String(v));
+      else merged.set(lower, { name, values: list.map(String) });
+    }
+  }
+  if (result.headers !== undefined && result.headers !== null) {
+    if (typeof result.headers !== 'object' || Array.isArray(result.headers)) return { ok: false, problem: `headers must be an object, got ${describe(result.headers)}` };
+    for (const [name, v] of Object.entries(result.headers)) {
+      if (!isHeaderScalar(v)) return { ok: false, problem: `headers.${name} must be a string, got ${describe(v)}` };
+      const lower = name.toLowerCase();
+      const seen = merged.get(lower);
+      if (seen) seen.values.push(String(v));
+      else merged.set(lower, { name, values: [String(v)] });
     }
   }
   const headers: [string, string][] = [];
