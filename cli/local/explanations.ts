@@ -60,7 +60,7 @@ const routeLines = (routes: readonly RouteDescription[], stage: string) => route
 
 const REFUSALS: { [K in Refusal['kind']]: Entry<K> } = {
   'body-over-limit': {
-    answer: 'REQUEST_TOO_LARGE',
+    answer: 'PAYLOAD_OVER_LIMIT',
     explain: (r, q) => [
       r.declaredBytes === undefined
         ? `${q.method} ${q.rawUrl}: request body over API Gateway's 10 MB payload limit -> 413`

@@ -247,7 +247,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // The body over the limit is not read (or not kept): the connection closes rather than carry on after it.
     if (refusal.kind === 'body-over-limit') x.res.setHeader('Connection', 'close');
     const g = gatewayResponse(refusalAnswer(refusal));
-    send(x, { statusCode: g.statusCode, headers: [['Content-Type', 'application/json']], body: Buffer.from(g.body) }, [
+    const response = { statusCode: g.statusCode, headers: [['Content-Type', g.contentType]] as [string, string][], body: Buffer.from(g.body) };
+    send(x, response, g.errorType === undefined ? [] : [
       ['x-amzn-RequestId', x.requestId],
       ['x-amzn-ErrorType', g.errorType],
       ['x-amz-apigw-id', x.apigwId],

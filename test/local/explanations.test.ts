@@ -23,14 +23,14 @@ describe('cli/local/explanations', () => {
       'a body declared over 10 MB',
       { kind: 'body-over-limit', declaredBytes: 10485761 },
       { method: 'POST', rawUrl: '/dev/echo' },
-      'REQUEST_TOO_LARGE',
+      'PAYLOAD_OVER_LIMIT',
       ["POST /dev/echo: request body of 10485761 bytes is over API Gateway's 10 MB payload limit -> 413"],
     ],
     [
       'a body read over 10 MB (no Content-Length)',
       { kind: 'body-over-limit' },
       { method: 'POST', rawUrl: '/dev/echo' },
-      'REQUEST_TOO_LARGE',
+      'PAYLOAD_OVER_LIMIT',
       ["POST /dev/echo: request body over API Gateway's 10 MB payload limit -> 413"],
     ],
     [

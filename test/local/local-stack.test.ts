@@ -256,16 +256,22 @@ describe('cli/local (startLocalStack with the fixture project)', () => {
       expect(terminal()).to.contain('Response payload size exceeded maximum allowed payload size (6291556 bytes)');
     });
 
-    it('answers 413 for a request whose event is over the 6 MB Lambda limit', async () => {
+    // AWS's answers to a body between Lambda's 6 MB and API Gateway's 10 MB and to one over 10 MB, as
+    // captured from an edge-optimized REST API (issue 9, item 9). No capture of a regional API was
+    // found: the 10 MB answer may be CloudFront's there; the local stack gives both the captured answers.
+    it('answers 413 {"message": "Request Too Long"} (BadRequestException) for a request whose event is over the 6 MB Lambda limit', async () => {
       const res = await get('/echo', { method: 'POST', body: 'x'.repeat(6.5 * 1024 * 1024) });
       expect(res.status).to.equal(413);
-      expect(await res.text()).to.equal('{"message":"Request Too Long"}');
+      expect(await res.text()).to.equal('{"message": "Request Too Long"}');
+      expect(res.headers.get('x-amzn-errortype')).to.equal('BadRequestException');
       expect(terminal()).to.contain("over Lambda's 6 MB");
     });
 
-    it('answers 413 for a body over the 10 MB API Gateway limit', async () => {
+    it('answers 413 with a plain-text body and no x-amzn-* header for a body over the 10 MB API Gateway limit', async () => {
       const res = await get('/echo', { method: 'POST', body: Buffer.alloc(10 * 1024 * 1024 + 1, 120) });
       expect(res.status).to.equal(413);
+      expect(await res.text()).to.equal('HTTP content length exceeded 10485760 bytes.');
+      expect([...res.headers.keys()].filter((k) => k.startsWith('x-amzn-'))).to.deep.equal([]);
       expect(terminal()).to.contain("over API Gateway's 10 MB payload limit");
     });
 
