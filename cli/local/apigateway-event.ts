@@ -306,6 +306,7 @@ export function parseProxyResult(
 export type GatewayErrorKind =
   | 'MISSING_AUTHENTICATION_TOKEN'
   | 'INVALID_API_KEY'
+  | 'FORBIDDEN'
   | 'INTERNAL_ERROR'
   | 'INTEGRATION_TIMEOUT'
   | 'REQUEST_TOO_LARGE'
@@ -325,6 +326,8 @@ export function gatewayResponse(kind: GatewayErrorKind): GatewayAnswer {
     case 'MISSING_AUTHENTICATION_TOKEN':
       return { statusCode: 403, body: '{"message":"Missing Authentication Token"}', contentType: 'application/json', errorType: 'MissingAuthenticationTokenException' };
     case 'INVALID_API_KEY':
+    // A stage the API does not have: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
+    case 'FORBIDDEN':
       return { statusCode: 403, body: '{"message":"Forbidden"}', contentType: 'application/json', errorType: 'ForbiddenException' };
     case 'INTERNAL_ERROR':
       return { statusCode: 502, body: '{"message": "Internal server error"}', contentType: 'application/json', errorType: 'InternalServerErrorException' };

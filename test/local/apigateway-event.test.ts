@@ -270,6 +270,8 @@ describe('cli/local/apigateway-event', () => {
     const cases: [Parameters<typeof gatewayResponse>[0], number, string][] = [
       ['MISSING_AUTHENTICATION_TOKEN', 403, '{"message":"Missing Authentication Token"}'],
       ['INVALID_API_KEY', 403, '{"message":"Forbidden"}'],
+      // A stage the API does not have: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
+      ['FORBIDDEN', 403, '{"message":"Forbidden"}'],
       ['INTERNAL_ERROR', 502, '{"message": "Internal server error"}'],
       ['INTEGRATION_TIMEOUT', 504, '{"message": "Endpoint request timed out"}'],
       // Captured from an edge-optimized REST API (issue 9, item 9): Lambda's 6 MB limit, then API Gateway's 10 MB one.

@@ -16,6 +16,9 @@ describe('cli/local/explanations', () => {
   // The 10 MB payload and the 29 s integration timeout:
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
   // Lambda's 6 MB request and response: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+  // A stage the API does not have (missing or misspelt) is 403 {"message":"Forbidden"}: AWS Knowledge Center,
+  // https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden (its video: "Invoking the API with a
+  // non-existent stage name will result in a 403 forbidden error"), and public captures (issue 9, item 10).
   // A result that is not a proxy response is a 502:
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
   const cases: [string, Refusal, RequestLine, GatewayErrorKind, string[]][] = [
@@ -37,10 +40,26 @@ describe('cli/local/explanations', () => {
       'a path outside any stage',
       { kind: 'no-stage', stages: ['prod', 'dev'], routes },
       get('/items/1'),
-      'MISSING_AUTHENTICATION_TOKEN',
+      'FORBIDDEN',
       [
-        '403 Missing Authentication Token for GET /items/1: the path does not start with a stage of this API.',
-        '  API Gateway answers this for any URL it has no route for (it is not about authentication).',
+        '403 Forbidden for GET /items/1: the path does not start with a stage of this API.',
+        '  The stage is part of the URL: http://HOST/<stage>/<path>. API Gateway answers {"message":"Forbidden"}',
+        '  (not "Missing Authentication Token") when the first segment is no stage: a missing or misspelt stage.',
+        '  Stages: /prod, /dev. Routes:',
+        '    POST   /prod/DynamoDBManager',
+        '    GET    /prod/items/{id}',
+        '    GET    /prod',
+      ],
+    ],
+    [
+      'a stage spelt with the wrong case',
+      { kind: 'no-stage', stages: ['prod', 'dev'], routes },
+      get('/Prod/items/1'),
+      'FORBIDDEN',
+      [
+        '403 Forbidden for GET /Prod/items/1: the path does not start with a stage of this API; stage names are case-sensitive: did you mean /prod?',
+        '  The stage is part of the URL: http://HOST/<stage>/<path>. API Gateway answers {"message":"Forbidden"}',
+        '  (not "Missing Authentication Token") when the first segment is no stage: a missing or misspelt stage.',
         '  Stages: /prod, /dev. Routes:',
         '    POST   /prod/DynamoDBManager',
         '    GET    /prod/items/{id}',

@@ -186,12 +186,18 @@ describe('cli/local (startLocalStack with the fixture project)', () => {
       expect(terminal()).to.contain('GET    /dev/items/{id}');
     });
 
-    it('answers 403 Missing Authentication Token for a path outside any stage', async () => {
-      const res = await fetch(`${stack.origin}/prod/echo`);
-      expect(res.status).to.equal(403);
-      expect(await res.text()).to.equal('{"message":"Missing Authentication Token"}');
-      expect(terminal()).to.contain('the path does not start with a stage of this API');
-    });
+    // A missing or misspelt stage is 403 {"message":"Forbidden"} with ForbiddenException in AWS:
+    // https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden ("Forbidden" is
+    // ForbiddenException; its video: a non-existent stage name gives 403 Forbidden), and public captures (issue 9, item 10).
+    for (const path of ['/prod/echo', '/Dev/echo', '/items', '/']) {
+      it(`answers 403 Forbidden for a path outside any stage (${path})`, async () => {
+        const res = await fetch(`${stack.origin}${path}`);
+        expect(res.status).to.equal(403);
+        expect(await res.text()).to.equal('{"message":"Forbidden"}');
+        expect(res.headers.get('x-amzn-errortype')).to.equal('ForbiddenException');
+        expect(terminal()).to.contain(`403 Forbidden for GET ${path}: the path does not start with a stage of this API`);
+      });
+    }
 
     const malformed: [string, RegExp][] = [
       ['garbage/body-object', /body must be a string/],
