@@ -209,8 +209,13 @@ export type ParsedResult =
 
 const ALLOWED_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
 
-/** Headers the local HTTP server owns (framing); API Gateway likewise remaps them to x-amzn-Remapped-*. */
-const REMAPPED = new Set(['connection', 'content-length', 'date', 'server', 'transfer-encoding', 'keep-alive', 'upgrade']);
+/**
+ * Integration response headers API Gateway renames to x-amzn-Remapped-<name>, and the one it drops:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html#api-gateway-known-issues-rest-apis
+ * (they are also the ones the local HTTP server owns: framing).
+ */
+const REMAPPED = new Set(['connection', 'content-length', 'date', 'server']);
+const DROPPED = 'transfer-encoding';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -288,6 +293,7 @@ export function parseProxyResult(
   }
   const headers: [string, string][] = [];
   for (const [lower, { name, values }] of merged) {
+    if (lower === DROPPED) continue;
     for (const v of values) headers.push([REMAPPED.has(lower) ? `x-amzn-Remapped-${name}` : name, v]);
   }
   if (!merged.has('content-type')) headers.push(['Content-Type', 'application/json']);

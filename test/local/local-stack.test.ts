@@ -157,11 +157,35 @@ describe('cli/local (startLocalStack with the fixture project)', () => {
   });
 
   describe('responses', () => {
-    it('sends multiValueHeaders and status codes as returned', async () => {
+    // A header in both headers and multiValueHeaders: AWS sends both values, multi first, names compared
+    // case-insensitively (localstack tests/aws/services/apigateway/test_apigateway_lambda.snapshot.json,
+    // test_aws_proxy_response_payload_format_validation, "invoke-api-multi-headers-overwrite-casing").
+    it('sends multiValueHeaders and status codes as returned, a Set-Cookie in both headers and multiValueHeaders included', async () => {
       const res = await get('/multi');
       expect(res.status).to.equal(201);
-      expect(res.headers.getSetCookie()).to.deep.equal(['a=1', 'b=2']);
+      expect(res.headers.getSetCookie()).to.deep.equal(['a=1', 'b=2', 'c=3']);
       expect(res.headers.get('x-single')).to.equal('one');
+    });
+
+    // "Important notes for REST APIs" (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html#api-gateway-known-issues-rest-apis):
+    // Connection, Content-Length, Date and Server from the integration arrive as x-amzn-Remapped-*, Transfer-Encoding
+    // is dropped. AWS's answers carry `Connection: keep-alive` and no Keep-Alive header (the LocalStack recording above).
+    it('remaps the framing headers a function sets and drops its Transfer-Encoding, as API Gateway does', async () => {
+      const res = await get('/framing');
+      expect(await res.text()).to.equal('ok');
+      expect(res.headers.get('x-amzn-remapped-date')).to.equal('Thu, 01 Jan 2015 00:00:00 GMT');
+      expect(res.headers.get('x-amzn-remapped-server')).to.equal('mine');
+      expect(res.headers.get('x-amzn-remapped-connection')).to.equal('close');
+      expect(res.headers.get('x-amzn-remapped-content-length')).to.equal('999');
+      expect(res.headers.get('content-length')).to.equal('2');
+      expect([...res.headers.keys()].filter((k) => k.includes('transfer-encoding'))).to.deep.equal([]);
+    });
+
+    it('answers with Connection: keep-alive and no Keep-Alive header', async () => {
+      const res = await get('/echo');
+      await res.arrayBuffer();
+      expect(res.headers.get('connection')).to.equal('keep-alive');
+      expect(res.headers.get('keep-alive')).to.equal(null);
     });
 
     it('decodes an isBase64Encoded response for a client that accepts the binary type', async () => {
