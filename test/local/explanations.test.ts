@@ -21,6 +21,14 @@ describe('cli/local/explanations', () => {
   // non-existent stage name will result in a 403 forbidden error"), and public captures (issue 9, item 10).
   // A result that is not a proxy response is a 502:
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+  const noStageHelp = [
+    '  The stage is part of the URL: http://HOST/<stage>/<path>. API Gateway answers {"message":"Forbidden"}',
+    '  (not "Missing Authentication Token") when the first segment is no stage: a missing or misspelt stage.',
+    '  Stages: /prod, /dev. Routes:',
+    '    POST   /prod/DynamoDBManager',
+    '    GET    /prod/items/{id}',
+    '    GET    /prod',
+  ];
   const cases: [string, Refusal, RequestLine, GatewayErrorKind, string[]][] = [
     [
       'a body declared over 10 MB',
@@ -43,12 +51,7 @@ describe('cli/local/explanations', () => {
       'FORBIDDEN',
       [
         '403 Forbidden for GET /items/1: the path does not start with a stage of this API.',
-        '  The stage is part of the URL: http://HOST/<stage>/<path>. API Gateway answers {"message":"Forbidden"}',
-        '  (not "Missing Authentication Token") when the first segment is no stage: a missing or misspelt stage.',
-        '  Stages: /prod, /dev. Routes:',
-        '    POST   /prod/DynamoDBManager',
-        '    GET    /prod/items/{id}',
-        '    GET    /prod',
+        ...noStageHelp,
       ],
     ],
     [
@@ -58,12 +61,7 @@ describe('cli/local/explanations', () => {
       'FORBIDDEN',
       [
         '403 Forbidden for GET /Prod/items/1: the path does not start with a stage of this API; stage names are case-sensitive: did you mean /prod?',
-        '  The stage is part of the URL: http://HOST/<stage>/<path>. API Gateway answers {"message":"Forbidden"}',
-        '  (not "Missing Authentication Token") when the first segment is no stage: a missing or misspelt stage.',
-        '  Stages: /prod, /dev. Routes:',
-        '    POST   /prod/DynamoDBManager',
-        '    GET    /prod/items/{id}',
-        '    GET    /prod',
+        ...noStageHelp,
       ],
     ],
     [
