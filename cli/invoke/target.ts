@@ -150,6 +150,8 @@ export function explainLocalForbidden(target: InvokeTarget, body: unknown): stri
     if (!target.apiKey) lines.push('The method requires an API key (ApiKeyRequired=true): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.');
     else if (target.apiKeySource?.startsWith('--outputs-file')) lines.push('That key is not the stack\'s: cli dev makes a new key at every start (unless started with --api-key), so an outputs file of an earlier run holds an old one; rewrite it (cli dev --outputs-file) or pass --api-key.');
     else lines.push('That key is not the stack\'s: use the key cli dev printed at start (it changes at every start unless cli dev is given --api-key).');
+    // A stage the API does not have is 403 Forbidden as well: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
+    lines.push('Or the stage: API Gateway answers Forbidden for a stage it does not have (the stage is the first segment of the URL, case-sensitive); cli dev prints its stages.');
   } else if (message === 'Missing Authentication Token' && target.local.via !== 'default') {
     lines.push(`The stack has no such route on stage ${stage} (it is not about authentication): cli dev prints its stages and routes; check the request file's path and method.`);
   }

@@ -56,25 +56,38 @@ export function routedRequest(request: RequestLine, route: ReachedRoute): string
   return `${request.method} ${request.rawUrl} -> ${route.httpMethod} ${route.resourcePath}`;
 }
 
+/** `/Prod/items?x=1` -> `Prod`. */
+function firstSegment(rawUrl: string): string {
+  const rest = rawUrl.slice(1);
+  const end = rest.search(/[/?]/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
 const routeLines = (routes: readonly RouteDescription[], stage: string) => routes.map((r) => `    ${formatRoute(r, `/${stage}`)}`);
 
 const REFUSALS: { [K in Refusal['kind']]: Entry<K> } = {
   'body-over-limit': {
-    answer: 'REQUEST_TOO_LARGE',
+    answer: 'PAYLOAD_OVER_LIMIT',
     explain: (r, q) => [
       r.declaredBytes === undefined
         ? `${q.method} ${q.rawUrl}: request body over API Gateway's 10 MB payload limit -> 413`
         : `${q.method} ${q.rawUrl}: request body of ${r.declaredBytes} bytes is over API Gateway's 10 MB payload limit -> 413`,
     ],
   },
+  // A stage the API does not have is 403 Forbidden, not Missing Authentication Token:
+  // https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
   'no-stage': {
-    answer: 'MISSING_AUTHENTICATION_TOKEN',
-    explain: (r, q) => [
-      `403 Missing Authentication Token for ${q.method} ${q.rawUrl}: the path does not start with a stage of this API.`,
-      `  API Gateway answers this for any URL it has no route for (it is not about authentication).`,
-      `  Stages: ${r.stages.map((s) => `/${s}`).join(', ')}. Routes:`,
-      ...routeLines(r.routes, r.stages[0]!),
-    ],
+    answer: 'FORBIDDEN',
+    explain: (r, q) => {
+      const near = r.stages.find((s) => s.toLowerCase() === firstSegment(q.rawUrl).toLowerCase());
+      return [
+        `403 Forbidden for ${q.method} ${q.rawUrl}: the path does not start with a stage of this API${near ? `; stage names are case-sensitive: did you mean /${near}?` : '.'}`,
+        `  The stage is part of the URL: http://HOST/<stage>/<path>. API Gateway answers {"message":"Forbidden"}`,
+        `  (not "Missing Authentication Token") when the first segment is no stage: a missing or misspelt stage.`,
+        `  Stages: ${r.stages.map((s) => `/${s}`).join(', ')}. Routes:`,
+        ...routeLines(r.routes, r.stages[0]!),
+      ];
+    },
   },
   'no-route': {
     answer: 'MISSING_AUTHENTICATION_TOKEN',

@@ -244,24 +244,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   /** API Gateway's own answer to `refusal`, and on the terminal why. */
   function refuse(x: Exchange, refusal: Refusal): void {
     reporter.warn(explainRefusal(refusal, x).join('\n'));
-    // The body over the limit is not read (or not kept): the connection closes rather than carry on after it.
-    if (refusal.kind === 'body-over-limit') x.res.setHeader('Connection', 'close');
     const g = gatewayResponse(refusalAnswer(refusal));
-    send(x, { statusCode: g.statusCode, headers: [['Content-Type', 'application/json']], body: Buffer.from(g.body) }, [
+    const response = { statusCode: g.statusCode, headers: [['Content-Type', g.contentType]] as [string, string][], body: Buffer.from(g.body) };
+    const extra: [string, string][] = g.errorType === undefined ? [] : [
       ['x-amzn-RequestId', x.requestId],
       ['x-amzn-ErrorType', g.errorType],
       ['x-amz-apigw-id', x.apigwId],
-    ]);
+    ];
+    // The body over the limit is not read (or not kept): the connection closes rather than carry on after it.
+    send(x, response, extra, refusal.kind === 'body-over-limit');
   }
 
-  function send(x: Exchange, response: HttpResponse, extra: [string, string][]): void {
+  function send(x: Exchange, response: HttpResponse, extra: [string, string][], close = false): void {
     // One flat [name, value, ...] list for writeHead: Node writes it as given (repeated names
     // included) without building its header map, which appendHeader/setHeader do per call.
     const head: string[] = [];
     for (const [name, value] of response.headers) head.push(name, value);
     for (const [name, value] of extra) head.push(name, value);
     head.push('Content-Length', String(response.body.length));
-    if (closing) head.push('Connection', 'close');
+    // An explicit Connection header also keeps Node from adding `Keep-Alive: timeout=60`, which
+    // API Gateway's answers do not carry (they say `Connection: keep-alive`).
+    head.push('Connection', close || closing || !x.res.shouldKeepAlive ? 'close' : 'keep-alive');
     x.res.writeHead(response.statusCode, head);
     x.res.end(response.body);
     const code = response.statusCode;

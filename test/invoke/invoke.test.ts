@@ -65,6 +65,7 @@ describe('cli/invoke/invoke with a running cli dev', () => {
       `${ping}: status 403, expected 2xx`,
       'invoke used stage dev of --url and no x-api-key.',
       'The method requires an API key (ApiKeyRequired=true): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.',
+      'Or the stage: API Gateway answers Forbidden for a stage it does not have (the stage is the first segment of the URL, case-sensitive); cli dev prints its stages.',
     ]);
     expect(oldKey!.details[1]).to.equal(`invoke used stage dev of --outputs-file ${oldOutputs} and x-api-key key-of-an-earlier-run (from --outputs-file ${oldOutputs}).`);
     expect(oldKey!.details[2]).to.match(/^That key is not the stack's: cli dev makes a new key at every start/);

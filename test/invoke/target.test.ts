@@ -86,6 +86,8 @@ describe('cli/invoke/target explainLocalForbidden', () => {
     expect(explainLocalForbidden(target, { message: 'Forbidden' })).to.deep.equal([
       'invoke used stage dev of --outputs-file o.json and x-api-key K1 (from --outputs-file o.json).',
       "That key is not the stack's: cli dev makes a new key at every start (unless started with --api-key), so an outputs file of an earlier run holds an old one; rewrite it (cli dev --outputs-file) or pass --api-key.",
+      // A stage the API does not have is 403 Forbidden too: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
+      'Or the stage: API Gateway answers Forbidden for a stage it does not have (the stage is the first segment of the URL, case-sensitive); cli dev prints its stages.',
     ]);
   });
 

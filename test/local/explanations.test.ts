@@ -16,35 +16,52 @@ describe('cli/local/explanations', () => {
   // The 10 MB payload and the 29 s integration timeout:
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html
   // Lambda's 6 MB request and response: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+  // A stage the API does not have (missing or misspelt) is 403 {"message":"Forbidden"}: AWS Knowledge Center,
+  // https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden (its video: "Invoking the API with a
+  // non-existent stage name will result in a 403 forbidden error"), and public captures (issue 9, item 10).
   // A result that is not a proxy response is a 502:
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+  const noStageHelp = [
+    '  The stage is part of the URL: http://HOST/<stage>/<path>. API Gateway answers {"message":"Forbidden"}',
+    '  (not "Missing Authentication Token") when the first segment is no stage: a missing or misspelt stage.',
+    '  Stages: /prod, /dev. Routes:',
+    '    POST   /prod/DynamoDBManager',
+    '    GET    /prod/items/{id}',
+    '    GET    /prod',
+  ];
   const cases: [string, Refusal, RequestLine, GatewayErrorKind, string[]][] = [
     [
       'a body declared over 10 MB',
       { kind: 'body-over-limit', declaredBytes: 10485761 },
       { method: 'POST', rawUrl: '/dev/echo' },
-      'REQUEST_TOO_LARGE',
+      'PAYLOAD_OVER_LIMIT',
       ["POST /dev/echo: request body of 10485761 bytes is over API Gateway's 10 MB payload limit -> 413"],
     ],
     [
       'a body read over 10 MB (no Content-Length)',
       { kind: 'body-over-limit' },
       { method: 'POST', rawUrl: '/dev/echo' },
-      'REQUEST_TOO_LARGE',
+      'PAYLOAD_OVER_LIMIT',
       ["POST /dev/echo: request body over API Gateway's 10 MB payload limit -> 413"],
     ],
     [
       'a path outside any stage',
       { kind: 'no-stage', stages: ['prod', 'dev'], routes },
       get('/items/1'),
-      'MISSING_AUTHENTICATION_TOKEN',
+      'FORBIDDEN',
       [
-        '403 Missing Authentication Token for GET /items/1: the path does not start with a stage of this API.',
-        '  API Gateway answers this for any URL it has no route for (it is not about authentication).',
-        '  Stages: /prod, /dev. Routes:',
-        '    POST   /prod/DynamoDBManager',
-        '    GET    /prod/items/{id}',
-        '    GET    /prod',
+        '403 Forbidden for GET /items/1: the path does not start with a stage of this API.',
+        ...noStageHelp,
+      ],
+    ],
+    [
+      'a stage spelt with the wrong case',
+      { kind: 'no-stage', stages: ['prod', 'dev'], routes },
+      get('/Prod/items/1'),
+      'FORBIDDEN',
+      [
+        '403 Forbidden for GET /Prod/items/1: the path does not start with a stage of this API; stage names are case-sensitive: did you mean /prod?',
+        ...noStageHelp,
       ],
     ],
     [
