@@ -61,11 +61,17 @@ export function formatRequestTime(epochMs: number): string {
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
-function safeDecode(s: string): string {
+/**
+ * A query component as API Gateway decodes it: form decoding, so an unencoded `+` is a space
+ * (`plus=test+alias@gmail.com` arrives as `test alias@gmail.com`, `%2B` as `+`); AWS answer
+ * recorded in LocalStack's test_apigateway_lambda.snapshot.json ("invocation-payload-with-params-encoding").
+ */
+function decodeQueryComponent(s: string): string {
+  const form = s.replaceAll('+', ' ');
   try {
-    return decodeURIComponent(s);
+    return decodeURIComponent(form);
   } catch {
-    return s;
+    return form;
   }
 }
 
@@ -80,8 +86,8 @@ export function parseQuery(query: string): {
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1));
+    const key = decodeQueryComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeQueryComponent(pair.slice(eq + 1));
     single[key] = value;
     (Object.hasOwn(multi, key) ? multi[key]! : (multi[key] = [])).push(value);
   }

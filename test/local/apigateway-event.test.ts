@@ -152,6 +152,17 @@ describe('cli/local/apigateway-event', () => {
         expect(parseQuery(query)).to.deep.equal(expected);
       });
     }
+
+    it('decodes an unencoded + as a space and %2B as +, as API Gateway does', () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshot "invocation-payload-with-params-encoding" (test_apigateway_lambda.snapshot.json).
+      const query = 'dateTimeOffset=2023-06-12T18:05:10.123456+00:00&email=test%2Balias@gmail.com&plus=test+alias@gmail.com';
+      expect(parseQuery(query).single).to.deep.equal({
+        dateTimeOffset: '2023-06-12T18:05:10.123456 00:00',
+        email: 'test+alias@gmail.com',
+        plus: 'test alias@gmail.com',
+      });
+    });
   });
 
   describe('collectHeaders', () => {
