@@ -95,8 +95,19 @@ export function parseQuery(query: string): {
 }
 
 /**
- * Headers keep the client's casing; a repeated header keeps its last value in `headers` and all of
- * them in `multiValueHeaders`. API Gateway adds X-Forwarded-* and X-Amzn-Trace-Id.
+ * Names API Gateway respells whatever the client sent (`aUThorization` arrives as `Authorization`,
+ * HTTP/2 and fetch clients' `host` as `Host`); AWS answer recorded in LocalStack's
+ * test_apigateway_lambda.snapshot.json ("invocation-payload-with-params-encoding-multi").
+ */
+const CANONICAL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['host', 'Host'],
+  ['user-agent', 'User-Agent'],
+  ['authorization', 'Authorization'],
+]);
+
+/**
+ * Headers keep the client's casing (except CANONICAL_NAMES); a repeated header keeps its last value
+ * in `headers` and all of them in `multiValueHeaders`. API Gateway adds X-Forwarded-* and X-Amzn-Trace-Id.
  */
 export function collectHeaders(
   rawHeaders: readonly string[],
@@ -108,7 +119,7 @@ export function collectHeaders(
     const lower = name.toLowerCase();
     let key = names.get(lower);
     if (key === undefined) {
-      key = name;
+      key = CANONICAL_NAMES.get(lower) ?? name;
       names.set(lower, key);
     }
     if (replace || !Object.hasOwn(multi, key)) multi[key] = [value];

@@ -90,6 +90,16 @@ describe('cli/local/apigateway-event', () => {
       expect(event.multiValueHeaders['User-Agent']).to.deep.equal(['curl/8.0']);
     });
 
+    it('spells Host, User-Agent and Authorization as API Gateway does, other headers as sent', () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshot "invocation-payload-with-params-encoding-multi": a client's `aUThorization` arrives as `Authorization`,
+      // `tEsT-HEADeR` (snapshot "invocation-payload-with-params-encoding") as sent.
+      const e = buildProxyEvent(request({ rawHeaders: ['host', 'h.example', 'user-agent', 'fetch', 'aUThorization', 'Bearer t', 'tEsT-HEADeR', 'aValUE'] }), context());
+      expect(e.headers).to.include({ Host: 'h.example', 'User-Agent': 'fetch', Authorization: 'Bearer t', 'tEsT-HEADeR': 'aValUE' });
+      expect(e.multiValueHeaders).to.include.keys('Host', 'User-Agent', 'Authorization', 'tEsT-HEADeR');
+      expect(e.headers).to.not.have.any.keys('host', 'user-agent', 'aUThorization');
+    });
+
     it('adds the headers API Gateway adds', () => {
       expect(event.headers['X-Amzn-Trace-Id']).to.equal('Root=1-5e1b4151-5ac6c58f5b5daa6532e4fb20');
       expect(event.headers['X-Forwarded-For']).to.equal('127.0.0.1');
