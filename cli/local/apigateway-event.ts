@@ -75,7 +75,11 @@ function decodeQueryComponent(s: string): string {
   }
 }
 
-/** `a=1&a=2&b` -> last value wins in the single map; every value in the multi map. */
+/**
+ * `a=1&a=2&b` -> last value wins in the single map; every value in the multi map. An unencoded `;`
+ * separates parameters as `&` does: "results in the data being split",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html#api-gateway-known-issues-rest-apis
+ */
 export function parseQuery(query: string): {
   single: Record<string, string> | null;
   multi: Record<string, string[]> | null;
@@ -83,7 +87,7 @@ export function parseQuery(query: string): {
   if (query === '') return { single: null, multi: null };
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  for (const pair of query.split('&')) {
+  for (const pair of query.split(/[&;]/)) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const key = decodeQueryComponent(eq < 0 ? pair : pair.slice(0, eq));

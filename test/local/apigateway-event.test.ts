@@ -163,6 +163,12 @@ describe('cli/local/apigateway-event', () => {
       });
     }
 
+    it('splits the query at an unencoded ; as at &, and keeps an encoded %3B', () => {
+      // AWS: "The semicolon character (;) is not supported for any request URL query string and results in the data being split."
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html#api-gateway-known-issues-rest-apis
+      expect(parseQuery('a=1;b=2&c=x%3By')).to.deep.equal({ single: { a: '1', b: '2', c: 'x;y' }, multi: { a: ['1'], b: ['2'], c: ['x;y'] } });
+    });
+
     it('decodes an unencoded + as a space and %2B as +, as API Gateway does', () => {
       // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
       // snapshot "invocation-payload-with-params-encoding" (test_apigateway_lambda.snapshot.json).
