@@ -49,7 +49,16 @@ export interface ProxyEventContext {
   /** Milliseconds since the epoch. */
   requestTimeEpoch: number;
   binaryMediaTypes: readonly string[];
+  /** The stage's deployment (`requestContext.deploymentId`). */
+  deploymentId: string;
   apiKey?: { value: string; id: string };
+}
+
+/** `h.example:3000` -> `h.example`, `[::1]:3000` -> `[::1]`: AWS's domainName is the host name only. */
+function hostName(host: string): string {
+  const end = host.startsWith('[') ? host.indexOf(']') + 1 : 0;
+  const colon = host.indexOf(':', end);
+  return colon < 0 ? host : host.slice(0, colon);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -162,7 +171,7 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
     'X-Forwarded-Proto': 'http',
   });
   const query = parseQuery(request.query);
-  const host = headerValue(request.rawHeaders, 'host') ?? `127.0.0.1:${request.port}`;
+  const domainName = hostName(headerValue(request.rawHeaders, 'host') ?? '127.0.0.1');
   const binary = matchesMediaType(headerValue(request.rawHeaders, 'content-type'), ctx.binaryMediaTypes);
   const hasBody = request.body.length > 0;
   return {
@@ -185,7 +194,8 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
       accountId: ctx.accountId,
       protocol: request.protocol,
       stage: ctx.stage,
-      domainPrefix: host.split('.')[0]!.split(':')[0]!,
+      domainPrefix: domainName.split('.')[0]!,
+      deploymentId: ctx.deploymentId,
       requestTimeEpoch: ctx.requestTimeEpoch,
       requestId: ctx.requestId,
       identity: {
@@ -201,11 +211,12 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
         userArn: null,
         userAgent: headerValue(request.rawHeaders, 'user-agent') ?? null,
         user: null,
-        apiKey: ctx.apiKey?.value ?? null,
-        apiKeyId: ctx.apiKey?.id ?? null,
+        // Only when a key was used: without one AWS sends neither key (LocalStack's AWS-validated
+        // test_apigateway_lambda.snapshot.json, "invocation-payload-with-params-encoding-multi").
+        ...(ctx.apiKey ? { apiKey: ctx.apiKey.value, apiKeyId: ctx.apiKey.id } : {}),
         clientCert: null,
       },
-      domainName: host,
+      domainName,
       apiId: ctx.apiId,
       authorizer: undefined,
     } as unknown as APIGatewayProxyEvent['requestContext'],

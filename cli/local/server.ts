@@ -189,6 +189,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           traceId: x.trace,
           requestTimeEpoch: x.epoch,
           binaryMediaTypes: api.binaryMediaTypes,
+          deploymentId: stage.deploymentId,
           ...(apiKey ? { apiKey } : {}),
         },
       ),

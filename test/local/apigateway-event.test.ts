@@ -41,6 +41,7 @@ function context(overrides: Partial<ProxyEventContext> = {}): ProxyEventContext 
     traceId: 'Root=1-5e1b4151-5ac6c58f5b5daa6532e4fb20',
     requestTimeEpoch: EPOCH,
     binaryMediaTypes: [],
+    deploymentId: 'dep123',
     ...overrides,
   };
 }
@@ -71,10 +72,15 @@ describe('cli/local/apigateway-event', () => {
       ['requestContext.protocol', event.requestContext.protocol, 'HTTP/1.1'],
       ['requestContext.requestTime', event.requestContext.requestTime, '09/Apr/2015:12:34:56 +0000'],
       ['requestContext.requestTimeEpoch', event.requestContext.requestTimeEpoch, EPOCH],
-      ['requestContext.domainName', event.requestContext.domainName, '127.0.0.1:3000'],
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration
+      // (test_apigateway_lambda.snapshot.json): deploymentId is set, domainName is the Host header (no port on
+      // execute-api's 443), domainPrefix its first label (the API id).
+      ['requestContext.deploymentId', (event.requestContext as { deploymentId?: string }).deploymentId, 'dep123'],
+      ['requestContext.domainName (the host without the port)', event.requestContext.domainName, '127.0.0.1'],
+      ['requestContext.domainPrefix (first label of the host)', event.requestContext.domainPrefix, '127'],
       ['requestContext.identity.sourceIp', event.requestContext.identity.sourceIp, '127.0.0.1'],
       ['requestContext.identity.userAgent', event.requestContext.identity.userAgent, 'curl/8.0'],
-      ['requestContext.identity.apiKey (no key used)', event.requestContext.identity.apiKey, null],
+
       ['requestContext.identity.user', event.requestContext.identity.user, null],
     ];
     for (const [name, actual, expected] of fields) {
@@ -141,6 +147,17 @@ describe('cli/local/apigateway-event', () => {
       const e = buildProxyEvent(request({ rawHeaders: ['Content-Type', 'application/json'], body: Buffer.from([0x22, 0xff, 0xfe, 0x22]) }), context());
       expect(e.isBase64Encoded).to.equal(false);
       expect(e.body).to.equal('"\uFFFD\uFFFD"');
+    });
+
+    it('leaves apiKey and apiKeyId out of identity when no API key was used', () => {
+      // AWS: same snapshot, "invocation-payload-with-params-encoding-multi": identity has no apiKey/apiKeyId keys.
+      expect(event.requestContext.identity).to.not.have.any.keys('apiKey', 'apiKeyId');
+    });
+
+    it('takes domainName and domainPrefix from a host name with a port', () => {
+      const e = buildProxyEvent(request({ rawHeaders: ['Host', 'a1b2c3d4e5.execute-api.localhost:3000'] }), context());
+      expect(e.requestContext.domainName).to.equal('a1b2c3d4e5.execute-api.localhost');
+      expect(e.requestContext.domainPrefix).to.equal('a1b2c3d4e5');
     });
 
     it('reports the API key used on a key-protected method', () => {
