@@ -119,7 +119,14 @@ const CANONICAL_NAMES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Headers keep the client's casing (except CANONICAL_NAMES); a repeated header keeps its last value
+ * Request headers API Gateway does not pass on (the connection's framing): a POST with
+ * `Connection: keep-alive` and `Content-Length` reaches the function with neither, as recorded in
+ * LocalStack's test_apigateway_lambda.snapshot.json ("invocation-payload-with-params-encoding-multi").
+ */
+const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set(['connection', 'content-length']);
+
+/**
+ * Headers keep the client's casing (except CANONICAL_NAMES), without DROPPED_REQUEST_HEADERS; a repeated header keeps its last value
  * in `headers` and all of them in `multiValueHeaders`. API Gateway adds X-Forwarded-* and X-Amzn-Trace-Id.
  */
 export function collectHeaders(
@@ -130,6 +137,7 @@ export function collectHeaders(
   const multi: Record<string, string[]> = {};
   const add = (name: string, value: string, replace: boolean) => {
     const lower = name.toLowerCase();
+    if (DROPPED_REQUEST_HEADERS.has(lower)) return;
     let key = names.get(lower);
     if (key === undefined) {
       key = CANONICAL_NAMES.get(lower) ?? name;
@@ -167,6 +175,8 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
   const headers = collectHeaders(request.rawHeaders, {
     'X-Amzn-Trace-Id': ctx.traceId,
     'X-Forwarded-For': xff ? `${xff}, ${request.sourceIp}` : request.sourceIp,
+    // AWS: `443` and `https`. The local values describe the real connection, so a URL the function
+    // builds from them reaches the local server (README, "Known differences from AWS").
     'X-Forwarded-Port': String(request.port),
     'X-Forwarded-Proto': 'http',
   });

@@ -106,7 +106,20 @@ describe('cli/local/apigateway-event', () => {
       expect(e.headers).to.not.have.any.keys('host', 'user-agent', 'aUThorization');
     });
 
+    it('drops Connection and Content-Length, which API Gateway does not pass to the function', () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshot "invocation-payload-with-params-encoding-multi": a POST with a body sent by python-requests
+      // (Connection: keep-alive, Content-Length) reaches the function with neither header.
+      const e = buildProxyEvent(request({ rawHeaders: ['Host', 'h', 'Connection', 'keep-alive', 'content-length', '9', 'Accept', '*/*'] }), context());
+      expect(e.headers).to.not.have.any.keys('Connection', 'content-length');
+      expect(e.multiValueHeaders).to.not.have.any.keys('Connection', 'content-length');
+      expect(e.headers['Accept']).to.equal('*/*');
+    });
+
     it('adds the headers API Gateway adds', () => {
+      // AWS sends X-Forwarded-Proto https and X-Forwarded-Port 443 (execute-api is HTTPS only); locally they
+      // describe the real connection (http, the local port) so URLs a function builds from them work on the
+      // laptop. Listed in README "Known differences from AWS".
       expect(event.headers['X-Amzn-Trace-Id']).to.equal('Root=1-5e1b4151-5ac6c58f5b5daa6532e4fb20');
       expect(event.headers['X-Forwarded-For']).to.equal('127.0.0.1');
       expect(event.headers['X-Forwarded-Port']).to.equal('3000');
