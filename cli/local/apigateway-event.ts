@@ -186,7 +186,9 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
   const hasBody = request.body.length > 0;
   return {
     resource: ctx.resourcePath,
-    path: request.path === '' ? '/' : request.path,
+    // `/<stage>//x` arrives as `/x`; requestContext.path keeps what was sent (LocalStack's AWS-validated
+    // test_apigateway_lambda.snapshot.json, "invocation-payload-with-prepended-slash").
+    path: request.path.replace(/^\/*/, '/'),
     httpMethod: request.httpMethod,
     headers: headers.single as APIGatewayProxyEvent['headers'],
     multiValueHeaders: headers.multi as APIGatewayProxyEvent['multiValueHeaders'],

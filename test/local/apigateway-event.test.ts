@@ -131,6 +131,15 @@ describe('cli/local/apigateway-event', () => {
       expect(e.headers['X-Forwarded-For']).to.equal('10.0.0.1, 127.0.0.1');
     });
 
+    it('drops the extra slash of /<stage>//x from path but keeps it in requestContext.path', () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshots "invocation-payload-with-prepended-slash" (/stage//proxy-value: path /proxy-value, requestContext.path
+      // /stage//proxy-value) and "invocation-payload-with-double-slash" (an inner // is kept in both).
+      const e = buildProxyEvent(request({ path: '//items//42' }), context());
+      expect(e.path).to.equal('/items//42');
+      expect(e.requestContext.path).to.equal('/prod//items//42');
+    });
+
     it('sends null (not {}) for absent query string, path parameters, stage variables and body', () => {
       const e = buildProxyEvent(request({ query: '', body: Buffer.alloc(0), httpMethod: 'GET' }), context({ pathParameters: null, stageVariables: null }));
       expect(e.queryStringParameters).to.equal(null);
