@@ -49,7 +49,16 @@ export interface ProxyEventContext {
   /** Milliseconds since the epoch. */
   requestTimeEpoch: number;
   binaryMediaTypes: readonly string[];
+  /** The stage's deployment (`requestContext.deploymentId`). */
+  deploymentId: string;
   apiKey?: { value: string; id: string };
+}
+
+/** `h.example:3000` -> `h.example`, `[::1]:3000` -> `[::1]`: AWS's domainName is the host name only. */
+function hostName(host: string): string {
+  const end = host.startsWith('[') ? host.indexOf(']') + 1 : 0;
+  const colon = host.indexOf(':', end);
+  return colon < 0 ? host : host.slice(0, colon);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -61,15 +70,25 @@ export function formatRequestTime(epochMs: number): string {
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
-function safeDecode(s: string): string {
+/**
+ * A query component as API Gateway decodes it: form decoding, so an unencoded `+` is a space
+ * (`plus=test+alias@gmail.com` arrives as `test alias@gmail.com`, `%2B` as `+`); AWS answer
+ * recorded in LocalStack's test_apigateway_lambda.snapshot.json ("invocation-payload-with-params-encoding").
+ */
+function decodeQueryComponent(s: string): string {
+  const form = s.replaceAll('+', ' ');
   try {
-    return decodeURIComponent(s);
+    return decodeURIComponent(form);
   } catch {
-    return s;
+    return form;
   }
 }
 
-/** `a=1&a=2&b` -> last value wins in the single map; every value in the multi map. */
+/**
+ * `a=1&a=2&b` -> last value wins in the single map; every value in the multi map. An unencoded `;`
+ * separates parameters as `&` does: "results in the data being split",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html#api-gateway-known-issues-rest-apis
+ */
 export function parseQuery(query: string): {
   single: Record<string, string> | null;
   multi: Record<string, string[]> | null;
@@ -77,11 +96,11 @@ export function parseQuery(query: string): {
   if (query === '') return { single: null, multi: null };
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
-  for (const pair of query.split('&')) {
+  for (const pair of query.split(/[&;]/)) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1));
+    const key = decodeQueryComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeQueryComponent(pair.slice(eq + 1));
     single[key] = value;
     (Object.hasOwn(multi, key) ? multi[key]! : (multi[key] = [])).push(value);
   }
@@ -89,8 +108,26 @@ export function parseQuery(query: string): {
 }
 
 /**
- * Headers keep the client's casing; a repeated header keeps its last value in `headers` and all of
- * them in `multiValueHeaders`. API Gateway adds X-Forwarded-* and X-Amzn-Trace-Id.
+ * Names API Gateway respells whatever the client sent (`aUThorization` arrives as `Authorization`,
+ * HTTP/2 and fetch clients' `host` as `Host`); AWS answer recorded in LocalStack's
+ * test_apigateway_lambda.snapshot.json ("invocation-payload-with-params-encoding-multi").
+ */
+const CANONICAL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['host', 'Host'],
+  ['user-agent', 'User-Agent'],
+  ['authorization', 'Authorization'],
+]);
+
+/**
+ * Request headers API Gateway does not pass on (the connection's framing): a POST with
+ * `Connection: keep-alive` and `Content-Length` reaches the function with neither, as recorded in
+ * LocalStack's test_apigateway_lambda.snapshot.json ("invocation-payload-with-params-encoding-multi").
+ */
+const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set(['connection', 'content-length']);
+
+/**
+ * Headers keep the client's casing (except CANONICAL_NAMES), without DROPPED_REQUEST_HEADERS; a repeated header keeps its last value
+ * in `headers` and all of them in `multiValueHeaders`. API Gateway adds X-Forwarded-* and X-Amzn-Trace-Id.
  */
 export function collectHeaders(
   rawHeaders: readonly string[],
@@ -100,9 +137,10 @@ export function collectHeaders(
   const multi: Record<string, string[]> = {};
   const add = (name: string, value: string, replace: boolean) => {
     const lower = name.toLowerCase();
+    if (DROPPED_REQUEST_HEADERS.has(lower)) return;
     let key = names.get(lower);
     if (key === undefined) {
-      key = name;
+      key = CANONICAL_NAMES.get(lower) ?? name;
       names.set(lower, key);
     }
     if (replace || !Object.hasOwn(multi, key)) multi[key] = [value];
@@ -137,16 +175,20 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
   const headers = collectHeaders(request.rawHeaders, {
     'X-Amzn-Trace-Id': ctx.traceId,
     'X-Forwarded-For': xff ? `${xff}, ${request.sourceIp}` : request.sourceIp,
+    // AWS: `443` and `https`. The local values describe the real connection, so a URL the function
+    // builds from them reaches the local server (README, "Known differences from AWS").
     'X-Forwarded-Port': String(request.port),
     'X-Forwarded-Proto': 'http',
   });
   const query = parseQuery(request.query);
-  const host = headerValue(request.rawHeaders, 'host') ?? `127.0.0.1:${request.port}`;
+  const domainName = hostName(headerValue(request.rawHeaders, 'host') ?? '127.0.0.1');
   const binary = matchesMediaType(headerValue(request.rawHeaders, 'content-type'), ctx.binaryMediaTypes);
   const hasBody = request.body.length > 0;
   return {
     resource: ctx.resourcePath,
-    path: request.path === '' ? '/' : request.path,
+    // `/<stage>//x` arrives as `/x`; requestContext.path keeps what was sent (LocalStack's AWS-validated
+    // test_apigateway_lambda.snapshot.json, "invocation-payload-with-prepended-slash").
+    path: request.path.replace(/^\/*/, '/'),
     httpMethod: request.httpMethod,
     headers: headers.single as APIGatewayProxyEvent['headers'],
     multiValueHeaders: headers.multi as APIGatewayProxyEvent['multiValueHeaders'],
@@ -164,7 +206,8 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
       accountId: ctx.accountId,
       protocol: request.protocol,
       stage: ctx.stage,
-      domainPrefix: host.split('.')[0]!.split(':')[0]!,
+      domainPrefix: domainName.split('.')[0]!,
+      deploymentId: ctx.deploymentId,
       requestTimeEpoch: ctx.requestTimeEpoch,
       requestId: ctx.requestId,
       identity: {
@@ -180,11 +223,12 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
         userArn: null,
         userAgent: headerValue(request.rawHeaders, 'user-agent') ?? null,
         user: null,
-        apiKey: ctx.apiKey?.value ?? null,
-        apiKeyId: ctx.apiKey?.id ?? null,
+        // Only when a key was used: without one AWS sends neither key (LocalStack's AWS-validated
+        // test_apigateway_lambda.snapshot.json, "invocation-payload-with-params-encoding-multi").
+        ...(ctx.apiKey ? { apiKey: ctx.apiKey.value, apiKeyId: ctx.apiKey.id } : {}),
         clientCert: null,
       },
-      domainName: host,
+      domainName,
       apiId: ctx.apiId,
       authorizer: undefined,
     } as unknown as APIGatewayProxyEvent['requestContext'],

@@ -57,14 +57,28 @@ function safeDecode(s: string): string {
   }
 }
 
-function matchSegments(segments: readonly Segment[], parts: readonly string[]): Record<string, string> | undefined {
+/** The non-empty segments of a path, each with where it starts (`//a//b/` -> a at 2, b at 5). */
+function splitPath(path: string): { parts: string[]; starts: number[] } {
+  const parts: string[] = [];
+  const starts: number[] = [];
+  const re = /[^/]+/g;
+  for (let m = re.exec(path); m; m = re.exec(path)) {
+    parts.push(m[0]);
+    starts.push(m.index);
+  }
+  return { parts, starts };
+}
+
+function matchSegments(segments: readonly Segment[], path: string, { parts, starts }: ReturnType<typeof splitPath>): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     if (seg.kind === 'greedy') {
-      // A greedy parameter matches one or more remaining segments.
+      // A greedy parameter matches one or more remaining segments; AWS keeps an inner `//` in it
+      // and drops a trailing `/` (LocalStack's AWS-validated test_apigateway_lambda.snapshot.json,
+      // "invocation-payload-with-double-slash", "invocation-payload-with-trailing-slash").
       if (i >= parts.length) return undefined;
-      params[seg.name] = parts.slice(i).join('/');
+      params[seg.name] = path.slice(starts[i]).replace(/\/+$/, '');
       return params;
     }
     const part = parts[i];
@@ -111,9 +125,9 @@ export function createRouteTable(routes: readonly LocalRoute[]): RouteTable {
   const resources = [...byPath.values()].sort(compareSpecificity);
   return {
     match(method, path) {
-      const parts = path.split('/').filter((s) => s !== '');
+      const split = splitPath(path);
       for (const resource of resources) {
-        const params = matchSegments(resource.segments, parts);
+        const params = matchSegments(resource.segments, path, split);
         if (!params) continue;
         const route = resource.methods.get(method.toUpperCase()) ?? resource.methods.get('ANY');
         if (!route) continue;

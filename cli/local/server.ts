@@ -138,7 +138,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (declared > MAX_REQUEST_BODY_BYTES) return { kind: 'body-over-limit', declaredBytes: declared };
 
     const q = rawUrl.indexOf('?');
-    const fullPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const fullPath = (q < 0 ? rawUrl : rawUrl.slice(0, q)).replace(/^\/+/, '/'); // AWS routes //<stage>/x as /<stage>/x
     const slash = fullPath.indexOf('/', 1);
     const rawStage = slash < 0 ? fullPath.slice(1) : fullPath.slice(1, slash);
     let stageName = rawStage;
@@ -189,6 +189,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           traceId: x.trace,
           requestTimeEpoch: x.epoch,
           binaryMediaTypes: api.binaryMediaTypes,
+          deploymentId: stage.deploymentId,
           ...(apiKey ? { apiKey } : {}),
         },
       ),

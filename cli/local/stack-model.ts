@@ -47,6 +47,8 @@ export interface LocalRoute {
 export interface LocalStage {
   name: string;
   variables: Record<string, string> | null;
+  /** Physical id of the stage's AWS::ApiGateway::Deployment. */
+  deploymentId: string;
 }
 
 export interface LocalApi {

@@ -112,6 +112,7 @@ describe('handler: hostile request bodies', () => {
       traceId: 't',
       requestTimeEpoch: 0,
       binaryMediaTypes: [],
+      deploymentId: 'd',
     };
     /** The bytes as the local API Gateway turns them into an event (U+FFFD in place of invalid bytes, as AWS does). */
     const sendBytes = async (bytes: Buffer) =>

@@ -41,6 +41,7 @@ function context(overrides: Partial<ProxyEventContext> = {}): ProxyEventContext 
     traceId: 'Root=1-5e1b4151-5ac6c58f5b5daa6532e4fb20',
     requestTimeEpoch: EPOCH,
     binaryMediaTypes: [],
+    deploymentId: 'dep123',
     ...overrides,
   };
 }
@@ -71,10 +72,15 @@ describe('cli/local/apigateway-event', () => {
       ['requestContext.protocol', event.requestContext.protocol, 'HTTP/1.1'],
       ['requestContext.requestTime', event.requestContext.requestTime, '09/Apr/2015:12:34:56 +0000'],
       ['requestContext.requestTimeEpoch', event.requestContext.requestTimeEpoch, EPOCH],
-      ['requestContext.domainName', event.requestContext.domainName, '127.0.0.1:3000'],
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration
+      // (test_apigateway_lambda.snapshot.json): deploymentId is set, domainName is the Host header (no port on
+      // execute-api's 443), domainPrefix its first label (the API id).
+      ['requestContext.deploymentId', (event.requestContext as { deploymentId?: string }).deploymentId, 'dep123'],
+      ['requestContext.domainName (the host without the port)', event.requestContext.domainName, '127.0.0.1'],
+      ['requestContext.domainPrefix (first label of the host)', event.requestContext.domainPrefix, '127'],
       ['requestContext.identity.sourceIp', event.requestContext.identity.sourceIp, '127.0.0.1'],
       ['requestContext.identity.userAgent', event.requestContext.identity.userAgent, 'curl/8.0'],
-      ['requestContext.identity.apiKey (no key used)', event.requestContext.identity.apiKey, null],
+
       ['requestContext.identity.user', event.requestContext.identity.user, null],
     ];
     for (const [name, actual, expected] of fields) {
@@ -90,7 +96,30 @@ describe('cli/local/apigateway-event', () => {
       expect(event.multiValueHeaders['User-Agent']).to.deep.equal(['curl/8.0']);
     });
 
+    it('spells Host, User-Agent and Authorization as API Gateway does, other headers as sent', () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshot "invocation-payload-with-params-encoding-multi": a client's `aUThorization` arrives as `Authorization`,
+      // `tEsT-HEADeR` (snapshot "invocation-payload-with-params-encoding") as sent.
+      const e = buildProxyEvent(request({ rawHeaders: ['host', 'h.example', 'user-agent', 'fetch', 'aUThorization', 'Bearer t', 'tEsT-HEADeR', 'aValUE'] }), context());
+      expect(e.headers).to.include({ Host: 'h.example', 'User-Agent': 'fetch', Authorization: 'Bearer t', 'tEsT-HEADeR': 'aValUE' });
+      expect(e.multiValueHeaders).to.include.keys('Host', 'User-Agent', 'Authorization', 'tEsT-HEADeR');
+      expect(e.headers).to.not.have.any.keys('host', 'user-agent', 'aUThorization');
+    });
+
+    it('drops Connection and Content-Length, which API Gateway does not pass to the function', () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshot "invocation-payload-with-params-encoding-multi": a POST with a body sent by python-requests
+      // (Connection: keep-alive, Content-Length) reaches the function with neither header.
+      const e = buildProxyEvent(request({ rawHeaders: ['Host', 'h', 'Connection', 'keep-alive', 'content-length', '9', 'Accept', '*/*'] }), context());
+      expect(e.headers).to.not.have.any.keys('Connection', 'content-length');
+      expect(e.multiValueHeaders).to.not.have.any.keys('Connection', 'content-length');
+      expect(e.headers['Accept']).to.equal('*/*');
+    });
+
     it('adds the headers API Gateway adds', () => {
+      // AWS sends X-Forwarded-Proto https and X-Forwarded-Port 443 (execute-api is HTTPS only); locally they
+      // describe the real connection (http, the local port) so URLs a function builds from them work on the
+      // laptop. Listed in README "Known differences from AWS".
       expect(event.headers['X-Amzn-Trace-Id']).to.equal('Root=1-5e1b4151-5ac6c58f5b5daa6532e4fb20');
       expect(event.headers['X-Forwarded-For']).to.equal('127.0.0.1');
       expect(event.headers['X-Forwarded-Port']).to.equal('3000');
@@ -100,6 +129,15 @@ describe('cli/local/apigateway-event', () => {
     it('appends the source address to a client X-Forwarded-For', () => {
       const e = buildProxyEvent(request({ rawHeaders: ['X-Forwarded-For', '10.0.0.1'] }), context());
       expect(e.headers['X-Forwarded-For']).to.equal('10.0.0.1, 127.0.0.1');
+    });
+
+    it('drops the extra slash of /<stage>//x from path but keeps it in requestContext.path', () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshots "invocation-payload-with-prepended-slash" (/stage//proxy-value: path /proxy-value, requestContext.path
+      // /stage//proxy-value) and "invocation-payload-with-double-slash" (an inner // is kept in both).
+      const e = buildProxyEvent(request({ path: '//items//42' }), context());
+      expect(e.path).to.equal('/items//42');
+      expect(e.requestContext.path).to.equal('/prod//items//42');
     });
 
     it('sends null (not {}) for absent query string, path parameters, stage variables and body', () => {
@@ -133,6 +171,17 @@ describe('cli/local/apigateway-event', () => {
       expect(e.body).to.equal('"\uFFFD\uFFFD"');
     });
 
+    it('leaves apiKey and apiKeyId out of identity when no API key was used', () => {
+      // AWS: same snapshot, "invocation-payload-with-params-encoding-multi": identity has no apiKey/apiKeyId keys.
+      expect(event.requestContext.identity).to.not.have.any.keys('apiKey', 'apiKeyId');
+    });
+
+    it('takes domainName and domainPrefix from a host name with a port', () => {
+      const e = buildProxyEvent(request({ rawHeaders: ['Host', 'a1b2c3d4e5.execute-api.localhost:3000'] }), context());
+      expect(e.requestContext.domainName).to.equal('a1b2c3d4e5.execute-api.localhost');
+      expect(e.requestContext.domainPrefix).to.equal('a1b2c3d4e5');
+    });
+
     it('reports the API key used on a key-protected method', () => {
       const e = buildProxyEvent(request(), context({ apiKey: { value: 'k'.repeat(40), id: 'keyid12345' } }));
       expect(e.requestContext.identity.apiKey).to.equal('k'.repeat(40));
@@ -152,6 +201,23 @@ describe('cli/local/apigateway-event', () => {
         expect(parseQuery(query)).to.deep.equal(expected);
       });
     }
+
+    it('splits the query at an unencoded ; as at &, and keeps an encoded %3B', () => {
+      // AWS: "The semicolon character (;) is not supported for any request URL query string and results in the data being split."
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html#api-gateway-known-issues-rest-apis
+      expect(parseQuery('a=1;b=2&c=x%3By')).to.deep.equal({ single: { a: '1', b: '2', c: 'x;y' }, multi: { a: ['1'], b: ['2'], c: ['x;y'] } });
+    });
+
+    it('decodes an unencoded + as a space and %2B as +, as API Gateway does', () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshot "invocation-payload-with-params-encoding" (test_apigateway_lambda.snapshot.json).
+      const query = 'dateTimeOffset=2023-06-12T18:05:10.123456+00:00&email=test%2Balias@gmail.com&plus=test+alias@gmail.com';
+      expect(parseQuery(query).single).to.deep.equal({
+        dateTimeOffset: '2023-06-12T18:05:10.123456 00:00',
+        email: 'test+alias@gmail.com',
+        plus: 'test alias@gmail.com',
+      });
+    });
   });
 
   describe('collectHeaders', () => {

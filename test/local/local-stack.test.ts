@@ -141,6 +141,20 @@ describe('cli/local (startLocalStack with the fixture project)', () => {
       expect(res.headers.get('x-amzn-trace-id')).to.equal(`${event.headers['X-Amzn-Trace-Id']};Sampled=0`);
     });
 
+    it('routes //<stage>/x as /<stage>/x and sends deploymentId, Host and the host-only domainName', async () => {
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshot "invocation-payload-with-prepended-slash-to-stage" (path /proxy-value, requestContext.path /stage/proxy-value).
+      const res = await fetch(`${stack.origin}//dev/echo`, { method: 'POST', body: 'x' });
+      expect(res.status).to.equal(200);
+      const { event } = (await json(res)) as { event: Record<string, any> };
+      expect(event.path).to.equal('/echo');
+      expect(event.requestContext.path).to.equal('/dev/echo');
+      expect(event.requestContext.deploymentId).to.match(/^[a-z0-9]{6}$/);
+      expect(event.requestContext.domainName).to.equal('127.0.0.1');
+      expect(event.headers).to.include.keys('Host');
+      expect(event.headers).to.not.have.any.keys('connection', 'content-length');
+    });
+
     it('base64-encodes request bodies of the API BinaryMediaTypes', async () => {
       const bytes = Buffer.from([0, 1, 2, 254, 255]);
       const res = await get('/echo', { method: 'PUT', headers: { 'Content-Type': 'image/png' }, body: bytes });

@@ -38,6 +38,14 @@ describe('cli/local/routes', () => {
       ['GET', '/files', undefined, null],
       ['GET', '/', 'GET /', null],
       ['GET', '/nope', undefined, null],
+      // AWS: LocalStack's AWS-validated tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration,
+      // snapshots "invocation-payload-with-double-slash" (an inner // stays in the greedy parameter),
+      // "invocation-payload-with-trailing-slash" (a trailing / does not), "invocation-payload-with-prepended-slash"
+      // and "invocation-hardcoded" (a // after the stage routes as /).
+      ['PATCH', '/files/a//b', 'ANY /files/{path+}', { path: 'a//b' }],
+      ['PATCH', '/files/a/b/', 'ANY /files/{path+}', { path: 'a/b' }],
+      ['PATCH', '//files/a', 'ANY /files/{path+}', { path: 'a' }],
+      ['GET', '//items', 'GET /items', null],
     ];
     for (const [method, path, expected, params] of cases) {
       it(`${expected ? `routes ${method} ${path} to ${expected}` : `finds no route for ${method} ${path}`}`, () => {

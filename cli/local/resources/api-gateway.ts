@@ -170,8 +170,12 @@ export const apiStage = {
   physicalId: (id, resolver) => resolver.propertyString(id, 'StageName') ?? apiGatewayId(6)(id, resolver),
   attributes: {},
   read(id: string, resolver: TemplateResolver): LocalStage {
-    const raw = resolver.template.Resources[id]!.Properties?.Variables;
-    return { name: resolver.physicalId(id), variables: stageVariables(resolver, raw, `Resources.${id}.Properties.Variables`) };
+    const props = resolver.template.Resources[id]!.Properties ?? {};
+    return {
+      name: resolver.physicalId(id),
+      variables: stageVariables(resolver, props.Variables, `Resources.${id}.Properties.Variables`),
+      deploymentId: props.DeploymentId === undefined ? '' : resolver.resolveString(props.DeploymentId, `Resources.${id}.Properties.DeploymentId`),
+    };
   },
 } satisfies ResourceType;
 
@@ -189,6 +193,7 @@ export const apiDeployment = {
     return {
       name: resolver.resolveString(props.StageName, `Resources.${id}.Properties.StageName`),
       variables: stageVariables(resolver, raw, `Resources.${id}.Properties.StageDescription.Variables`),
+      deploymentId: resolver.physicalId(id),
     };
   },
 } satisfies ResourceType;

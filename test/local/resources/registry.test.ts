@@ -11,6 +11,7 @@
  */
 import { expect } from 'chai';
 import { TemplateError, TemplateResolver, UnsupportedTemplateError } from '../../../cli/local/intrinsics.js';
+import { apiDeployment, apiStage } from '../../../cli/local/resources/api-gateway.js';
 import { RESOURCE_TYPES, registry } from '../../../cli/local/resources/registry.js';
 import { pseudoParameters } from '../../../cli/local/stack-model.js';
 import { loadTemplateText } from '../../../cli/template/read-template.js';
@@ -35,6 +36,8 @@ const RESOURCES: [string, string, string, string][] = [
   ['NamedLogs', 'AWS::Logs::LogGroup', "{LogGroupName: !Sub '/aws/lambda/${NamedFn}'}", '/aws/lambda/my-stack-items-fn'],
   ['NamedRole', 'AWS::IAM::Role', '{RoleName: runner}', 'runner'],
   ['NamedStage', 'AWS::ApiGateway::Stage', '{StageName: prod}', 'prod'],
+  ['DeployedStage', 'AWS::ApiGateway::Stage', '{StageName: dev, DeploymentId: !Ref Deploy}', 'dev'],
+  ['StageDeploy', 'AWS::ApiGateway::Deployment', '{StageName: test}', 'uh5tpf'],
 ];
 
 const TEMPLATE = [
@@ -70,6 +73,18 @@ describe('cli/local/resources/registry', () => {
 
     it('refuses a name that refers to itself, naming the resource', () => {
       expect(() => resolver().resolve({ Ref: 'Self' }, 'Outputs.X.Value')).to.throw(TemplateError, /^infra\/cfn\/template\.yaml:\d+:\d+: Resources\.Self: its name refers to itself$/);
+    });
+  });
+
+  describe('stage readers', () => {
+    // requestContext.deploymentId of the proxy event is the stage's deployment (LocalStack's AWS-validated
+    // tests/aws/services/apigateway/test_apigateway_lambda.py::test_lambda_aws_proxy_integration snapshot).
+    it('gives a Stage the id of the Deployment its DeploymentId names', () => {
+      expect(apiStage.read('DeployedStage', resolver())).to.deep.equal({ name: 'dev', variables: null, deploymentId: 'vyt293' });
+    });
+
+    it('gives the stage a Deployment creates with StageName the Deployment id', () => {
+      expect(apiDeployment.read('StageDeploy', resolver())).to.deep.equal({ name: 'test', variables: null, deploymentId: 'uh5tpf' });
     });
   });
 
