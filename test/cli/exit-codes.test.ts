@@ -65,6 +65,7 @@ describe('cli/bin (exit codes for bad input)', function () {
     { args: ['deploy', '--yes', '--region', ''], stderr: ['error: --region is empty: pass --region with a region such as us-east-1 or eu-west-1'] },
     { args: ['deploy', '--yes', '--region', 'mars-1'], stderr: ['error: --region "mars-1" is not an AWS region name: pass --region with a region such as us-east-1 or eu-west-1'] },
     { args: ['status', '--region', 'mars-1'], stderr: ['error: --region "mars-1" is not an AWS region name'] },
+    { args: ['invoke', 'samples/ping.json', '--stage', 'x', '--region', 'mars-1'], stderr: ['error: --region "mars-1" is not an AWS region name'] },
     // cli dev signs its calls to a real --dynamodb-endpoint for this region, and the function sees it as AWS_REGION.
     { args: ['dev', '--no-watch', '--region', 'mars-1'], stderr: ["error: option '--region <region>' argument 'mars-1' is invalid. --region \"mars-1\" is not an AWS region name: give a region such as us-east-1 or eu-west-1"] },
     { args: ['deploy', '--yes', '--parameter-overrides', 'FunctionTimeout=60'], stderr: ['error: parameter FunctionTimeout (--parameter-overrides) must be at most 28, got 60'] },
@@ -87,5 +88,68 @@ describe('cli/bin (exit codes for bad input)', function () {
       expect(run.stdout.trim()).to.equal(version);
       expect(run.code).to.equal(0);
     }
+  });
+});
+
+/**
+ * `invoke --stage/--stack-name` asks AWS for the stack's outputs and API key: what AWS refuses
+ * is one line of the CLI's (exit 1), as for the other stack commands, not a bug report. The local
+ * server answers as AWS does: CloudFormation's query-protocol XML error for DescribeStacks
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html), and API
+ * Gateway's JSON error with its x-amzn-ErrorType header for GetApiKey
+ * (https://docs.aws.amazon.com/apigateway/latest/api/CommonErrors.html).
+ */
+describe('cli/bin (exit codes for AWS failures of invoke --stage/--stack-name)', function () {
+  this.timeout(60_000);
+  let server: Server;
+  let env: NodeJS.ProcessEnv;
+  let denyApiKey: boolean;
+
+  before(async () => {
+    server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.startsWith('/apikeys/')) {
+        res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
+        res.end(JSON.stringify({ message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:us-east-1::/apikeys/k1' }));
+        return;
+      }
+      if (denyApiKey) {
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(
+          '<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>' +
+            '<StackName>items</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/items/1</StackId><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime>' +
+            '<Outputs><member><OutputKey>ApiEndpoint</OutputKey><OutputValue>http://127.0.0.1:9/prod</OutputValue></member><member><OutputKey>ApiKeyId</OutputKey><OutputValue>k1</OutputValue></member></Outputs>' +
+            '</member></Stacks></DescribeStacksResult></DescribeStacksResponse>',
+        );
+        return;
+      }
+      res.writeHead(403, { 'content-type': 'text/xml' });
+      res.end('<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>1</RequestId></ErrorResponse>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    env = {
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_REGION: 'us-east-1',
+      AWS_PROFILE: '',
+      CLI_STACK_NAME: '',
+      CLI_STAGE: '',
+    };
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('says the credentials have expired (DescribeStacks: ExpiredToken), exit 1, no stack trace', async () => {
+    denyApiKey = false;
+    const run = await cli(['invoke', 'samples/ping.json', '--stack-name', 'items'], env);
+    expect(run.stderr).to.include('error: AWS credentials have expired (ExpiredToken: The security token included in the request is expired)');
+    expect(run.stderr).to.not.match(/unexpected failure|\n\s+at /);
+    expect(run.code, run.stderr).to.equal(1);
+  });
+
+  it('names the missing permission (GetApiKey: AccessDeniedException), exit 1, no stack trace', async () => {
+    denyApiKey = true;
+    const run = await cli(['invoke', 'samples/ping.json', '--stage', 'dev'], env);
+    expect(run.stderr).to.include('error: Missing AWS permission: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apigateway:GET');
+    expect(run.stderr).to.not.match(/unexpected failure|\n\s+at /);
+    expect(run.code, run.stderr).to.equal(1);
   });
 });

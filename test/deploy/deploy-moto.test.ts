@@ -15,6 +15,7 @@ import { deploy, type DeployDeps } from '../../cli/deploy/deploy.js';
 import type { DeployResult } from '../../cli/deploy/deploy-result.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { resolveStackEndpoint } from '../../cli/stack/endpoint.js';
+import { withStack, type StackCommandOptions } from '../../cli/commands/stack-options.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { MOTO_ACCOUNT, useMoto } from '../support/moto.js';
@@ -125,8 +126,12 @@ describe('cli/deploy against moto', () => {
   });
 
   describe('resolveStackEndpoint', () => {
+    // Opened as `cli invoke --stage/--stack-name` opens it.
+    const endpointOf = (flags: StackCommandOptions) =>
+      withStack(flags, { reporter: createMemoryReporter(), root, env: suite.moto.env }, ({ target, aws, hintFlags }) => resolveStackEndpoint({ stackName: target.stackName, hintFlags }, { aws }));
+
     it("returns the stack's ApiEndpoint and DynamoDBManagerUrl (no API key when the stack has none)", async () => {
-      const endpoint = await resolveStackEndpoint({ stackName: STACK, root, env: suite.moto.env });
+      const endpoint = await endpointOf({ stackName: STACK });
       expect(endpoint).to.deep.equal({
         url: first.outputs.ApiEndpoint,
         dynamoDbManagerUrl: first.outputs.DynamoDBManagerUrl,
@@ -138,7 +143,7 @@ describe('cli/deploy against moto', () => {
 
     it('says which stack is missing', async () => {
       try {
-        await resolveStackEndpoint({ stage: 'nope', root, env: suite.moto.env });
+        await endpointOf({ stage: 'nope' });
         expect.fail('expected a rejection');
       } catch (err) {
         expect((err as Error).message).to.equal('Stack serverless-api-gateway-lambda-dynamodb-nope does not exist in us-east-1');
