@@ -16,6 +16,7 @@ import type { DeployResult } from '../../cli/deploy/deploy-result.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { resolveStackEndpoint } from '../../cli/stack/endpoint.js';
 import { withStack, type StackCommandOptions } from '../../cli/commands/stack-options.js';
+import { UsageError } from '../../cli/errors.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { MOTO_ACCOUNT, useMoto } from '../support/moto.js';
@@ -35,7 +36,7 @@ describe('cli/deploy against moto', () => {
   /** Fresh clients per run, as each CLI invocation has. */
   const clients = () => suite.clients();
 
-  async function run(build: () => Promise<Artifact>, options: { skipLint?: boolean } = {}) {
+  async function run(build: () => Promise<Artifact>, options: { skipLint?: boolean; outputsFile?: string } = {}) {
     const aws = await clients();
     const reporter = createMemoryReporter();
     const deps: DeployDeps = {
@@ -47,7 +48,7 @@ describe('cli/deploy against moto', () => {
       interactive: false,
       pollIntervalMs: 10,
     };
-    const result = await deploy({ stackName: STACK, yes: true, outputsFile, skipLint: options.skipLint }, deps);
+    const result = await deploy({ stackName: STACK, yes: true, outputsFile: options.outputsFile ?? outputsFile, skipLint: options.skipLint }, deps);
     return { result, aws, stderr: reporter.stderr.join('\n') };
   }
 
@@ -93,6 +94,14 @@ describe('cli/deploy against moto', () => {
       expect(aws.metrics.calls).to.be.at.most(8);
       expect(stderr).to.include('No changes');
       expect(result.outputs).to.deep.equal(first.outputs);
+    });
+
+    it('refuses an --outputs-file it cannot write in one line (exit 2), after the deploy', async () => {
+      const missing = join(suite.dir, 'no-such-dir', 'outputs.json');
+      const err = await run(() => buildArtifact({ root, outDir: suite.dir }), { skipLint: true, outputsFile: missing }).then(() => undefined, (e: unknown) => e);
+      expect(err).to.be.instanceOf(UsageError);
+      expect((err as UsageError).exitCode).to.equal(2);
+      expect((err as UsageError).message).to.equal(`--outputs-file ${missing}: cannot write it (ENOENT); choose a file in a directory you can write to`);
     });
 
     it('uploads a new artifact key and runs an UPDATE change set when the handler changes', async () => {
