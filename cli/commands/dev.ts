@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { relative, resolve } from 'node:path';
-import { REGION_NAME } from '../aws/region.js';
+import { regionNameProblem } from '../aws/region.js';
 import { UsageError } from '../errors.js';
 import { unwritableFile, writeFileAtomically } from '../fs/atomic-write.js';
 import type { DevStateFile } from '../local/dev-state.js';
@@ -175,8 +175,9 @@ function integer(name: string, min: number, max: number) {
 
 /** The region's shape only: cli dev calls AWS only with --dynamodb-endpoint, which is checked against it. */
 function regionName(value: string): string {
-  if (REGION_NAME.test(value)) return value;
-  throw new InvalidArgumentError(`--region ${value === '' ? 'is empty' : `"${value}" is not an AWS region name`}: give a region such as us-east-1 or eu-west-1`);
+  const problem = regionNameProblem(value);
+  if (problem === undefined) return value;
+  throw new InvalidArgumentError(`--region ${problem}: give a region such as us-east-1 or eu-west-1`);
 }
 
 export function devCommand(deps: ProgramDeps): Command {
