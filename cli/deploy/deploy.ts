@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { unwritableFile, writeFileAtomically } from '../fs/atomic-write.js';
-import { CliError } from '../errors.js';
+import { CliError, InterruptedError } from '../errors.js';
 import { awsFailure, withAwsFailures } from '../aws/aws-errors.js';
 import type { BucketRef } from '../aws/artifact-store.js';
 import type { AwsClients } from '../aws/clients.js';
@@ -204,7 +204,7 @@ function effectiveValues(parameters: ChangeSetParameter[], previous: Record<stri
 }
 
 function checkAborted(ctx: Context): void {
-  if (ctx.deps.signal?.aborted) throw new CliError('Interrupted before anything was deployed.', { exitCode: 130 });
+  if (ctx.deps.signal?.aborted) throw new InterruptedError('Interrupted before anything was deployed.');
 }
 
 async function banner(ctx: Context): Promise<string> {
