@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { CONFIG_FILES } from './handler-build.js';
 
 export interface SourceChange {
   /** Inputs whose content changed, appeared or vanished (absolute paths). */
@@ -49,8 +50,6 @@ export interface SourceWatcher {
   close(): void;
 }
 
-/** Besides the sources, what changes esbuild's output or its module resolution. */
-const CONFIG_FILES = ['package.json', 'tsconfig.json'];
 /** What an import without an extension can resolve to (esbuild's default resolveExtensions), plus its other loaders. */
 const RESOLVABLE = new Set(['.tsx', '.ts', '.mts', '.cts', '.jsx', '.js', '.mjs', '.cjs', '.css', '.json', '.txt']);
 /**
