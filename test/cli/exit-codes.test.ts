@@ -31,6 +31,20 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   });
 }
 
+/** Starts `server` on a random loopback port: the environment that sends every AWS call to it. */
+async function listen(server: Server): Promise<NodeJS.ProcessEnv> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_PROFILE: '',
+    CLI_STACK_NAME: '',
+    CLI_STAGE: '',
+  };
+}
+
 describe('cli/bin (exit codes for bad input)', function () {
   this.timeout(60_000);
   let server: Server;
@@ -42,16 +56,7 @@ describe('cli/bin (exit codes for bad input)', function () {
       requests.push(`${req.method} ${req.url}`);
       res.writeHead(500).end();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    env = {
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_REGION: 'us-east-1',
-      AWS_PROFILE: '',
-      CLI_STACK_NAME: '',
-      CLI_STAGE: '',
-    };
+    env = await listen(server);
   });
   beforeEach(() => {
     requests = [];
@@ -124,32 +129,31 @@ describe('cli/bin (exit codes for AWS failures of invoke --stage/--stack-name)',
       res.writeHead(403, { 'content-type': 'text/xml' });
       res.end('<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>1</RequestId></ErrorResponse>');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    env = {
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_REGION: 'us-east-1',
-      AWS_PROFILE: '',
-      CLI_STACK_NAME: '',
-      CLI_STAGE: '',
-    };
+    env = await listen(server);
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('says the credentials have expired (DescribeStacks: ExpiredToken), exit 1, no stack trace', async () => {
-    denyApiKey = false;
-    const run = await cli(['invoke', 'samples/ping.json', '--stack-name', 'items'], env);
-    expect(run.stderr).to.include('error: AWS credentials have expired (ExpiredToken: The security token included in the request is expired)');
-    expect(run.stderr).to.not.match(/unexpected failure|\n\s+at /);
-    expect(run.code, run.stderr).to.equal(1);
-  });
-
-  it('names the missing permission (GetApiKey: AccessDeniedException), exit 1, no stack trace', async () => {
-    denyApiKey = true;
-    const run = await cli(['invoke', 'samples/ping.json', '--stage', 'dev'], env);
-    expect(run.stderr).to.include('error: Missing AWS permission: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apigateway:GET');
-    expect(run.stderr).to.not.match(/unexpected failure|\n\s+at /);
-    expect(run.code, run.stderr).to.equal(1);
-  });
+  const cases = [
+    {
+      what: 'says the credentials have expired (DescribeStacks: ExpiredToken)',
+      args: ['--stack-name', 'items'],
+      denyApiKey: false,
+      stderr: 'error: AWS credentials have expired (ExpiredToken: The security token included in the request is expired)',
+    },
+    {
+      what: 'names the missing permission (GetApiKey: AccessDeniedException)',
+      args: ['--stage', 'dev'],
+      denyApiKey: true,
+      stderr: 'error: Missing AWS permission: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apigateway:GET',
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.what}, exit 1, no stack trace`, async () => {
+      denyApiKey = c.denyApiKey;
+      const run = await cli(['invoke', 'samples/ping.json', ...c.args], env);
+      expect(run.stderr).to.include(c.stderr);
+      expect(run.stderr).to.not.match(/unexpected failure|\n\s+at /);
+      expect(run.code, run.stderr).to.equal(1);
+    });
+  }
 });
