@@ -22,3 +22,11 @@ export class UsageError extends CliError {
     this.name = 'UsageError';
   }
 }
+
+/** Ctrl-C (or SIGINT) stopped the command; the message says what was (not) changed. Exit code 130. */
+export class InterruptedError extends CliError {
+  constructor(message: string, options: { details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, { ...options, exitCode: 130 });
+    this.name = 'InterruptedError';
+  }
+}

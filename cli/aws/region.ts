@@ -7,7 +7,13 @@
  */
 
 /** `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-isoe-west-1`: the shape of every partition's regionRegex. */
-export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** What is wrong with the shape of a region name (`is empty`, `"mars-1" is not an AWS region name`), or undefined. */
+export function regionNameProblem(region: string): string | undefined {
+  if (REGION_NAME.test(region)) return undefined;
+  return region === '' ? 'is empty' : `"${region}" is not an AWS region name`;
+}
 
 /** The region as the SDK's partition table (@aws-sdk/core) describes it; undefined if it is not listed. */
 export async function regionDescription(region: string): Promise<string | undefined> {

@@ -4,9 +4,10 @@
  * same S3 key, so a deploy with nothing changed uploads nothing and updates no function code.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CliError } from '../errors.js';
+import { writeFileAtomically } from '../fs/atomic-write.js';
 import { createZip } from './zip.js';
 
 export interface Artifact {
@@ -40,10 +41,8 @@ export async function buildArtifact(options: { root: string; outDir?: string }):
   const outDir = resolve(options.root, options.outDir ?? 'dist');
   await mkdir(outDir, { recursive: true });
   const zipPath = join(outDir, key);
-  // Write then rename: a reader (deploy, a parallel build) never sees a half-written zip.
-  const partial = `${zipPath}.${process.pid}.tmp`;
-  await writeFile(partial, zip);
-  await rename(partial, zipPath);
+  // A reader (deploy, a parallel build) never sees a half-written zip.
+  await writeFileAtomically(zipPath, zip);
   return {
     zipPath,
     key,

@@ -4,10 +4,10 @@
  * Runs until SIGINT/SIGTERM, then stops gracefully.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { REGION_NAME } from '../aws/region.js';
+import { relative, resolve } from 'node:path';
+import { regionNameProblem } from '../aws/region.js';
 import { UsageError } from '../errors.js';
+import { unwritableFile, writeFileAtomically } from '../fs/atomic-write.js';
 import type { DevStateFile } from '../local/dev-state.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION } from '../local/defaults.js';
 import type { DynamoCredentialSource } from '../local/dynamodb.js';
@@ -82,18 +82,6 @@ function waitForStop(): { stopped: Promise<string>; dispose(): void } {
   };
 }
 
-/** A reader sees the old file or the whole new one, never a part: written beside it, then renamed over it. */
-async function writeFileAtomically(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temp, text);
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-}
-
 /** --dynamodb-credentials, else CLI_DYNAMODB_CREDENTIALS, else auto. */
 function credentialSource(value: string | undefined, sources: readonly DynamoCredentialSource[]): DynamoCredentialSource {
   if (value === undefined || value === '') return 'auto';
@@ -139,7 +127,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     });
     if (options.outputsFile) {
       await writeFileAtomically(resolve(options.outputsFile), JSON.stringify(localOutputs(stack), null, 2) + '\n').catch((err: unknown) => {
-        throw new UsageError(`--outputs-file ${options.outputsFile}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a file in a directory you can write to`, { cause: err });
+        throw unwritableFile('--outputs-file', options.outputsFile!, err);
       });
     }
     // performance.now() counts from process start (performance.timeOrigin).
@@ -187,8 +175,9 @@ function integer(name: string, min: number, max: number) {
 
 /** The region's shape only: cli dev calls AWS only with --dynamodb-endpoint, which is checked against it. */
 function regionName(value: string): string {
-  if (REGION_NAME.test(value)) return value;
-  throw new InvalidArgumentError(`--region ${value === '' ? 'is empty' : `"${value}" is not an AWS region name`}: give a region such as us-east-1 or eu-west-1`);
+  const problem = regionNameProblem(value);
+  if (problem === undefined) return value;
+  throw new InvalidArgumentError(`--region ${problem}: give a region such as us-east-1 or eu-west-1`);
 }
 
 export function devCommand(deps: ProgramDeps): Command {

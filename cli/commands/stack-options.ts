@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { AwsClients } from '../aws/clients.js';
-import { REGION_NAME, regionDescription } from '../aws/region.js';
+import { regionDescription, regionNameProblem } from '../aws/region.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_STACK_NAME } from '../template/project.js';
 import { CONFIG_FILE, loadConfig, resolveStackTarget, targetFlagsHint, type CliConfig, type StackTarget } from '../stack/config.js';
@@ -83,8 +83,8 @@ async function openStack(options: StackCommandOptions, deps: ProgramDeps): Promi
 }
 
 function checkRegionName(region: string, source: string): void {
-  if (REGION_NAME.test(region)) return;
-  throw new UsageError(`${source} ${region === '' ? 'is empty' : `"${region}" is not an AWS region name`}: pass --region with a region such as us-east-1 or eu-west-1`);
+  const problem = regionNameProblem(region);
+  if (problem !== undefined) throw new UsageError(`${source} ${problem}: pass --region with a region such as us-east-1 or eu-west-1`);
 }
 
 /** Ctrl-C as an AbortSignal for the duration of `run`; a second Ctrl-C exits at once. */

@@ -3,7 +3,7 @@
  * CloudFormation has computed it, the go-ahead to execute it, and discarding one that will not
  * run. An empty change set ("nothing to deploy") is a result, not an error.
  */
-import { CliError, UsageError } from '../errors.js';
+import { CliError, InterruptedError, UsageError } from '../errors.js';
 import { awsErrorName, isNoChangesReason, isThrottling } from '../aws/aws-errors.js';
 import type { ChangeSetDescription, ChangeSetParameter, CreateChangeSetInput, StackApi, StackDescription } from '../aws/stack-api.js';
 import type { Reporter } from '../ui/reporter.js';
@@ -149,7 +149,7 @@ export async function confirmChangeSet(stacks: StackApi, reporter: Reporter, cs:
   }
   if (approval.signal?.aborted) {
     await discardChangeSet(stacks, reporter, cs);
-    throw new CliError('Interrupted before executing; nothing was deployed.', { exitCode: 130 });
+    throw new InterruptedError('Interrupted before executing; nothing was deployed.');
   }
 }
 

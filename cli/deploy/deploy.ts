@@ -6,8 +6,9 @@
  * Progress goes to stderr through the reporter; the result is returned as data (the command
  * prints it).
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { CliError } from '../errors.js';
+import { readFile } from 'node:fs/promises';
+import { unwritableFile, writeFileAtomically } from '../fs/atomic-write.js';
+import { CliError, InterruptedError } from '../errors.js';
 import { awsFailure, withAwsFailures } from '../aws/aws-errors.js';
 import type { BucketRef } from '../aws/artifact-store.js';
 import type { AwsClients } from '../aws/clients.js';
@@ -55,7 +56,6 @@ export interface DeployDeps extends StackWatch {
   /** The template source (infra/cfn/template.yaml), parsed; deploy prepares it (prepareTemplate). */
   loadTemplate(): Promise<DeployTemplate>;
   readFile?(path: string): Promise<Uint8Array>;
-  writeFile?(path: string, text: string): Promise<void>;
   /** Asks a yes/no question on the terminal; only called when `interactive`. */
   confirm?(question: string): Promise<boolean>;
 }
@@ -204,7 +204,7 @@ function effectiveValues(parameters: ChangeSetParameter[], previous: Record<stri
 }
 
 function checkAborted(ctx: Context): void {
-  if (ctx.deps.signal?.aborted) throw new CliError('Interrupted before anything was deployed.', { exitCode: 130 });
+  if (ctx.deps.signal?.aborted) throw new InterruptedError('Interrupted before anything was deployed.');
 }
 
 async function banner(ctx: Context): Promise<string> {
@@ -447,8 +447,11 @@ async function protectStep(ctx: Context, stack: StackDescription | undefined): P
 /** --outputs-file: the Outputs as JSON; the result is returned either way. */
 async function outputsStep(ctx: Context, result: DeployResult): Promise<DeployResult> {
   if (!ctx.options.outputsFile) return result;
-  const write = ctx.deps.writeFile ?? ((path: string, text: string) => writeFile(path, text));
-  await write(ctx.options.outputsFile, JSON.stringify(result.outputs, null, 2) + '\n');
+  const file = ctx.options.outputsFile;
+  // The stack is deployed by now: an unwritable file is the user's path, not a failed deploy.
+  await writeFileAtomically(file, JSON.stringify(result.outputs, null, 2) + '\n').catch((err: unknown) => {
+    throw unwritableFile('--outputs-file', file, err);
+  });
   ctx.reporter.info(`Wrote outputs to ${ctx.options.outputsFile}`);
   return result;
 }

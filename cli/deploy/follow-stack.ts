@@ -4,7 +4,7 @@
  * follow their operations through here.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { CliError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import type { StackApi, StackDescription } from '../aws/stack-api.js';
 import type { Reporter } from '../ui/reporter.js';
 import { createProgressPrinter } from './progress-printer.js';
@@ -74,9 +74,8 @@ export async function runStackOperation(
 }
 
 /** Ctrl-C while following: the wait stops, the operation (`what`) does not. */
-export function stoppedWaiting(what: string, flags: string): CliError {
-  return new CliError(`Stopped waiting (interrupted); ${what}.`, {
-    exitCode: 130,
+export function stoppedWaiting(what: string, flags: string): InterruptedError {
+  return new InterruptedError(`Stopped waiting (interrupted); ${what}.`, {
     details: [`Follow it with: npx cli status${flags}`],
   });
 }

@@ -4,21 +4,13 @@
  * a yes/no question takes as "no".
  */
 import { createInterface } from 'node:readline/promises';
-import { CliError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 
 export interface Prompter {
   /** True only for y / yes; Ctrl-D is false. */
   confirm(question: string): Promise<boolean>;
   /** The trimmed answer; undefined when input ended (Ctrl-D) before one was given. */
   ask(question: string): Promise<string | undefined>;
-}
-
-/** Ctrl-C (or SIGINT) while a question waits for its answer. */
-export class PromptInterruptedError extends CliError {
-  constructor() {
-    super('Interrupted (Ctrl-C) before answering; nothing was changed.', { exitCode: 130 });
-    this.name = 'PromptInterruptedError';
-  }
 }
 
 export function createTerminalPrompter(
@@ -36,7 +28,7 @@ export function createTerminalPrompter(
       // stream closing).
       if ((err as Error).name !== 'AbortError') throw err;
       output.write('\n');
-      if (signal?.aborted || /Ctrl\+C/.test((err as Error).message)) throw new PromptInterruptedError();
+      if (signal?.aborted || /Ctrl\+C/.test((err as Error).message)) throw new InterruptedError('Interrupted (Ctrl-C) before answering; nothing was changed.');
       return undefined;
     } finally {
       rl.close();

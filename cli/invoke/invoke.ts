@@ -104,6 +104,12 @@ async function checkFiles(dir: string): Promise<string[]> {
   return files.map((n) => join(dir, n));
 }
 
+/** Through withStack, as every stack command: its region checks, and AWS failures as one line. */
+async function deployedEndpoint(options: InvokeOptions, deps: InvokeDeps) {
+  const { withStack } = await import('../commands/stack-options.js');
+  return withStack(options, deps, ({ target, aws, hintFlags }) => resolveStackEndpoint({ stackName: target.stackName, hintFlags }, { aws }));
+}
+
 export async function invoke(options: InvokeOptions, deps: InvokeDeps): Promise<InvokeResult[]> {
   const { reporter } = deps;
   const c = reporter.color;
@@ -114,7 +120,7 @@ export async function invoke(options: InvokeOptions, deps: InvokeDeps): Promise<
   const deployed = options.stage !== undefined || options.stackName !== undefined;
   if (deployed && (options.url !== undefined || options.outputsFile !== undefined)) throw new UsageError('--stage/--stack-name exclude --url and --outputs-file');
   const target: InvokeTarget = deployed
-    ? await resolveStackEndpoint({ ...options, root: deps.root, env: deps.env }).then((e) => ({
+    ? await deployedEndpoint(options, deps).then((e) => ({
         apiEndpoint: e.url,
         rpcUrl: e.dynamoDbManagerUrl ?? `${e.url}/DynamoDBManager`,
         apiKey: options.apiKey ?? e.apiKey,

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
-import { DEFAULT_PORT } from '../local/defaults.js';
+import { DEFAULT_PORT, isLoopbackEndpoint } from '../local/defaults.js';
 
 export interface InvokeTarget {
   /** The stage's base URL: REST paths are appended to it. */
@@ -83,11 +83,6 @@ function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey
   };
 }
 
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 /** The URLs `cli dev` serves by default: the template's outputs with its default parameters. */
 export async function localDevTarget(root: string): Promise<Omit<InvokeTarget, 'apiKey'>> {
   // Loaded here only: the emulator (esbuild, dynalite) is needed by no other target.
@@ -104,10 +99,10 @@ export async function resolveInvokeTarget(options: TargetOptions, deps: { root: 
   let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string };
   if (options.url !== undefined) {
     target = fromUrl(options.url, '--url');
-    if (isLoopback(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
+    if (isLoopbackEndpoint(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
   } else if (options.outputsFile !== undefined) {
     target = await fromOutputsFile(options.outputsFile);
-    if (isLoopback(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
+    if (isLoopbackEndpoint(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
   } else {
     const running = await readDevStates(stateDir);
     if (running.length > 1) {

@@ -7,6 +7,7 @@
 import { lstat, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { processAlive } from './dev-state.js';
 
 /** Beside LevelDB's own files, which LevelDB leaves alone (it only deletes names it generated). */
 export const LOCK_FILE = 'cli-dev.lock';
@@ -19,16 +20,6 @@ export interface DataDirLock {
 
 function errnoCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
-}
-
-/** Whether a process with this pid exists (EPERM: it does, under another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM';
-  }
 }
 
 /**
@@ -106,7 +97,7 @@ export async function lockDataDir(dataDir: string, name: string = dataDir): Prom
     }
     const text = await readFile(file, 'utf8').catch(() => '');
     const pid = /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
-    if (pid !== undefined && alive(pid)) {
+    if (pid !== undefined && processAlive(pid)) {
       const who = pid === process.pid ? 'this process (another local stack in it)' : `another cli dev (pid ${pid})`;
       refuse(name, `in use by ${who}`, pid === process.pid ? 'stop that stack first, or choose another --data-dir' : `stop it, or choose another --data-dir`, undefined);
     }

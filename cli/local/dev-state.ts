@@ -7,8 +7,9 @@
  * is gone (`kill -9`, a crash) is ignored.
  */
 import { rmSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../fs/atomic-write.js';
 import type { LocalStack } from './index.js';
 
 /**
@@ -54,10 +55,8 @@ export function devState(stack: Pick<LocalStack, 'outputs' | 'apiKey' | 'origin'
 export async function writeDevState(dir: string, state: DevState): Promise<DevStateFile> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${state.pid}.json`);
-  const temporary = `${file}.tmp`;
   // It holds the local API key: readable by this user only.
-  await writeFile(temporary, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-  await rename(temporary, file);
+  await writeFileAtomically(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   // A process that ends without stopping the stack (a forced exit) removes its file all the same.
   const onExit = () => rmSync(file, { force: true });
   process.once('exit', onExit);

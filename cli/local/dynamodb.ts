@@ -18,6 +18,7 @@ import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CliError } from '../errors.js';
+import { isLoopbackEndpoint } from './defaults.js';
 import { guardStore, prepareStoreGuard } from './store-guard.js';
 
 export interface DynamoTableSpec {
@@ -101,12 +102,6 @@ export interface DynamoCredentials {
 /** `auto`: dummy credentials for a loopback endpoint, the standard chain for any other. */
 export type DynamoCredentialSource = 'auto' | 'chain' | 'local';
 export const DYNAMO_CREDENTIAL_SOURCES: readonly DynamoCredentialSource[] = ['auto', 'chain', 'local'];
-
-/** 127.0.0.0/8, ::1 and localhost: a store on this machine, which checks no signature. */
-export function isLoopbackEndpoint(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /**
  * The credentials for an endpoint. The chain is the SDK's (environment, shared config and SSO,

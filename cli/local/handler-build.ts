@@ -35,8 +35,8 @@ interface CacheEntry {
   warnings: string[];
 }
 
-/** Besides the sources esbuild reads, what changes its output or its module resolution. */
-const CONFIG_FILES = ['package.json', 'tsconfig.json'];
+/** Besides the sources esbuild reads, what changes its output or its module resolution (cached on, and watched). */
+export const CONFIG_FILES = ['package.json', 'tsconfig.json'];
 
 async function format(messages: esbuild.Message[], kind: 'error' | 'warning'): Promise<string[]> {
   if (messages.length === 0) return [];

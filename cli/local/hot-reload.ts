@@ -30,8 +30,6 @@ export interface HotReloaderOptions {
    * incremental build for the first save), swap if the result differs, say nothing if not.
    */
   verifyInitial?: boolean;
-  /** Quiet period after the last change before rebuilding (editors write in several steps). */
-  debounceMs?: number;
   /** A part of the import graph cannot be watched. */
   onWarning?(message: string): void;
 }
@@ -91,7 +89,6 @@ export function startHotReloader(options: HotReloaderOptions): HotReloader {
   const watcher = watchSources({
     root: options.root,
     inputs: options.inputs,
-    ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
     onWarning: (message) => options.onWarning?.(message),
     onChange: (change) => {
       if (closed) return;

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { CONFIG_FILES } from './handler-build.js';
 
 export interface SourceChange {
   /** Inputs whose content changed, appeared or vanished (absolute paths). */
@@ -32,8 +33,6 @@ export interface SourceWatcherOptions {
   root: string;
   /** Absolute paths of the files the current code was built from. */
   inputs: readonly string[];
-  /** Quiet period after the last event before comparing (editors write in several steps). */
-  debounceMs?: number;
   onChange(change: SourceChange): void;
   /** A directory that cannot be watched (inotify limit, permissions): its changes will be missed. */
   onWarning(message: string): void;
@@ -49,8 +48,8 @@ export interface SourceWatcher {
   close(): void;
 }
 
-/** Besides the sources, what changes esbuild's output or its module resolution. */
-const CONFIG_FILES = ['package.json', 'tsconfig.json'];
+/** Quiet period after the last event before comparing (editors write in several steps). */
+const DEBOUNCE_MS = 20;
 /** What an import without an extension can resolve to (esbuild's default resolveExtensions), plus its other loaders. */
 const RESOLVABLE = new Set(['.tsx', '.ts', '.mts', '.cts', '.jsx', '.js', '.mjs', '.cjs', '.css', '.json', '.txt']);
 /**
@@ -123,7 +122,6 @@ const within = (dir: string, path: string) => path === dir || path.startsWith(di
 
 export function watchSources(options: SourceWatcherOptions): SourceWatcher {
   const root = resolve(options.root);
-  const debounceMs = options.debounceMs ?? 20;
   const hashed = (file: string) => !file.split(sep).includes('node_modules');
   const known = new Map<string, Known>();
   const watchers = new Map<string, { watcher: FSWatcher; ino: number | undefined }>();
@@ -214,7 +212,7 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
     for (const dir of wanted) arm(dir);
   };
 
-  const schedule = (delayMs = debounceMs) => {
+  const schedule = (delayMs = DEBOUNCE_MS) => {
     const now = performance.now();
     firstPendingAt ??= now;
     if (timer !== undefined && now - firstPendingAt > MAX_WAIT_MS) return;
@@ -257,7 +255,7 @@ export function watchSources(options: SourceWatcherOptions): SourceWatcher {
           pending.add(f);
         }
         for (const p of paths) pending.add(p);
-        schedule(Math.max(debounceMs, 50));
+        schedule(Math.max(DEBOUNCE_MS, 50));
         firstPendingAt = Math.min(firstPendingAt!, since);
         return;
       }

@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REGION_NAME } from '../aws/region.js';
+import { regionNameProblem } from '../aws/region.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_STACK_NAME } from '../template/project.js';
 
@@ -93,7 +93,8 @@ function readStage(
   if (out.stackName !== undefined && !STACK_NAME.test(out.stackName)) {
     fail(`${prefix}stackName`, `"${out.stackName}" is not a valid stack name (letters, digits, hyphens; starts with a letter; at most 128)`);
   }
-  if (out.region !== undefined && !REGION_NAME.test(out.region)) fail(`${prefix}region`, `"${out.region}" is not an AWS region name`);
+  const regionProblem = out.region !== undefined ? regionNameProblem(out.region) : undefined;
+  if (regionProblem !== undefined) fail(`${prefix}region`, regionProblem);
   if (obj.parameters !== undefined) {
     if (!isObject(obj.parameters)) fail(`${prefix}parameters`, 'must be an object of parameter name -> value');
     out.parameters = {};

@@ -2,10 +2,9 @@
  * The deployed API for `cli invoke --stage/--stack-name`: the stack's ApiEndpoint output and,
  * when the stack created an API key, its value (GetApiKey includeValue).
  */
+import { withAwsFailures } from '../aws/aws-errors.js';
+import type { AwsClients } from '../aws/clients.js';
 import { CliError } from '../errors.js';
-import type { ApiKeyApi } from '../aws/data-api.js';
-import type { StackApi } from '../aws/stack-api.js';
-import { loadConfig, resolveStackTarget, targetFlagsHint, type StackFlags } from './config.js';
 
 export interface StackEndpoint {
   /** ApiEndpoint: the stage's base URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com/prod */
@@ -16,34 +15,22 @@ export interface StackEndpoint {
   region: string;
 }
 
-export interface ResolveEndpointOptions extends StackFlags {
-  /** Project root (for cli.config.json). */
-  root: string;
-  env: NodeJS.ProcessEnv;
+export interface ResolveEndpointOptions {
+  stackName: string;
+  /** The target flags the user gave, repeated in the hint to deploy. */
+  hintFlags: string;
 }
 
-export async function resolveStackEndpoint(
-  options: ResolveEndpointOptions,
-  deps: { aws?: { region: string; stacks: StackApi; apiKeys: ApiKeyApi } } = {},
-): Promise<StackEndpoint> {
-  const target = resolveStackTarget(options, options.env, await loadConfig(options.root));
-  const owned = deps.aws ? undefined : await openClients(options.env, target);
-  const aws = deps.aws ?? owned!;
-  try {
-    const stack = await aws.stacks.describeStack(target.stackName);
-    if (!stack) throw new CliError(`Stack ${target.stackName} does not exist in ${aws.region}`, { details: [`Deploy it first: npx cli deploy${targetFlagsHint(options)}`] });
+/** The stack's endpoint through clients opened by withStack (cli/commands/stack-options.ts). */
+export async function resolveStackEndpoint(options: ResolveEndpointOptions, deps: { aws: Pick<AwsClients, 'region' | 'profile' | 'stacks' | 'apiKeys'> }): Promise<StackEndpoint> {
+  const { aws } = deps;
+  return withAwsFailures({ profile: aws.profile, region: aws.region }, async () => {
+    const stack = await aws.stacks.describeStack(options.stackName);
+    if (!stack) throw new CliError(`Stack ${options.stackName} does not exist in ${aws.region}`, { details: [`Deploy it first: npx cli deploy${options.hintFlags}`] });
     const outputs = Object.fromEntries(stack.outputs.map((o) => [o.key, o.value]));
     const url = outputs.ApiEndpoint;
-    if (!url) throw new CliError(`Stack ${target.stackName} has no ApiEndpoint output (status ${stack.status})`);
+    if (!url) throw new CliError(`Stack ${options.stackName} has no ApiEndpoint output (status ${stack.status})`);
     const apiKey = outputs.ApiKeyId ? await aws.apiKeys.apiKeyValue(outputs.ApiKeyId) : undefined;
-    return { url, dynamoDbManagerUrl: outputs.DynamoDBManagerUrl, apiKey, stackName: target.stackName, region: aws.region };
-  } finally {
-    owned?.destroy();
-  }
-}
-
-/** Loaded on demand so that `cli invoke` against the local stack never imports the SDK clients. */
-async function openClients(env: NodeJS.ProcessEnv, target: { region?: string; profile?: string }) {
-  const { awsTargetFromEnv, createAwsClients } = await import('../aws/clients.js');
-  return createAwsClients(awsTargetFromEnv(env, target));
+    return { url, dynamoDbManagerUrl: outputs.DynamoDBManagerUrl, apiKey, stackName: options.stackName, region: aws.region };
+  });
 }

@@ -31,6 +31,20 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   });
 }
 
+/** Starts `server` on a random loopback port: the environment that sends every AWS call to it. */
+async function listen(server: Server): Promise<NodeJS.ProcessEnv> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+    AWS_PROFILE: '',
+    CLI_STACK_NAME: '',
+    CLI_STAGE: '',
+  };
+}
+
 describe('cli/bin (exit codes for bad input)', function () {
   this.timeout(60_000);
   let server: Server;
@@ -42,16 +56,7 @@ describe('cli/bin (exit codes for bad input)', function () {
       requests.push(`${req.method} ${req.url}`);
       res.writeHead(500).end();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    env = {
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_REGION: 'us-east-1',
-      AWS_PROFILE: '',
-      CLI_STACK_NAME: '',
-      CLI_STAGE: '',
-    };
+    env = await listen(server);
   });
   beforeEach(() => {
     requests = [];
@@ -65,6 +70,7 @@ describe('cli/bin (exit codes for bad input)', function () {
     { args: ['deploy', '--yes', '--region', ''], stderr: ['error: --region is empty: pass --region with a region such as us-east-1 or eu-west-1'] },
     { args: ['deploy', '--yes', '--region', 'mars-1'], stderr: ['error: --region "mars-1" is not an AWS region name: pass --region with a region such as us-east-1 or eu-west-1'] },
     { args: ['status', '--region', 'mars-1'], stderr: ['error: --region "mars-1" is not an AWS region name'] },
+    { args: ['invoke', 'samples/ping.json', '--stage', 'x', '--region', 'mars-1'], stderr: ['error: --region "mars-1" is not an AWS region name'] },
     // cli dev signs its calls to a real --dynamodb-endpoint for this region, and the function sees it as AWS_REGION.
     { args: ['dev', '--no-watch', '--region', 'mars-1'], stderr: ["error: option '--region <region>' argument 'mars-1' is invalid. --region \"mars-1\" is not an AWS region name: give a region such as us-east-1 or eu-west-1"] },
     { args: ['deploy', '--yes', '--parameter-overrides', 'FunctionTimeout=60'], stderr: ['error: parameter FunctionTimeout (--parameter-overrides) must be at most 28, got 60'] },
@@ -88,4 +94,66 @@ describe('cli/bin (exit codes for bad input)', function () {
       expect(run.code).to.equal(0);
     }
   });
+});
+
+/**
+ * `invoke --stage/--stack-name` asks AWS for the stack's outputs and API key: what AWS refuses
+ * is one line of the CLI's (exit 1), as for the other stack commands, not a bug report. The local
+ * server answers as AWS does: CloudFormation's query-protocol XML error for DescribeStacks
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html), and API
+ * Gateway's JSON error with its x-amzn-ErrorType header for GetApiKey
+ * (https://docs.aws.amazon.com/apigateway/latest/api/CommonErrors.html).
+ */
+describe('cli/bin (exit codes for AWS failures of invoke --stage/--stack-name)', function () {
+  this.timeout(60_000);
+  let server: Server;
+  let env: NodeJS.ProcessEnv;
+  let denyApiKey: boolean;
+
+  before(async () => {
+    server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.startsWith('/apikeys/')) {
+        res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
+        res.end(JSON.stringify({ message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:us-east-1::/apikeys/k1' }));
+        return;
+      }
+      if (denyApiKey) {
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(
+          '<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>' +
+            '<StackName>items</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/items/1</StackId><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime>' +
+            '<Outputs><member><OutputKey>ApiEndpoint</OutputKey><OutputValue>http://127.0.0.1:9/prod</OutputValue></member><member><OutputKey>ApiKeyId</OutputKey><OutputValue>k1</OutputValue></member></Outputs>' +
+            '</member></Stacks></DescribeStacksResult></DescribeStacksResponse>',
+        );
+        return;
+      }
+      res.writeHead(403, { 'content-type': 'text/xml' });
+      res.end('<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>1</RequestId></ErrorResponse>');
+    });
+    env = await listen(server);
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const cases = [
+    {
+      what: 'says the credentials have expired (DescribeStacks: ExpiredToken)',
+      args: ['--stack-name', 'items'],
+      denyApiKey: false,
+      stderr: 'error: AWS credentials have expired (ExpiredToken: The security token included in the request is expired)',
+    },
+    {
+      what: 'names the missing permission (GetApiKey: AccessDeniedException)',
+      args: ['--stage', 'dev'],
+      denyApiKey: true,
+      stderr: 'error: Missing AWS permission: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apigateway:GET',
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.what}, exit 1, no stack trace`, async () => {
+      denyApiKey = c.denyApiKey;
+      const run = await cli(['invoke', 'samples/ping.json', ...c.args], env);
+      expect(run.stderr).to.include(c.stderr);
+      expect(run.stderr).to.not.match(/unexpected failure|\n\s+at /);
+      expect(run.code, run.stderr).to.equal(1);
+    });
+  }
 });

@@ -15,6 +15,8 @@ import { deploy, type DeployDeps } from '../../cli/deploy/deploy.js';
 import type { DeployResult } from '../../cli/deploy/deploy-result.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { resolveStackEndpoint } from '../../cli/stack/endpoint.js';
+import { withStack, type StackCommandOptions } from '../../cli/commands/stack-options.js';
+import { UsageError } from '../../cli/errors.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { MOTO_ACCOUNT, useMoto } from '../support/moto.js';
@@ -34,7 +36,7 @@ describe('cli/deploy against moto', () => {
   /** Fresh clients per run, as each CLI invocation has. */
   const clients = () => suite.clients();
 
-  async function run(build: () => Promise<Artifact>, options: { skipLint?: boolean } = {}) {
+  async function run(build: () => Promise<Artifact>, options: { skipLint?: boolean; outputsFile?: string } = {}) {
     const aws = await clients();
     const reporter = createMemoryReporter();
     const deps: DeployDeps = {
@@ -46,7 +48,7 @@ describe('cli/deploy against moto', () => {
       interactive: false,
       pollIntervalMs: 10,
     };
-    const result = await deploy({ stackName: STACK, yes: true, outputsFile, skipLint: options.skipLint }, deps);
+    const result = await deploy({ stackName: STACK, yes: true, outputsFile: options.outputsFile ?? outputsFile, skipLint: options.skipLint }, deps);
     return { result, aws, stderr: reporter.stderr.join('\n') };
   }
 
@@ -94,6 +96,14 @@ describe('cli/deploy against moto', () => {
       expect(result.outputs).to.deep.equal(first.outputs);
     });
 
+    it('refuses an --outputs-file it cannot write in one line (exit 2), after the deploy', async () => {
+      const missing = join(suite.dir, 'no-such-dir', 'outputs.json');
+      const err = await run(() => buildArtifact({ root, outDir: suite.dir }), { skipLint: true, outputsFile: missing }).then(() => undefined, (e: unknown) => e);
+      expect(err).to.be.instanceOf(UsageError);
+      expect((err as UsageError).exitCode).to.equal(2);
+      expect((err as UsageError).message).to.equal(`--outputs-file ${missing}: cannot write it (ENOENT); choose a file in a directory you can write to`);
+    });
+
     it('uploads a new artifact key and runs an UPDATE change set when the handler changes', async () => {
       const changed = await syntheticArtifact(suite.dir, 'exports.handler = async () => ({ statusCode: 204, body: "" });');
       const { result, aws } = await run(async () => changed, { skipLint: true });
@@ -125,8 +135,12 @@ describe('cli/deploy against moto', () => {
   });
 
   describe('resolveStackEndpoint', () => {
+    // Opened as `cli invoke --stage/--stack-name` opens it.
+    const endpointOf = (flags: StackCommandOptions) =>
+      withStack(flags, { reporter: createMemoryReporter(), root, env: suite.moto.env }, ({ target, aws, hintFlags }) => resolveStackEndpoint({ stackName: target.stackName, hintFlags }, { aws }));
+
     it("returns the stack's ApiEndpoint and DynamoDBManagerUrl (no API key when the stack has none)", async () => {
-      const endpoint = await resolveStackEndpoint({ stackName: STACK, root, env: suite.moto.env });
+      const endpoint = await endpointOf({ stackName: STACK });
       expect(endpoint).to.deep.equal({
         url: first.outputs.ApiEndpoint,
         dynamoDbManagerUrl: first.outputs.DynamoDBManagerUrl,
@@ -138,7 +152,7 @@ describe('cli/deploy against moto', () => {
 
     it('says which stack is missing', async () => {
       try {
-        await resolveStackEndpoint({ stage: 'nope', root, env: suite.moto.env });
+        await endpointOf({ stage: 'nope' });
         expect.fail('expected a rejection');
       } catch (err) {
         expect((err as Error).message).to.equal('Stack serverless-api-gateway-lambda-dynamodb-nope does not exist in us-east-1');

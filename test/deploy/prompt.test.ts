@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { deploy } from '../../cli/deploy/deploy.js';
-import { createTerminalPrompter, PromptInterruptedError } from '../../cli/deploy/prompt.js';
+import { createTerminalPrompter } from '../../cli/deploy/prompt.js';
+import { InterruptedError } from '../../cli/errors.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { OK_HANDLER, useMoto } from '../support/moto.js';
@@ -57,8 +58,8 @@ describe('cli/deploy/prompt', () => {
       const t = terminal();
       const answer = t.prompter.confirm('Deploy? [y/N] ');
       t.input.write(CTRL_C);
-      const err = await answer.then(() => expect.fail('resolved'), (e: unknown) => e as PromptInterruptedError);
-      expect(err).to.be.instanceOf(PromptInterruptedError);
+      const err = await answer.then(() => expect.fail('resolved'), (e: unknown) => e as InterruptedError);
+      expect(err).to.be.instanceOf(InterruptedError);
       expect(err.exitCode).to.equal(130);
     });
 
@@ -67,7 +68,7 @@ describe('cli/deploy/prompt', () => {
       const t = terminal(controller.signal);
       const answer = t.prompter.ask('Type the stack name: ');
       controller.abort();
-      const err = await answer.then(() => expect.fail('resolved'), (e: unknown) => e as PromptInterruptedError);
+      const err = await answer.then(() => expect.fail('resolved'), (e: unknown) => e as InterruptedError);
       expect(err.exitCode).to.equal(130);
     });
   });

@@ -22,6 +22,13 @@ describe('cli/invoke/target', () => {
       expect(target.local?.via).to.equal('default');
     });
 
+    it('takes a --url on this machine (also a *.localhost name, RFC 6761) for the local stack, and no other', async () => {
+      for (const [url, local] of [['http://api.localhost:3000/dev', true], ['http://[::1]:3000/dev', true], ['http://dev.example.com:3000/dev', false]] as const) {
+        const target = await resolveInvokeTarget({ url, devStateDir: join(dir.path, 'state') }, { root: ROOT, env: {} });
+        expect(target.local?.via, url).to.equal(local ? 'given' : undefined);
+      }
+    });
+
     it('takes --url as the stage URL or as its DynamoDBManager URL', async () => {
       for (const url of ['https://abc.execute-api.eu-west-1.amazonaws.com/prod/', 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/DynamoDBManager']) {
         const target = await resolveInvokeTarget({ url, apiKey: 'K' }, { root: ROOT, env: {} });

@@ -5,32 +5,13 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { CliError, UsageError } from '../../cli/errors.js';
-import { isLoopbackEndpoint, LOCAL_CREDENTIALS, resolveDynamoCredentials } from '../../cli/local/dynamodb.js';
+import { LOCAL_CREDENTIALS, resolveDynamoCredentials } from '../../cli/local/dynamodb.js';
 import { checkDynamoEndpoint } from '../../cli/local/index.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { useProcessEnv } from '../support/process-env.js';
 
 describe('cli/local/dynamodb', () => {
-  describe('isLoopbackEndpoint', () => {
-    const cases: [string, boolean][] = [
-      ['http://127.0.0.1:8000', true],
-      ['http://127.4.5.6:8000', true],
-      ['http://localhost:8000', true],
-      ['http://LOCALHOST:8000/', true],
-      ['http://dynamo.localhost:8000', true],
-      ['http://[::1]:8000', true],
-      ['https://dynamodb.eu-west-1.amazonaws.com', false],
-      ['http://10.0.0.5:8000', false],
-      ['http://dynamodb-local:8000', false],
-      ['http://127.0.0.1.example.com:8000', false],
-      ['http://[::ffff:10.0.0.1]:8000', false],
-    ];
-    for (const [endpoint, loopback] of cases) {
-      it(`${loopback ? 'is' : 'is not'} loopback: ${endpoint}`, () => expect(isLoopbackEndpoint(endpoint)).to.equal(loopback));
-    }
-  });
-
   describe('resolveDynamoCredentials', () => {
     it('gives the dummy credentials for a loopback endpoint (auto) and whenever asked (local)', async () => {
       expect(await resolveDynamoCredentials('http://127.0.0.1:8000')).to.equal(LOCAL_CREDENTIALS);
