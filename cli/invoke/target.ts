@@ -85,8 +85,8 @@ function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey
 
 /** The URLs `cli dev` serves by default: the template's outputs with its default parameters. */
 export async function localDevTarget(root: string): Promise<Omit<InvokeTarget, 'apiKey'>> {
-  // Loaded here only: the emulator (esbuild, dynalite) is needed by no other target.
-  const { defaultLocalEndpoints } = await import('../local/index.js');
+  // Loaded here only, and not through cli/local/index.ts, which loads the whole emulator (esbuild, dynalite).
+  const { defaultLocalEndpoints } = await import('../local/local-endpoints.js');
   const { endpoint, outputs } = await defaultLocalEndpoints(root);
   const apiEndpoint = outputs.ApiEndpoint ?? endpoint;
   return { apiEndpoint, rpcUrl: outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH, source: 'local cli dev' };

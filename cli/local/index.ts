@@ -19,6 +19,7 @@ import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-relo
 import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
 import { createRouteTable, type RouteDescription } from './routes.js';
 import { startApiServer, type ApiServer } from './server.js';
+import { localizeOutputs } from './local-endpoints.js';
 import { buildStackModel, type LocalFunction, type StackModel } from './stack-model.js';
 import { DEFAULT_STACK_NAME } from '../template/project.js';
 import { readTemplate } from '../template/read-template.js';
@@ -136,22 +137,7 @@ export function checkDynamoEndpoint(endpoint: string, region: string): string {
   return endpoint.replace(/\/$/, '');
 }
 
-/** Replaces the API's cloud base URL (https://<api>.execute-api.<region>.<suffix>) with the local origin. */
-function localizeOutputs(outputs: Record<string, string>, model: StackModel, origin: string): Record<string, string> {
-  const cloud = `https://${model.api.id}.execute-api.${model.pseudo.region}.${model.pseudo.urlSuffix}`;
-  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.split(cloud).join(origin)]));
-}
-
-/**
- * What `cli dev` started with no options serves, read from the template without starting
- * anything: the outputs (local URLs) and the default stage's endpoint. `cli invoke` falls back
- * to it when no running `cli dev` left a state file.
- */
-export async function defaultLocalEndpoints(root: string): Promise<{ endpoint: string; outputs: Record<string, string> }> {
-  const model = buildStackModel(await readTemplate(root), { region: DEFAULT_REGION, stackName: DEFAULT_STACK_NAME, apiKeyValue: '' });
-  const origin = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
-  return { endpoint: `${origin}/${model.api.stages[0]!.name}`, outputs: localizeOutputs(model.outputs, model, origin) };
-}
+export { defaultLocalEndpoints } from './local-endpoints.js';
 
 /**
  * The reporter with its lines coalesced: what one event-loop turn logs (access lines, function

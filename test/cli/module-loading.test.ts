@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
@@ -113,6 +113,25 @@ describe('cli/program (what each command loads)', function () {
         expect(heavy(loaded.packagesOfCli)).to.deep.equal([]);
       });
     }
+
+    it("invoke's default target (no running cli dev) reads the template without loading the emulator", async () => {
+      // The fallback target alone, in a process of its own: no request is sent anywhere.
+      const script = join(scratch.path, 'default-target.mjs');
+      await writeFile(
+        script,
+        [
+          `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
+          'register();',
+          `const { localDevTarget } = await import(${JSON.stringify(pathToFileURL(join(root, 'cli', 'invoke', 'target.ts')).href)});`,
+          `process.stdout.write(JSON.stringify(await localDevTarget(${JSON.stringify(root)})));`,
+        ].join('\n'),
+      );
+      const loaded = await loadedBy(script, [], {}, scratch.path);
+      expect(loaded.code, loaded.stderr).to.equal(0);
+      expect(loaded.files).to.include('cli/local/local-endpoints.ts');
+      expect(localModules(loaded).filter((f) => /^cli\/local\/(index|lambda-runtime|handler-build|server|dynamodb)\.ts$/.test(f))).to.deep.equal([]);
+      expect(heavy(loaded.packagesOfCli)).to.deep.equal([]);
+    });
 
     it('`cli build` does load esbuild, from cli/build/bundle.ts (what the cases above would see)', async () => {
       const loaded = await loadedBy(join(root, 'bin', 'cli.mjs'), ['build', '--out-dir', join(scratch.path, 'dist')], { CLI_FROM_SOURCE: '1' }, scratch.path);
