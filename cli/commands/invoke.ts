@@ -1,6 +1,7 @@
 /** `cli invoke`: commander wiring for cli/invoke/invoke.ts, which loads only when the command runs. */
 import { Command } from 'commander';
 import type { InvokeOptions } from '../invoke/invoke.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../local/defaults.js';
 import type { ProgramDeps } from './deps.js';
 
 export function invokeCommand(deps: ProgramDeps): Command {
@@ -22,7 +23,7 @@ RPC payloads go to DynamoDBManagerUrl; REST requests go to ApiEndpoint + path. A
 "expect": {"status": 404, "body": {...}} (body: subset match; {} matches only {}); without it any
 2xx passes. Exits non-zero when a response is not the expected one.
 Default target: the running \`npx cli dev\` (found through the state file it keeps in .local/cli-dev/:
-its port, stage and API key), else http://${'127.0.0.1'}:3000/<the template's default stage>.
+its port, stage and API key), else http://${DEFAULT_HOST}:${DEFAULT_PORT}/<the template's default stage>.
 
 Examples:
   $ npx cli invoke samples/create.json samples/read.json
