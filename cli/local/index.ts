@@ -137,8 +137,6 @@ export function checkDynamoEndpoint(endpoint: string, region: string): string {
   return endpoint.replace(/\/$/, '');
 }
 
-export { defaultLocalEndpoints } from './local-endpoints.js';
-
 /**
  * The reporter with its lines coalesced: what one event-loop turn logs (access lines, function
  * logs of many requests under load) leaves stderr in one write instead of one write per line.
