@@ -52,7 +52,7 @@ resource "aws_api_gateway_method" "route" {
   rest_api_id        = aws_api_gateway_rest_api.api.id
   resource_id        = each.value.resource_id
   http_method        = each.value.http_method
-  authorization      = "NONE"
+  authorization      = var.auth_mode == "AWS_IAM" ? "AWS_IAM" : "NONE"
   api_key_required   = var.api_key_required
   request_parameters = each.value.request_parameters
 }

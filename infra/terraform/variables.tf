@@ -70,6 +70,17 @@ variable "log_retention_in_days" {
   }
 }
 
+variable "auth_mode" {
+  type        = string
+  default     = "NONE"
+  description = "How callers are authenticated on every route: NONE, API_KEY (x-api-key), AWS_IAM (SigV4 signed requests) or COGNITO_USER_POOLS (a bearer token of the stack's user pool)."
+
+  validation {
+    condition     = contains(["NONE", "API_KEY", "AWS_IAM", "COGNITO_USER_POOLS"], var.auth_mode)
+    error_message = "auth_mode: one of NONE, API_KEY, AWS_IAM, COGNITO_USER_POOLS."
+  }
+}
+
 variable "api_key_required" {
   type        = bool
   default     = false
