@@ -1,4 +1,4 @@
-"""moto_server with three fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+"""moto_server with four fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
 bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -15,10 +15,17 @@ bench. Everything else is moto as installed in .venv.
    belongs to. The CLI names change sets after the clock (to the second), so two stacks deployed
    within a second share a name: lookups by name take the newest one of the stack named, as
    DescribeChangeSet and ExecuteChangeSet already take the newest.
+4. An AWS::IAM::Role's inline `Policies` created by CloudFormation are stored as the parsed
+   document, so GetRolePolicy answers Python's repr of a dict ({'Version': ...}) where IAM
+   answers the URL-encoded JSON document. Role.put_policy keeps a JSON string, as PutRolePolicy
+   (which passes one) already does.
+   https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html
 """
+import json
 import sys
 
 from moto.cloudformation import models, parsing
+from moto.iam import models as iam_models
 from moto.server import main
 
 def find_change_set(backend, change_set_name, stack_name=None):
@@ -68,6 +75,15 @@ def build_resource_diff(self, other_template, parameters=None):
 
 
 parsing.ResourceMap.build_resource_diff = build_resource_diff
+
+_put_role_policy = iam_models.Role.put_policy
+
+
+def put_role_policy(self, policy_name, policy_json):
+    _put_role_policy(self, policy_name, policy_json if isinstance(policy_json, str) else json.dumps(policy_json))
+
+
+iam_models.Role.put_policy = put_role_policy
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

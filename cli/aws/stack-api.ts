@@ -98,6 +98,12 @@ export interface CreateChangeSetInput {
   parameters: ChangeSetParameter[];
   capabilities: Capability[];
   description?: string;
+  /**
+   * A CloudFormation service role: CloudFormation creates the resources with its rights, not the
+   * caller's (who then only needs iam:PassRole on it). Remembered by the stack for later updates.
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html
+   */
+  roleArn?: string;
   tags?: Record<string, string>;
 }
 
@@ -152,6 +158,7 @@ export function createSdkStackApi(client: CloudFormationClient): StackApi {
           ),
           Capabilities: input.capabilities,
           Description: input.description,
+          RoleARN: input.roleArn,
           Tags: input.tags ? Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
         }),
       );

@@ -9,6 +9,7 @@ import { cachedLint } from '../deploy/lint-cache.js';
 import { formatOutputsTable } from '../stack/outputs.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
+import { UsageError } from '../errors.js';
 import type { ProgramDeps } from './deps.js';
 import { terminalIo, withInterrupt, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
@@ -21,10 +22,13 @@ interface DeployFlags extends StackCommandOptions {
   protect: boolean;
   skipLint: boolean;
   continueRollback: boolean;
+  roleArn?: string;
 }
 
 export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Promise<DeployResult> {
   const parameterOverrides = parseParameterOverrides(flags.parameterOverrides ?? []);
+  const roleArn = flags.roleArn ?? (deps.env.CLI_CFN_ROLE_ARN || undefined);
+  if (roleArn !== undefined) checkRoleArn(roleArn, flags.roleArn !== undefined ? '--role-arn' : 'CLI_CFN_ROLE_ARN');
   return withStack(flags, deps, ({ target, aws, hintFlags }) =>
     withInterrupt(async (signal) => {
       const io = terminalIo(deps, signal);
@@ -42,6 +46,7 @@ export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Pr
           skipLint: flags.skipLint,
           continueRollback: flags.continueRollback,
           hintFlags,
+          roleArn,
         },
         {
           reporter: deps.reporter,
@@ -74,6 +79,18 @@ export function printDeployResult(result: DeployResult, json: boolean, deps: Pic
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** A role ARN CloudFormation would refuse is caught before anything is built or uploaded. */
+function checkRoleArn(value: string, where: string): void {
+  if (!ROLE_ARN.test(value)) {
+    throw new UsageError(`${where}: ${JSON.stringify(value.length > 200 ? value.slice(0, 200) + '...' : value)} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`, {
+      details: ['Pass the ExecutionRoleArn output of `npx cli bootstrap-ci`, or leave it out to deploy with your own credentials.'],
+    });
+  }
+}
+
 export function deployCommand(deps: ProgramDeps): Command {
   return withStackOptions(
     new Command('deploy')
@@ -85,6 +102,7 @@ export function deployCommand(deps: ProgramDeps): Command {
       .option('--outputs-file <file>', 'also write the Outputs as JSON to this file')
       .option('--protect', 'turn on termination protection', false)
       .option('--skip-lint', 'do not run cfn-lint', false)
+      .option('--role-arn <arn>', 'CloudFormation service role to create the resources with (env CLI_CFN_ROLE_ARN; see cli bootstrap-ci)')
       .addOption(new Option('--continue-rollback', 'finish a failed rollback (UPDATE_ROLLBACK_FAILED), then deploy').default(false)),
   )
     .addHelpText(

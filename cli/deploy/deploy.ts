@@ -77,6 +77,8 @@ export interface DeployOptions {
   continueRollback?: boolean;
   /** Flags to repeat in hints (`--stage dev --region eu-west-1`). */
   hintFlags?: string;
+  /** --role-arn: the CloudFormation service role the change set runs with. */
+  roleArn?: string;
 }
 
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
@@ -376,6 +378,7 @@ async function changeSetStep(
       parameters: input.parameters,
       capabilities: input.capabilities,
       description: `npx cli deploy ${input.artifactKey}`,
+      roleArn: ctx.options.roleArn,
     },
     { sleep: ctx.deps.sleep ?? defaultSleep, intervalMs: Math.min(ctx.deps.pollIntervalMs ?? DEFAULT_POLL_MS, 1_000), signal: ctx.deps.signal },
   ).catch(async (err: unknown) => {
