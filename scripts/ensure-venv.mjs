@@ -15,12 +15,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const venv = join(root, '.venv');
 const requirements = join(root, 'requirements-dev.txt');
 const goRequirements = join(root, 'requirements-go.txt');
+// Python packages that must not share site-packages with the rest (a module name clash), each
+// installed with --target into .venv/isolated/<file's name without requirements- and .txt>.
+const isolatedRequirements = ['requirements-hcl2.txt'].map((f) => join(root, f)).filter((f) => existsSync(f));
 const stamp = join(venv, '.requirements-sha256');
 /** `module/cmd@version` per line; # comments. */
 const goTools = existsSync(goRequirements)
   ? readFileSync(goRequirements, 'utf8').split('\n').map((line) => line.replace(/#.*/, '').trim()).filter((line) => line !== '')
   : [];
-const wanted = createHash('sha256').update(readFileSync(requirements)).update(goTools.length ? '\0' + goTools.join('\n') : '').digest('hex');
+const hash = createHash('sha256').update(readFileSync(requirements)).update(goTools.length ? '\0' + goTools.join('\n') : '');
+for (const file of isolatedRequirements) hash.update('\0' + readFileSync(file, 'utf8'));
+const wanted = hash.digest('hex');
 const python = process.env.PYTHON ?? 'python3';
 
 if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === wanted) process.exit(0);
@@ -49,6 +54,12 @@ if (!existsSync(venv)) {
 console.error(`ensure-venv: installing requirements-dev.txt into ${venv} (the first time takes minutes; pip's progress follows)`);
 const pip = join(venv, 'bin', 'pip');
 run(pip, ['install', '--disable-pip-version-check', '--no-input', '-r', requirements]);
+for (const file of isolatedRequirements) {
+  const target = join(venv, 'isolated', file.replace(/^.*requirements-/, '').replace(/\.txt$/, ''));
+  console.error(`ensure-venv: installing ${file} into ${target}`);
+  rmSync(target, { recursive: true, force: true });
+  run(pip, ['install', '--disable-pip-version-check', '--no-input', '--target', target, '-r', file]);
+}
 for (const tool of goTools) {
   console.error(`ensure-venv: go install ${tool} into ${join(venv, 'bin')}`);
   run('go', ['install', tool], {

@@ -191,12 +191,14 @@ describe('cli cloud commands against moto', () => {
   describe('logs', () => {
     const STACK = 'it-logs';
     let logGroup: string;
-    const t0 = Date.now() - 4 * 60_000;
+    // Set when the block runs, not when the file loads: under a long suite the events must still
+    // fall inside the commands' default --since 10m.
+    let t0 = 0;
     const iso = (ms: number) => new Date(ms).toISOString();
     // Both start with a digit: moto matches an unquoted such term against every event.
     const LAMBDA_ID = '3f1c7a52-0b6e-4d8e-9a41-6a2d0c9e5b17';
     const API_ID = '9b2e4d10-5c3a-4f7e-8d21-0a6b3c9f1e24';
-    const failure = `${iso(t0 + 5)} ERROR ${LAMBDA_ID} {"requestId":"${API_ID}","route":"POST /DynamoDBManager","status":500}`;
+    let failure = '';
     let logsClient: CloudWatchLogsClient;
 
     async function put(stream: string, events: { timestamp: number; message: string }[]): Promise<void> {
@@ -204,6 +206,8 @@ describe('cli cloud commands against moto', () => {
     }
 
     before(async () => {
+      t0 = Date.now() - 4 * 60_000;
+      failure = `${iso(t0 + 5)} ERROR ${LAMBDA_ID} {"requestId":"${API_ID}","route":"POST /DynamoDBManager","status":500}`;
       const deployed = await deployStack(STACK, 'it-logs-table');
       logGroup = deployed.outputs.FunctionLogGroupName!;
       expect(logGroup).to.be.a('string');

@@ -9,8 +9,12 @@ import json
 import sys
 from pathlib import Path
 
-import hcl2
-from hcl2 import SerializationOptions
+# python-hcl2 lives apart from the venv's site-packages (requirements-hcl2.txt): checkov's
+# bc-python-hcl2 installs a different module under the same name.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / ".venv" / "isolated" / "hcl2"))
+
+import hcl2  # noqa: E402
+from hcl2 import SerializationOptions  # noqa: E402
 
 OPTIONS = SerializationOptions(
     with_comments=False,
