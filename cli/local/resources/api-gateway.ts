@@ -7,6 +7,7 @@
  */
 import { TemplateError, UnsupportedTemplateError, type TemplateResolver } from '../intrinsics.js';
 import type { LocalApi, LocalFunction, LocalRoute, LocalStage } from '../stack-model.js';
+import { readRequestValidation } from './api-gateway-validation.js';
 import { generatedName, shortId } from './names.js';
 import type { ResourceType, ResourceValue } from './resource-type.js';
 
@@ -154,6 +155,7 @@ export const apiMethod = {
       apiKeyRequired: apiKeyRequired === true || apiKeyRequired === 'true',
       timeoutMs,
       methodLogicalId: id,
+      validation: readRequestValidation(id, resolver),
     };
   },
 } satisfies ResourceType;
