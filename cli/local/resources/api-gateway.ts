@@ -93,7 +93,7 @@ export const apiResource: ResourceType = {
 };
 
 /** Resource id -> full path, for the API's resources (`resourceIds`) under its root. */
-function resourceTree(resolver: TemplateResolver, apiLogicalId: string, rootId: string, resourceIds: readonly string[]): ApiContext['pathOf'] {
+export function resourceTree(resolver: TemplateResolver, apiLogicalId: string, rootId: string, resourceIds: readonly string[]): (resourceId: string, at: string) => string {
   const template = resolver.template;
   // Parents may be declared after children, so resolve lazily.
   const byPhysical = new Map(resourceIds.map((id) => [resolver.physicalId(id), id]));
