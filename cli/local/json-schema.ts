@@ -14,6 +14,8 @@ export type Schema = { readonly [keyword: string]: unknown };
 export interface SchemaProblem {
   at: string;
   message: string;
+  /** Set on a value outside an enum: in a oneOf, the mark of a branch meant for another value. */
+  enum?: true;
 }
 
 export class SchemaError extends Error {
@@ -149,7 +151,7 @@ function compile(schema: unknown, where: string): Check {
     const scalarsOnly = (s.enum as unknown[]).every((e) => e === null || typeof e !== 'object');
     const shown = (s.enum as unknown[]).map((e) => JSON.stringify(e)).join(', ');
     checks.push((v, at, p) => {
-      if ((scalarsOnly && v !== null && typeof v === 'object') || !allowed.has(canonical(v))) p.push({ at, message: `${describeValue(v)} is not one of ${shown}` });
+      if ((scalarsOnly && v !== null && typeof v === 'object') || !allowed.has(canonical(v))) p.push({ at, message: `${describeValue(v)} is not one of ${shown}`, enum: true });
     });
   }
 
@@ -295,10 +297,10 @@ function compile(schema: unknown, where: string): Check {
       const failures = oneOf.map((c) => passes(c, v, at));
       const matched = failures.filter((f) => f.length === 0).length;
       if (matched === 0) {
-        // The branch that got furthest (its first problem deepest in the value, then the fewest
-        // problems) says the most about what was meant: the RPC branch of the right operation.
-        const depth = (f: SchemaProblem[]) => f[0]!.at.length;
-        const closest = failures.reduce((a, b) => (depth(b) > depth(a) || (depth(b) === depth(a) && b.length < a.length) ? b : a));
+        // The branch meant for this value says the most: not one refused on an enum (the RPC
+        // branches of the other operations), then the one with the fewest problems.
+        const score = (f: SchemaProblem[]) => (f.some((x) => x.enum) ? 1000 : 0) + f.length;
+        const closest = failures.reduce((a, b) => (score(b) < score(a) ? b : a));
         p.push({ at, message: `matches none of the ${oneOf.length} oneOf schemas; the closest: ${closest[0]!.at} ${closest[0]!.message}` });
       } else if (matched > 1) p.push({ at, message: `matches ${matched} of the oneOf schemas; exactly one is allowed` });
     });
