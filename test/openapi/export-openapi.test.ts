@@ -12,12 +12,10 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { deploy } from '../../cli/deploy/deploy.js';
-import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import type { CliError } from '../../cli/errors.js';
 import { createProgram } from '../../cli/program.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { OK_HANDLER, useMoto } from '../support/moto.js';
+import { deploySynthetic, OK_HANDLER, useMoto } from '../support/moto.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -45,18 +43,7 @@ describe('cli/openapi/export-openapi (cli openapi)', function () {
 
   it("describes a deployed stack with its ApiEndpoint as the server and the operations API Gateway exports", async () => {
     const stackName = 'openapi-stack';
-    await deploy(
-      { stackName, yes: true, skipLint: true, parameterOverrides: { TableName: 'openapi-table' } },
-      {
-        reporter: createMemoryReporter(),
-        aws: await suite.clients(),
-        build: async () => suite.artifact,
-        lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }),
-        loadTemplate: () => loadDeployTemplate(root),
-        interactive: false,
-        pollIntervalMs: 10,
-      },
-    );
+    await deploySynthetic(suite, root, stackName, { TableName: 'openapi-table' });
     const out = join(scratch.path, 'openapi.json');
     await cli(['openapi', '--stack-name', stackName, '--out', out]);
     const doc = JSON.parse(await readFile(out, 'utf8'));
