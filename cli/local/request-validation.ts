@@ -10,6 +10,31 @@
 import type { SchemaProblem } from './json-schema.js';
 import type { RequestValidation } from './resources/api-gateway-validation.js';
 
+/**
+ * Bodies nested deeper than this are refused before JSON.parse, which takes seconds on 10 MB of
+ * `[[[[...` (about 3 µs a level). AWS documents no depth limit for models; the handler refuses
+ * beyond 64 levels (handler/json.ts MAX_JSON_DEPTH) and DynamoDB beyond 32, so such a body is
+ * refused either way (README, Known differences).
+ */
+export const MAX_BODY_NESTING = 1000;
+
+/** Whether `text` opens more than `limit` arrays or objects at once (strings skipped): one pass. */
+export function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 export interface ValidatedRequest {
   /** Header names in lower case -> value. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -69,6 +94,9 @@ export function validateRequest(validation: RequestValidation, request: Validate
     if (!model) return undefined;
     // API Gateway reads a text body as UTF-8 (invalid bytes become U+FFFD, as toString does).
     const text = request.body.length === 0 ? '{}' : request.body.toString('utf8');
+    if (nestedDeeperThan(text, MAX_BODY_NESTING)) {
+      return { kind: 'invalid-body', validator: validation.validatorName, model: model.name, contentType, problems: [{ at: 'body', message: `is nested more than ${MAX_BODY_NESTING} levels deep` }] };
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);

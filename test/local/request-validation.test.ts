@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { gatewayResponse } from '../../cli/local/apigateway-event.js';
 import { explainRefusal, refusalAnswer, refusalMessage, type Refusal } from '../../cli/local/explanations.js';
 import { compileSchema } from '../../cli/local/json-schema.js';
-import { validateRequest } from '../../cli/local/request-validation.js';
+import { MAX_BODY_NESTING, nestedDeeperThan, validateRequest } from '../../cli/local/request-validation.js';
 import type { RequestValidation } from '../../cli/local/resources/api-gateway-validation.js';
 
 const item = { name: 'Item', check: compileSchema({ type: 'object', required: ['id'], properties: { id: { type: 'string' } } }, 'Item') };
@@ -37,6 +37,15 @@ describe('cli/local/request-validation', () => {
       const jsonOnly: RequestValidation = { validatorName: 'body', models: new Map([['application/json', item]]), requiredParameters: undefined };
       expect(validateRequest(jsonOnly, request('[]', { 'content-type': 'text/plain' })), 'no model for text/plain: not checked').to.equal(undefined);
       expect(validateRequest(jsonOnly, request('[]'))).to.deep.include({ kind: 'invalid-body' });
+    });
+
+    it('refuses a body nested deeper than MAX_BODY_NESTING after one pass, without parsing it', () => {
+      const body: RequestValidation = { validatorName: 'body', models: new Map([['$default', item]]), requiredParameters: undefined };
+      const deep = '['.repeat(MAX_BODY_NESTING + 1) + ']'.repeat(MAX_BODY_NESTING + 1);
+      expect(validateRequest(body, request(deep))).to.deep.include({ problems: [{ at: 'body', message: `is nested more than ${MAX_BODY_NESTING} levels deep` }] });
+      expect(nestedDeeperThan('{"a":"[[[[[["}', 2), 'brackets in strings do not count').to.equal(false);
+      expect(nestedDeeperThan('{"a\\\\":[[1]]}', 2), 'an escaped backslash ends before the quote').to.equal(true);
+      expect(nestedDeeperThan('[[1],[2]]', 2)).to.equal(false);
     });
 
     it('checks nothing a validator does not validate', () => {
