@@ -66,6 +66,8 @@ const INVALID: Example[] = [
   { why: 'list: Limit 0', method: 'POST', path: '/DynamoDBManager', body: rpc({ operation: 'list', payload: { Limit: 0 } }), handler: 'payload.Limit must be a positive integer' },
   { why: 'list: Limit a string', method: 'POST', path: '/DynamoDBManager', body: rpc({ operation: 'list', payload: { Limit: '10' } }), handler: 'payload.Limit must be a positive integer' },
   { why: 'list: ExclusiveStartKey without id', method: 'POST', path: '/DynamoDBManager', body: rpc({ operation: 'list', payload: { ExclusiveStartKey: {} } }), handler: 'payload.ExclusiveStartKey is missing the key attribute "id"' },
+  // Deeper than the local validator parses (cli/local/request-validation.ts MAX_BODY_NESTING) and than the handler's 64 levels.
+  { why: 'POST /items: nested 5000 levels', method: 'POST', path: '/items', body: `{"id":"a","x":${'['.repeat(5000)}${']'.repeat(5000)}}`, handler: 'nesting deeper than 64 levels' },
   { why: 'POST /items: empty body', method: 'POST', path: '/items', body: '', handler: 'request body is required' },
   { why: 'POST /items: an array', method: 'POST', path: '/items', body: '[{"id":"a"}]', handler: 'request body must be a JSON object (the item), got an array' },
   { why: 'POST /items: no id', method: 'POST', path: '/items', body: '{"name":"a"}', handler: 'request body is missing the key attribute "id"' },
