@@ -30,7 +30,7 @@ function gatewayAnswers(method: DescribedMethod): Record<string, string> {
   if (method.authorizationType === 'AWS_IAM') forbidden.push('MISSING_AUTHENTICATION_TOKEN / INVALID_SIGNATURE / ACCESS_DENIED for an unsigned, badly signed or unauthorized request');
   if (method.authorizationType === 'COGNITO_USER_POOLS') answers['401'] = 'API Gateway: no or an invalid bearer token (UNAUTHORIZED)';
   answers['403'] = `API Gateway: ${forbidden.join('; ')}`;
-  answers['413'] = 'API Gateway: the request is over 10 MB, or its event over the function\'s 6 MB (REQUEST_TOO_LARGE)';
+  answers['413'] = 'API Gateway: the event is over the function\'s 6 MB (REQUEST_TOO_LARGE); over 10 MB the answer is plain text, before API Gateway proper';
   answers['429'] = `API Gateway: stage throttling${method.apiKeyRequired ? ' or the usage plan\'s quota' : ''} (THROTTLED${method.apiKeyRequired ? ', QUOTA_EXCEEDED' : ''})`;
   answers['502'] = 'API Gateway: the function failed, timed out or returned a malformed proxy response ("Internal server error")';
   answers['504'] = 'API Gateway: no answer within the 29 s integration timeout (INTEGRATION_TIMEOUT)';
