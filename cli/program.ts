@@ -16,6 +16,7 @@ import { devCommand } from './commands/dev.js';
 import { invokeCommand } from './commands/invoke.js';
 import { bootstrapCiCommand } from './commands/bootstrap-ci.js';
 import { postmanCommand } from './commands/postman.js';
+import { openapiCommand } from './commands/openapi.js';
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')
@@ -52,6 +53,7 @@ Examples:
   program.addCommand(invokeCommand(deps));
   program.addCommand(bootstrapCiCommand(deps));
   program.addCommand(postmanCommand(deps));
+  program.addCommand(openapiCommand(deps));
 
   // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
   // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.

@@ -6,6 +6,7 @@
  * `payload` holds DynamoDB request parameters, passed through only from a per-operation
  * allow-list and always against the function's own table (never a caller's `TableName`).
  */
+import { CONTRACT_LIMITS, RPC_BODY_FIELDS, RPC_OPERATIONS, rpcPayloadEnum, rpcPayloadKeys } from './contract/index.js';
 import { parseDecimal } from './decimal.js';
 import { BadRequestError, ConditionFailedError } from './errors.js';
 import { deleteItem, getItem, putItem, scanItems, updateItem, type Table } from './item-store.js';
@@ -14,10 +15,10 @@ import { checkAttributeName, childPath, fromItem, MAX_ITEM_VALUES, toItem, toIte
 import { emptyObject, isJsonObject, jsonTypeName, JsonNumber, type JsonObject, type JsonValue, type ValueBudget } from './json.js';
 
 /** DynamoDB's `Limit` is an Integer (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html#DDB-Scan-request-Limit). */
-export const MAX_SCAN_LIMIT = 2_147_483_647;
+export const MAX_SCAN_LIMIT = CONTRACT_LIMITS.maxScanLimit;
 
 /** https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-expression-parameters */
-export const MAX_EXPRESSION_BYTES = 4096;
+export const MAX_EXPRESSION_BYTES = CONTRACT_LIMITS.maxExpressionBytes;
 
 /**
  * "The maximum length of all substitution variables in an expression is 2 MB. This is the sum of
@@ -36,11 +37,9 @@ export const RPC_BODY_BUDGET: ValueBudget = {
   why: 'a request holds at most one item (400 KB) and 2 MB of ExpressionAttributeNames and ExpressionAttributeValues, and every value in them takes at least 1 byte by DynamoDB\'s item size rules, so no valid request holds more',
 };
 
-const BODY_FIELDS = ['operation', 'tableName', 'payload'];
+const BODY_FIELDS = RPC_BODY_FIELDS;
 
 interface Operation {
-  /** payload keys passed through to DynamoDB. */
-  allowed: readonly string[] | 'any';
   run(payload: JsonObject, table: Table): Promise<unknown>;
 }
 
@@ -155,13 +154,15 @@ function attributes(output: { Attributes?: DocumentItem }): JsonObject {
   return result;
 }
 
+/** The contract's ReturnValues choices of an operation, typed as DynamoDB's (the contract lists a subset of them). */
+const returnValues = <T extends string>(operation: string) => rpcPayloadEnum(operation, 'ReturnValues') as readonly T[];
+
 const conditionFailed = () => new ConditionFailedError('payload.ConditionExpression');
 
 const OPERATIONS = new Map<string, Operation>([
   [
     'create',
     {
-      allowed: ['Item', 'ConditionExpression', 'ExpressionAttributeNames', 'ExpressionAttributeValues', 'ReturnValues'],
       async run(data, table) {
         const p = new Payload(data);
         const output = await putItem(
@@ -171,7 +172,7 @@ const OPERATIONS = new Map<string, Operation>([
             ConditionExpression: p.expression('ConditionExpression'),
             ExpressionAttributeNames: p.names(),
             ExpressionAttributeValues: p.values(),
-            ReturnValues: p.oneOf('ReturnValues', ['NONE', 'ALL_OLD'] as const),
+            ReturnValues: p.oneOf('ReturnValues', returnValues<'NONE' | 'ALL_OLD'>('create')),
           },
           conditionFailed,
         );
@@ -182,7 +183,6 @@ const OPERATIONS = new Map<string, Operation>([
   [
     'read',
     {
-      allowed: ['Key', 'ProjectionExpression', 'ExpressionAttributeNames', 'ConsistentRead'],
       async run(data, table) {
         const p = new Payload(data);
         const output = await getItem(table, {
@@ -201,7 +201,6 @@ const OPERATIONS = new Map<string, Operation>([
   [
     'update',
     {
-      allowed: ['Key', 'UpdateExpression', 'ConditionExpression', 'ExpressionAttributeNames', 'ExpressionAttributeValues', 'ReturnValues'],
       async run(data, table) {
         const p = new Payload(data);
         const output = await updateItem(
@@ -212,7 +211,7 @@ const OPERATIONS = new Map<string, Operation>([
             ConditionExpression: p.expression('ConditionExpression'),
             ExpressionAttributeNames: p.names(),
             ExpressionAttributeValues: p.values(),
-            ReturnValues: p.oneOf('ReturnValues', ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] as const),
+            ReturnValues: p.oneOf('ReturnValues', returnValues<'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW'>('update')),
           },
           conditionFailed,
         );
@@ -223,7 +222,6 @@ const OPERATIONS = new Map<string, Operation>([
   [
     'delete',
     {
-      allowed: ['Key', 'ConditionExpression', 'ExpressionAttributeNames', 'ExpressionAttributeValues', 'ReturnValues'],
       async run(data, table) {
         const p = new Payload(data);
         const output = await deleteItem(
@@ -233,7 +231,7 @@ const OPERATIONS = new Map<string, Operation>([
             ConditionExpression: p.expression('ConditionExpression'),
             ExpressionAttributeNames: p.names(),
             ExpressionAttributeValues: p.values(),
-            ReturnValues: p.oneOf('ReturnValues', ['NONE', 'ALL_OLD'] as const),
+            ReturnValues: p.oneOf('ReturnValues', returnValues<'NONE' | 'ALL_OLD'>('delete')),
           },
           conditionFailed,
         );
@@ -244,7 +242,6 @@ const OPERATIONS = new Map<string, Operation>([
   [
     'list',
     {
-      allowed: ['Limit', 'ExclusiveStartKey', 'FilterExpression', 'ProjectionExpression', 'ExpressionAttributeNames', 'ExpressionAttributeValues', 'ConsistentRead'],
       async run(data, table) {
         const p = new Payload(data);
         const output = await scanItems(table, {
@@ -265,11 +262,12 @@ const OPERATIONS = new Map<string, Operation>([
       },
     },
   ],
-  ['echo', { allowed: 'any', run: async (data) => data }],
-  ['ping', { allowed: [], run: async () => 'pong' }],
+  ['echo', { run: async (data) => data }],
+  ['ping', { run: async () => 'pong' }],
 ]);
 
-export const OPERATION_NAMES = [...OPERATIONS.keys()];
+export const OPERATION_NAMES = RPC_OPERATIONS;
+for (const name of RPC_OPERATIONS) if (!OPERATIONS.has(name)) throw new Error(`handler/contract/rpc-request.json names operation ${name}, which the handler does not implement`);
 
 /**
  * Validates the body and runs the operation. `onOperation` learns the operation name as soon as
@@ -300,10 +298,11 @@ export async function dynamoDbManager(body: JsonValue, table: Table, onOperation
 
   const payload = Object.hasOwn(body, 'payload') ? body.payload : emptyObject();
   if (!isJsonObject(payload!)) throw new BadRequestError(`payload must be a JSON object, got ${jsonTypeName(payload)}`);
-  if (operation.allowed !== 'any') {
+  const allowed = rpcPayloadKeys(name);
+  if (allowed !== 'any') {
     for (const key of Object.keys(payload)) {
-      if (!operation.allowed.includes(key)) {
-        const expected = operation.allowed.length ? `allowed: ${operation.allowed.join(', ')}` : `${name} takes no payload keys`;
+      if (!allowed.includes(key)) {
+        const expected = allowed.length ? `allowed: ${allowed.join(', ')}` : `${name} takes no payload keys`;
         throw new BadRequestError(`${childPath('payload', key)} is not accepted for operation ${name}; ${expected}`);
       }
     }

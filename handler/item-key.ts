@@ -3,13 +3,14 @@
  * no sort key. The function cannot DescribeTable (its role allows item actions only), so the
  * schema is fixed here and in the template together.
  */
+import { CONTRACT_LIMITS } from './contract/index.js';
 import { BadRequestError } from './errors.js';
 import { childPath, type DocumentItem } from './item-value.js';
 import { isJsonObject, jsonTypeName, type JsonValue } from './json.js';
 
 export const KEY_ATTRIBUTE = 'id';
 /** https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-partition-sort-keys */
-export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_PARTITION_KEY_BYTES = CONTRACT_LIMITS.maxKeyBytes;
 
 /** Validates a key value found at `where` (e.g. `payload.Item.id`) and returns it. */
 export function checkKeyValue(value: JsonValue | undefined, where: string): string {

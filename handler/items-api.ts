@@ -9,6 +9,7 @@
  * Items are JSON objects with a non-empty string `id`.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { CONTRACT_LIMITS } from './contract/index.js';
 import { BadRequestError, ItemAlreadyExistsError, ItemNotFoundError } from './errors.js';
 import { checkQueryParameters, jsonResponse, noContentResponse, queryParameter, readJsonBody } from './http.js';
 import { deleteItem, getItem, putItem, scanItems, updateItem, type Table } from './item-store.js';
@@ -23,7 +24,7 @@ export const MAX_PAGE_SIZE = 1000;
  * `SET #a0 = :v0, ...` must stay within DynamoDB's 4 KB expression limit, which dynalite does not
  * enforce: 250 assignments of at most 16 bytes each fit.
  */
-export const MAX_PATCH_ATTRIBUTES = 250;
+export const MAX_PATCH_ATTRIBUTES = CONTRACT_LIMITS.maxPatchAttributes;
 
 /** `#k` in every condition below: `id` is not reserved, but a placeholder is always safe. */
 const KEY_NAME = { '#k': KEY_ATTRIBUTE };

@@ -360,7 +360,9 @@ export type GatewayErrorKind =
   | 'INTERNAL_ERROR'
   | 'INTEGRATION_TIMEOUT'
   | 'REQUEST_TOO_LARGE'
-  | 'PAYLOAD_OVER_LIMIT';
+  | 'PAYLOAD_OVER_LIMIT'
+  | 'BAD_REQUEST_BODY'
+  | 'BAD_REQUEST_PARAMETERS';
 
 export interface GatewayAnswer {
   statusCode: number;
@@ -371,8 +373,17 @@ export interface GatewayAnswer {
 }
 
 /** API Gateway's own default gateway responses, with their exact bodies (spacing included). */
-export function gatewayResponse(kind: GatewayErrorKind): GatewayAnswer {
+export function gatewayResponse(kind: GatewayErrorKind, message?: string): GatewayAnswer {
   switch (kind) {
+    // A request its method's RequestValidator refuses: BAD_REQUEST_BODY and BAD_REQUEST_PARAMETERS,
+    // 400 with the default template {"message":$context.error.messageString} and BadRequestException
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html;
+    // the messages as recorded from AWS in LocalStack's validated snapshot
+    // tests/aws/services/apigateway/test_apigateway_common.snapshot.json, test_api_gateway_request_validator).
+    case 'BAD_REQUEST_BODY':
+      return { statusCode: 400, body: '{"message":"Invalid request body"}', contentType: 'application/json', errorType: 'BadRequestException' };
+    case 'BAD_REQUEST_PARAMETERS':
+      return { statusCode: 400, body: JSON.stringify({ message: message ?? 'Missing required request parameters: []' }), contentType: 'application/json', errorType: 'BadRequestException' };
     case 'MISSING_AUTHENTICATION_TOKEN':
       return { statusCode: 403, body: '{"message":"Missing Authentication Token"}', contentType: 'application/json', errorType: 'MissingAuthenticationTokenException' };
     case 'INVALID_API_KEY':

@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
  */
 import { MAX_INVOKE_REQUEST_BYTES, MAX_INVOKE_RESPONSE_BYTES, type GatewayErrorKind } from './apigateway-event.js';
+import type { ValidationFailure } from './request-validation.js';
 import { formatRoute, type RouteDescription } from './routes.js';
 
 /** The request as the client sent it: every explanation starts with it. */
@@ -43,11 +44,15 @@ export type Refusal =
   /** The function's response is over Lambda's 6 MB Invoke response limit. */
   | { kind: 'response-over-limit'; route: ReachedRoute; responseBytes: number }
   /** The function's result is not a Lambda proxy response. */
-  | { kind: 'malformed-response'; route: ReachedRoute; problem: string; payload: string };
+  | { kind: 'malformed-response'; route: ReachedRoute; problem: string; payload: string }
+  /** The method's RequestValidator refused the body or the parameters (request-validation.ts). */
+  | (ValidationFailure & { route: ReachedRoute });
 
 type Entry<K extends Refusal['kind']> = {
   /** The gateway response API Gateway sends. */
   answer: GatewayErrorKind;
+  /** Its `$context.error.message`, when it depends on the request. */
+  message?(refusal: Extract<Refusal, { kind: K }>): string;
   explain(refusal: Extract<Refusal, { kind: K }>, request: RequestLine): string[];
 };
 
@@ -145,7 +150,30 @@ const REFUSALS: { [K in Refusal['kind']]: Entry<K> } = {
       `  got: ${r.payload.length > 200 ? r.payload.slice(0, 200) + '...' : r.payload}`,
     ],
   },
+  'invalid-body': {
+    answer: 'BAD_REQUEST_BODY',
+    explain: (r, q) => [
+      `${routedRequest(q, r.route)}: the body does not match model ${r.model} (request validator ${r.validator}, content type ${r.contentType}) -> 400 {"message":"Invalid request body"}; the function was not invoked.`,
+      ...r.problems.map((p) => `  ${p.at} ${p.message}`),
+      `  API Gateway checks the body against the method's RequestModels (JSON Schema draft 4) and answers only "Invalid request body";`,
+      `  the models are the files of handler/contract/ (README, "API contract").`,
+    ],
+  },
+  'missing-parameters': {
+    answer: 'BAD_REQUEST_PARAMETERS',
+    message: (r) => `Missing required request parameters: [${r.missing.join(', ')}]`,
+    explain: (r, q) => [
+      `${routedRequest(q, r.route)}: missing required request parameters ${r.missing.join(', ')} (request validator ${r.validator}) -> 400; the function was not invoked.`,
+      `  The method's RequestParameters mark them required (true); send each, not blank.`,
+    ],
+  },
 };
+
+/** The `$context.error.message` of `refusal`'s answer when it is not the gateway response's fixed one. */
+export function refusalMessage(refusal: Refusal): string | undefined {
+  const entry = REFUSALS[refusal.kind] as Entry<Refusal['kind']>;
+  return entry.message?.(refusal);
+}
 
 /** The gateway response API Gateway answers `refusal` with. */
 export function refusalAnswer(refusal: Refusal): GatewayErrorKind {

@@ -19,8 +19,9 @@ import {
   parseProxyResult,
   type HttpResponse,
 } from './apigateway-event.js';
-import { explainRefusal, refusalAnswer, routedRequest, type Refusal } from './explanations.js';
+import { explainRefusal, refusalAnswer, refusalMessage, routedRequest, type Refusal } from './explanations.js';
 import type { InvokeOutcome } from './lambda-runtime.js';
+import { validateRequest } from './request-validation.js';
 import type { RouteTable } from './routes.js';
 import type { LocalApi, LocalRoute } from './stack-model.js';
 
@@ -164,6 +165,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
     const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
     if (body === TOO_LARGE) return { kind: 'body-over-limit' };
+    const invalid = route.validation && validateRequest(route.validation, { headers: req.headers, query: q < 0 ? '' : rawUrl.slice(q + 1), body });
+    if (invalid) return { ...invalid, route };
     const event = JSON.stringify(
       buildProxyEvent(
         {
@@ -245,7 +248,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   /** API Gateway's own answer to `refusal`, and on the terminal why. */
   function refuse(x: Exchange, refusal: Refusal): void {
     reporter.warn(explainRefusal(refusal, x).join('\n'));
-    const g = gatewayResponse(refusalAnswer(refusal));
+    const g = gatewayResponse(refusalAnswer(refusal), refusalMessage(refusal));
     const response = { statusCode: g.statusCode, headers: [['Content-Type', g.contentType]] as [string, string][], body: Buffer.from(g.body) };
     const extra: [string, string][] = g.errorType === undefined ? [] : [
       ['x-amzn-RequestId', x.requestId],

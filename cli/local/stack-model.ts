@@ -7,6 +7,7 @@
 import type { DynamoTableSpec } from './dynamodb.js';
 import { TemplateResolver, type PseudoParameters } from './intrinsics.js';
 import { readApi } from './resources/api-gateway.js';
+import type { RequestValidation } from './resources/api-gateway-validation.js';
 import { dynamodbTable } from './resources/dynamodb.js';
 import { lambdaFunction } from './resources/lambda.js';
 import { uuidFrom } from './resources/names.js';
@@ -42,6 +43,8 @@ export interface LocalRoute {
   /** Integration timeout (TimeoutInMillis, 29 s by default). */
   timeoutMs: number;
   methodLogicalId: string;
+  /** The method's request validator, models and required parameters (resources/api-gateway-validation.ts). */
+  validation?: RequestValidation | undefined;
 }
 
 export interface LocalStage {

@@ -37,7 +37,7 @@ resource "aws_api_gateway_resource" "item" {
 locals {
   routes = {
     "POST /DynamoDBManager" = { http_method = "POST", resource_id = aws_api_gateway_resource.dynamodb_manager.id, request_parameters = {} }
-    "GET /items"            = { http_method = "GET", resource_id = aws_api_gateway_resource.items.id, request_parameters = {} }
+    "GET /items"            = { http_method = "GET", resource_id = aws_api_gateway_resource.items.id, request_parameters = { "method.request.querystring.limit" = false, "method.request.querystring.next" = false } }
     "POST /items"           = { http_method = "POST", resource_id = aws_api_gateway_resource.items.id, request_parameters = {} }
     "GET /items/{id}"       = { http_method = "GET", resource_id = aws_api_gateway_resource.item.id, request_parameters = { "method.request.path.id" = true } }
     "PUT /items/{id}"       = { http_method = "PUT", resource_id = aws_api_gateway_resource.item.id, request_parameters = { "method.request.path.id" = true } }
@@ -55,6 +55,10 @@ resource "aws_api_gateway_method" "route" {
   authorization      = var.auth_mode == "AWS_IAM" ? "AWS_IAM" : "NONE"
   api_key_required   = var.api_key_required
   request_parameters = each.value.request_parameters
+
+  # The contract (contract.tf): the route's request validator and body model.
+  request_validator_id = aws_api_gateway_request_validator.contract[local.route_contract[each.key].validator].id
+  request_models       = local.route_contract[each.key].model == null ? {} : { "$default" = aws_api_gateway_model.contract[local.route_contract[each.key].model].name }
 }
 
 resource "aws_api_gateway_integration" "route" {
@@ -104,6 +108,9 @@ resource "aws_api_gateway_deployment" "api" {
       aws_api_gateway_resource.item,
       aws_api_gateway_method.route,
       aws_api_gateway_integration.route,
+      aws_api_gateway_model.contract,
+      aws_api_gateway_request_validator.contract,
+      aws_api_gateway_method_response.contract,
     ]))
   }
 

@@ -8,11 +8,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('cli --help', () => {
   const run = promisify(execFile);
-  it('shows examples for the program and for build and lint', async () => {
+  it('shows examples for the program and for build, lint and openapi', async () => {
     const bin = join(root, 'bin', 'cli.mjs');
-    const outputs = await Promise.all([[], ['build'], ['lint']].map((args) => run(process.execPath, [bin, ...args, '--help'], { cwd: root })));
+    const outputs = await Promise.all([[], ['build'], ['lint'], ['openapi']].map((args) => run(process.execPath, [bin, ...args, '--help'], { cwd: root })));
     for (const { stdout } of outputs) expect(stdout).to.include('Examples:').and.match(/\$ npx cli \w+/);
     expect(outputs[1]?.stdout).to.include('npx cli build --out-dir');
     expect(outputs[2]?.stdout).to.include('npx cli lint --json');
+    expect(outputs[3]?.stdout).to.include('npx cli openapi --local --out openapi.json');
   });
 });

@@ -103,6 +103,26 @@ describe('cli/program (what each command loads)', function () {
         local: ['cli/local/defaults.ts', 'cli/local/dev-state.ts'],
         loads: 'cli/invoke/invoke.ts',
       },
+      {
+        args: () => ['openapi', '--url', url, '--out', join(scratch.path, 'openapi.json')],
+        what: '`cli openapi --url URL` (the template resolver and resource readers, none of the emulator\'s services)',
+        local: [
+          'cli/local/defaults.ts',
+          'cli/local/dev-state.ts',
+          'cli/local/intrinsics.ts',
+          'cli/local/json-schema.ts',
+          'cli/local/resources/api-gateway-validation.ts',
+          'cli/local/resources/api-gateway.ts',
+          'cli/local/resources/dynamodb.ts',
+          'cli/local/resources/iam.ts',
+          'cli/local/resources/lambda.ts',
+          'cli/local/resources/logs.ts',
+          'cli/local/resources/names.ts',
+          'cli/local/resources/registry.ts',
+          'cli/local/stack-model.ts',
+        ],
+        loads: 'cli/openapi/export-openapi.ts',
+      },
     ];
     for (const c of cases) {
       it(`${c.what} loads no module of the emulator, and cli/ imports neither esbuild, dynalite nor the SDK`, async () => {

@@ -8,12 +8,9 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { deploy } from '../../cli/deploy/deploy.js';
 import { createTerminalPrompter } from '../../cli/deploy/prompt.js';
 import { InterruptedError } from '../../cli/errors.js';
-import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
-import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { OK_HANDLER, useMoto } from '../support/moto.js';
+import { deploySynthetic, OK_HANDLER, useMoto } from '../support/moto.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const CTRL_C = '\x03';
@@ -108,20 +105,7 @@ describe('Ctrl-C and Ctrl-D at the questions of cli deploy and cli delete (real 
   this.timeout(120_000);
   const suite = useMoto('prompt-', { handler: OK_HANDLER });
 
-  async function deployStack(stackName: string): Promise<void> {
-    await deploy(
-      { stackName, yes: true, skipLint: true, parameterOverrides: { TableName: `${stackName}-table` } },
-      {
-        reporter: createMemoryReporter(),
-        aws: await suite.clients(),
-        build: async () => suite.artifact,
-        lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }),
-        loadTemplate: () => loadDeployTemplate(root),
-        interactive: false,
-        pollIntervalMs: 10,
-      },
-    );
-  }
+  const deployStack = (stackName: string) => deploySynthetic(suite, root, stackName, { TableName: `${stackName}-table` });
 
   const status = async (stackName: string) => (await (await suite.clients()).stacks.describeStack(stackName))?.status;
 

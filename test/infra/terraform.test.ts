@@ -210,13 +210,17 @@ function docOf(policyJson: Hcl | undefined): string {
   return match?.[1] as string;
 }
 
+/** The Terraform configuration and the template, read for a describe block. */
+async function readBoth(): Promise<{ tf: TerraformConfig; t: CfnTemplate }> {
+  const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
+  return { tf: mergeFiles(files), t: parseTemplate(text, { file: 'infra/cfn/template.yaml' }) };
+}
+
 describe('infra/terraform', () => {
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await readBoth());
   });
 
   it('parses as HCL in every file and pins terraform >= 1.5 and the hashicorp/aws provider 6.x', () => {
@@ -407,7 +411,7 @@ describe('infra/terraform', () => {
     expect(permission.source_arn).to.equal(`\${aws_api_gateway_rest_api.${api}.execution_arn}/\${var.stage_name}/*`);
   });
 
-  it('redeploys whenever a resource, method or integration changes, creating the new deployment first', () => {
+  it('redeploys whenever a resource, method, integration or the contract changes, creating the new deployment first', () => {
     const [deploymentName, deployment] = onlyResource(tf, 'aws_api_gateway_deployment');
     expect(deployment).not.to.have.property('stage_name');
     expect(block(deployment, 'lifecycle').create_before_destroy).to.equal(true);
@@ -415,9 +419,11 @@ describe('infra/terraform', () => {
     const m = /^\$\{sha1\(jsonencode\(\[(.*)\]\)\)\}$/.exec(trigger);
     expect(m, trigger).to.not.equal(null);
     const hashed = (m?.[1] as string).split(',').map((s) => s.trim());
-    const expected = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration'].flatMap((type) => [...resourcesOf(tf, type).keys()].map((n) => `${type}.${n}`));
-    expect(expected.length).to.equal(resourcesOf(tf, 'aws_api_gateway_resource').size + 2);
-    expect(hashed).to.have.members(expected);
+    const routeParts = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration'].flatMap((type) => [...resourcesOf(tf, type).keys()].map((n) => `${type}.${n}`));
+    expect(routeParts.length).to.equal(resourcesOf(tf, 'aws_api_gateway_resource').size + 2);
+    // The contract (contract.tf) is part of the deployed snapshot too, as Model and RequestValidator are in the template's hash.
+    const contractParts = ['aws_api_gateway_model', 'aws_api_gateway_request_validator', 'aws_api_gateway_method_response'].flatMap((type) => [...resourcesOf(tf, type).keys()].map((n) => `${type}.${n}`));
+    expect(hashed).to.have.members([...routeParts, ...contractParts]);
     const [, stage] = onlyResource(tf, 'aws_api_gateway_stage');
     expect(stage.deployment_id).to.equal(`\${aws_api_gateway_deployment.${deploymentName}.id}`);
   });
@@ -530,5 +536,54 @@ describe('test/support/hcl2json.py', () => {
       await rm(join(dir, 'broken.tf'));
       expect((await parseDirectory(dir))['good.tf']).to.deep.equal({ variable: [{ a: { default: 1 } }] });
     });
+  });
+});
+
+describe('infra/terraform/contract.tf', () => {
+  let tf: TerraformConfig;
+  let t: CfnTemplate;
+  before(async () => {
+    ({ tf, t } = await readBoth());
+  });
+
+  it("has the template's models, each schema read from the contract file the template's Model names", () => {
+    const cfn = cfnResources(t, 'AWS::ApiGateway::Model').map(([, r]) => cfnProps(r));
+    const files = tf.locals.get('contract_models') as Record<string, string>;
+    expect(Object.fromEntries(cfn.map((p) => [String(p.Name), String(p.Description).replace('handler/contract/', '')]))).to.deep.equal(files);
+    const [name, model] = onlyResource(tf, 'aws_api_gateway_model');
+    expect(model.for_each, name).to.equal('${local.contract_models}');
+    expect(model.name).to.equal('${each.key}');
+    expect(model.content_type).to.equal('application/json');
+    expect(model.schema).to.equal('${file("${path.module}/../../handler/contract/${each.value}")}');
+  });
+
+  it("validates each route as the template's method does: the same validator flags and body model", () => {
+    const validators = resourcesOf(tf, 'aws_api_gateway_request_validator');
+    expect(validators.size).to.equal(1);
+    const [, v] = [...validators][0] as [string, HclBody];
+    const flags = v.for_each as Record<string, { name: string; body: boolean }>;
+    const byName = (n: string) => Object.values(flags).find((f) => f.name === n);
+    for (const [, r] of cfnResources(t, 'AWS::ApiGateway::RequestValidator')) {
+      const p = cfnProps(r);
+      expect(byName(String(p.Name))?.body, String(p.Name)).to.equal(p.ValidateRequestBody);
+      expect(p.ValidateRequestParameters).to.equal(true);
+    }
+    expect(v.validate_request_parameters).to.equal(true);
+    const contract = tf.locals.get('route_contract') as Record<string, { validator: string; model: string | null; responses: Record<string, string> }>;
+    const cfnRoute = cfnRoutes(t);
+    expect(Object.keys(contract).sort()).to.deep.equal([...cfnRoute.keys()].sort());
+    for (const [route, c] of Object.entries(contract)) {
+      const p = cfnRoute.get(route)!;
+      const validatorName = String(cfnProps(t.Resources[(p.RequestValidatorId as { Ref: string }).Ref]!).Name);
+      expect(flags[c.validator]?.name, route).to.equal(validatorName);
+      const model = (p.RequestModels as { $default?: { Ref: string } } | undefined)?.$default?.Ref;
+      expect(c.model, route).to.equal(model === undefined ? null : String(cfnProps(t.Resources[model]!).Name));
+      const responses = p.MethodResponses as { StatusCode: string; ResponseModels?: { 'application/json': { Ref: string } } }[];
+      const expected = Object.fromEntries(responses.map((r) => [r.StatusCode, r.ResponseModels ? String(cfnProps(t.Resources[r.ResponseModels['application/json'].Ref]!).Name) : '']));
+      expect(c.responses, route).to.deep.equal(expected);
+    }
+    const method = resourcesOf(tf, 'aws_api_gateway_method').get('route')!;
+    expect(method.request_validator_id).to.equal('${aws_api_gateway_request_validator.contract[local.route_contract[each.key].validator].id}');
+    expect(method.request_models).to.equal('${local.route_contract[each.key].model == null ? {} : {"$default" = aws_api_gateway_model.contract[local.route_contract[each.key].model].name}}');
   });
 });

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { awsTargetFromEnv, createAwsClients, type AwsClients } from '../../cli/aws/clients.js';
 import type { Artifact } from '../../cli/build/artifact.js';
 import { freePort, MOTO_REGION, motoEnvironment, startMotoServer } from '../../scripts/moto.mjs';
+import { deploy } from '../../cli/deploy/deploy.js';
+import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
+import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { syntheticArtifact } from './synthetic-artifact.js';
 import { useTempDir } from './temp-dir.js';
 
@@ -133,6 +136,25 @@ export function useMoto(prefix: string, options: { handler?: string } = {}): Mot
     },
     clients: () => pool.open(),
   };
+}
+
+/**
+ * Deploys the project's template (from `root`) as `stackName` to the suite's moto with its
+ * synthetic handler, no lint and no questions: what a test of a deployed stack needs first.
+ */
+export async function deploySynthetic(suite: MotoSuite, root: string, stackName: string, parameterOverrides: Record<string, string>): Promise<void> {
+  await deploy(
+    { stackName, yes: true, skipLint: true, parameterOverrides },
+    {
+      reporter: createMemoryReporter(),
+      aws: await suite.clients(),
+      build: async () => suite.artifact,
+      lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }),
+      loadTemplate: () => loadDeployTemplate(root),
+      interactive: false,
+      pollIntervalMs: 10,
+    },
+  );
 }
 
 function started<T>(what: string, value: T | undefined): T {

@@ -7,6 +7,7 @@
  */
 import { TemplateError, UnsupportedTemplateError, type TemplateResolver } from '../intrinsics.js';
 import type { LocalApi, LocalFunction, LocalRoute, LocalStage } from '../stack-model.js';
+import { readRequestValidation } from './api-gateway-validation.js';
 import { generatedName, shortId } from './names.js';
 import type { ResourceType, ResourceValue } from './resource-type.js';
 
@@ -92,7 +93,7 @@ export const apiResource: ResourceType = {
 };
 
 /** Resource id -> full path, for the API's resources (`resourceIds`) under its root. */
-function resourceTree(resolver: TemplateResolver, apiLogicalId: string, rootId: string, resourceIds: readonly string[]): ApiContext['pathOf'] {
+export function resourceTree(resolver: TemplateResolver, apiLogicalId: string, rootId: string, resourceIds: readonly string[]): (resourceId: string, at: string) => string {
   const template = resolver.template;
   // Parents may be declared after children, so resolve lazily.
   const byPhysical = new Map(resourceIds.map((id) => [resolver.physicalId(id), id]));
@@ -154,6 +155,7 @@ export const apiMethod = {
       apiKeyRequired: apiKeyRequired === true || apiKeyRequired === 'true',
       timeoutMs,
       methodLogicalId: id,
+      validation: readRequestValidation(id, resolver),
     };
   },
 } satisfies ResourceType;
