@@ -14,6 +14,8 @@ import { publishCommand } from './commands/publish.js';
 import { logsCommand } from './commands/logs.js';
 import { devCommand } from './commands/dev.js';
 import { invokeCommand } from './commands/invoke.js';
+import { metricsCommand } from './commands/metrics.js';
+import { tracesCommand } from './commands/traces.js';
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')
@@ -48,6 +50,8 @@ Examples:
   program.addCommand(logsCommand(deps));
   program.addCommand(devCommand(deps));
   program.addCommand(invokeCommand(deps));
+  program.addCommand(metricsCommand(deps));
+  program.addCommand(tracesCommand(deps));
 
   // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
   // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.

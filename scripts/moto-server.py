@@ -27,6 +27,15 @@ bench. Everything else is moto as installed in .venv.
    create them through moto's own PutMetricAlarm / PutCompositeAlarm backend, physical id the
    alarm name, `Fn::GetAtt Arn` the alarm ARN
    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html).
+6. moto's X-Ray GetTraceSummaries truncates Duration to whole seconds, answers ResponseTime 1 and
+   an empty Http for every trace, and fails (HTTP 500) on any FilterExpression. X-Ray's Duration
+   is the root segment's start to the last segment's end and ResponseTime the root segment's
+   own span, both in seconds with fractions, and Http is the root segment's request/response
+   (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html). SegmentCollection.summary
+   is replaced to compute those, and to evaluate the one filter the CLI sends, `service("name")`
+   (a trace passes when one of its segments is named so:
+   https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html); any other
+   expression still fails as before.
 """
 import sys
 
@@ -233,6 +242,70 @@ class StackCompositeAlarm(_StackAlarm, CloudFormationModel):
     @staticmethod
     def cloudformation_type():
         return "AWS::CloudWatch::CompositeAlarm"
+
+
+# 6. X-Ray trace summaries: fractional durations, Http, and service("name") filters.
+import datetime
+
+from moto.core.exceptions import AWSError
+from moto.xray import models as xray_models
+
+_SERVICE_FILTER = re.compile(r'^\s*service\(\s*"([^"\\]*)"\s*\)\s*$')
+
+
+def trace_summary(self, start_time, end_time, filter_expression=None):
+    service = None
+    if filter_expression is not None:
+        match = _SERVICE_FILTER.match(filter_expression)
+        if match is None:
+            raise AWSError("Not implemented yet - moto", exception_type="InternalFailure", status=500)
+        service = match.group(1)
+    summaries = []
+    for tid, trace in self._traces.items():
+        if not (trace["finished"] and start_time < trace["start_date"] and trace["end_date"] < end_time):
+            continue
+        segments = trace["segments"]
+        if service is not None and not any(seg.name == service for seg in segments):
+            continue
+        root = next((seg for seg in segments if seg.parent_id is None), segments[0])
+        http = root.http or {}
+        request = http.get("request", {})
+        response = http.get("response", {})
+        summary_http = {
+            k: v
+            for k, v in {
+                "HttpURL": request.get("url"),
+                "HttpMethod": request.get("method"),
+                "HttpStatus": response.get("status"),
+                "ClientIp": request.get("client_ip"),
+                "UserAgent": request.get("user_agent"),
+            }.items()
+            if v is not None
+        }
+        end = max(seg.end_time for seg in segments if seg.end_time is not None)
+        summaries.append(
+            {
+                "Annotations": {},
+                "Duration": round(end - root.start_time, 6),
+                "HasError": any("error" in seg.misc for seg in segments),
+                "HasFault": any("fault" in seg.misc for seg in segments),
+                "HasThrottle": any("throttle" in seg.misc for seg in segments),
+                "Http": summary_http,
+                "Id": tid,
+                "IsPartial": False,
+                "ResponseTime": round((root.end_time or end) - root.start_time, 6),
+                "ServiceIds": [],
+                "Users": [],
+            }
+        )
+    return {
+        "ApproximateTime": int((datetime.datetime.now() - datetime.datetime(1970, 1, 1)).total_seconds()),
+        "TracesProcessedCount": len(summaries),
+        "TraceSummaries": summaries,
+    }
+
+
+xray_models.SegmentCollection.summary = trace_summary
 
 
 if __name__ == "__main__":
