@@ -16,6 +16,9 @@ import { DEFAULT_STACK_NAME } from '../template/project.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import type { ProgramDeps } from './deps.js';
 
+/** How often `cli dev` prints the summary of the EMF metrics the function emitted. */
+const METRICS_SUMMARY_MS = 10_000;
+
 export interface DevOptions {
   port: number;
   host: string;
@@ -109,6 +112,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     parameterOverrides: parseParameterOverrides(options.parameterOverrides),
     watch: options.watch,
     reporter,
+    metricsSummaryMs: METRICS_SUMMARY_MS,
     ...(options.dataDir !== undefined ? { dataDir: resolve(options.dataDir) } : {}),
     ...(options.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
     dynamodbCredentials: credentialSource(options.dynamodbCredentials ?? deps.env.CLI_DYNAMODB_CREDENTIALS, DYNAMO_CREDENTIAL_SOURCES),
@@ -144,6 +148,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     for (const r of stack.routes) reporter.info(`    ${formatRoute(r, stack.endpoint)}`);
     if (options.outputsFile) reporter.info(`  Outputs written to ${options.outputsFile}`);
     reporter.info(options.watch ? c.dim('  Watching every file the bundle is built from for changes (--no-watch to turn off). Ctrl-C stops.') : c.dim('  Ctrl-C stops.'));
+    reporter.info(c.dim(`  Access lines show the time split (gateway | function | DynamoDB) and the trace id; EMF metrics are summarised every ${METRICS_SUMMARY_MS / 1000} s.`));
     reporter.info(c.green(`ready in ${Math.round(readyMs)} ms`));
     deps.onReady?.(stack);
     let stoppedBy: string;
