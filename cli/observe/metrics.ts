@@ -69,13 +69,7 @@ export function metricsWindow(since: string, now: number): { start: number; end:
   return { start, end: now };
 }
 
-export interface MetricRow {
-  id: string;
-  label: string;
-  namespace: string;
-  metricName: string;
-  stat: string;
-  unit: MetricUnit;
+export interface MetricRow extends Omit<MetricDefinition, 'of'> {
   /** Over the whole window (sum of counts, percentile of all latencies); undefined: no data. */
   total?: number;
   /** One value per period, oldest first; null where CloudWatch has no data point. */
@@ -131,7 +125,9 @@ export async function stackMetrics(options: { stackName: string; since: string; 
       }
       const totals = series.get(`${m.id.toLowerCase()}_total`)?.points ?? [];
       const total = totals.length === 0 ? undefined : m.unit === 'count' ? totals.reduce((sum, p) => sum + p.value, 0) : Math.max(...totals.map((p) => p.value));
-      return { id: m.id, label: m.label, namespace: m.namespace, metricName: m.metricName, stat: m.stat, unit: m.unit, ...(total !== undefined ? { total } : {}), points };
+      const { of: _of, ...definition } = m;
+      void _of;
+      return { ...definition, ...(total !== undefined ? { total } : {}), points };
     });
     return {
       stackName: target.stack.stackName,
