@@ -318,6 +318,14 @@ describe('cli metrics, cli traces and cli status alarms against moto', function 
       expect(unknown.message).to.equal(`Trace 1-00000001-${hex(99, 24)} not found`);
     });
 
+    it('refuses a --limit that is not a whole number from 1 to 100', async () => {
+      for (const limit of ['0', '101', '2.5', 'ten']) {
+        const err = await cliError(['traces', '--stack-name', STACK, '--limit', limit]);
+        expect(err.exitCode).to.equal(2);
+        expect(err.message).to.equal(`--limit "${limit}": expected a whole number from 1 to 100`);
+      }
+    });
+
     it('refuses a --since past the 30 days X-Ray keeps', async () => {
       const err = await cliError(['traces', '--stack-name', STACK, '--since', '31d']);
       expect(err.exitCode).to.equal(2);
