@@ -26,7 +26,7 @@ export function formatMetricsTable(result: MetricsResult, color: Colors): string
     const max = row.points.reduce<number | undefined>((m, v) => (v === null ? m : m === undefined ? v : Math.max(m, v)), undefined);
     const alarming = (row.id === 'errors5xx' || row.id === 'functionErrors' || row.id === 'throttles') && (row.total ?? 0) > 0;
     const total = totals[i]!.padStart(totalWidth);
-    lines.push(`${row.label.padEnd(labelWidth)}  ${alarming ? color.red(total) : total}  ${sparkline(row.points)} ${color.dim(`(${formatMetricValue(max, row.unit)})`)}`);
+    lines.push(`${row.label.padEnd(labelWidth)}  ${alarming ? color.red(total) : total}  ${sparkline(row.points, { floor: row.unit === 'ms' ? 'min' : 0 })} ${color.dim(`(${formatMetricValue(max, row.unit)})`)}`);
   });
   return lines;
 }

@@ -114,4 +114,9 @@ describe('cli/ui/sparkline', () => {
     expect(sparkline([0, 0, null])).to.equal('▁▁ ');
     expect(sparkline([])).to.equal('');
   });
+
+  it("with floor 'min', scales from the smallest value, so a latency's movement shows", () => {
+    expect(sparkline([40, 41, 42, 48, null], { floor: 'min' })).to.equal('▁▁▂█ ');
+    expect(sparkline([40, 40], { floor: 'min' })).to.equal('▁▁');
+  });
 });
