@@ -13,7 +13,11 @@ import { monitoredStack } from './monitored-stack.js';
 
 /** X-Ray keeps traces 30 days (https://docs.aws.amazon.com/xray/latest/devguide/xray-concepts.html#xray-concepts-traces). */
 export const TRACE_RETENTION_MS = 30 * 86_400_000;
-/** GetTraceSummaries is asked in windows of at most 6 hours, the longest range it accepts at once. */
+/**
+ * GetTraceSummaries is asked in windows of at most 6 hours, so a long --since stays within what
+ * one call accepts (https://docs.aws.amazon.com/xray/latest/api/API_GetTraceSummaries.html states no
+ * maximum range; a wide one is slow to scan).
+ */
 const WINDOW_MS = 6 * 3_600_000;
 /** `1-<8 hex: epoch seconds>-<24 hex>` (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-sendingdata.html#xray-api-traceids). */
 const TRACE_ID = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/;
