@@ -94,7 +94,7 @@ export async function stackTraces(options: TracesOptions, deps: TracesDeps): Pro
       const view = traceView(trace);
       return { ...base, traceCount: 1, slowest: [view], failed: view.failure ? [view] : [] };
     }
-    // API Gateway names its segment <api name>/<stage> (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-apigateway.html).
+    // API Gateway names its segment <api name>/<stage> (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-understanding-xray-traces.html).
     const service = target.apiName && target.stage ? `${target.apiName}/${target.stage}` : target.functionName;
     const filter = service ? `service("${service.replace(/["\\]/g, '')}")` : undefined;
     const summaries: TraceSummary[] = [];
