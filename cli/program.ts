@@ -17,6 +17,8 @@ import { invokeCommand } from './commands/invoke.js';
 import { bootstrapCiCommand } from './commands/bootstrap-ci.js';
 import { postmanCommand } from './commands/postman.js';
 import { openapiCommand } from './commands/openapi.js';
+import { metricsCommand } from './commands/metrics.js';
+import { tracesCommand } from './commands/traces.js';
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')
@@ -54,6 +56,8 @@ Examples:
   program.addCommand(bootstrapCiCommand(deps));
   program.addCommand(postmanCommand(deps));
   program.addCommand(openapiCommand(deps));
+  program.addCommand(metricsCommand(deps));
+  program.addCommand(tracesCommand(deps));
 
   // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
   // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.

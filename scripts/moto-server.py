@@ -1,4 +1,4 @@
-"""moto_server with four fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+"""moto_server with seven fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
 bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -20,6 +20,26 @@ bench. Everything else is moto as installed in .venv.
    answers the URL-encoded JSON document. Role.put_policy keeps a JSON string, as PutRolePolicy
    (which passes one) already does.
    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html
+5. moto's GetMetricData answers a percentile statistic (`p99`) with a null value that its
+   serializer cannot write (HTTP 500). CloudWatch computes percentiles over the raw values of the
+   period (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Percentiles);
+   Statistics.get_statistics_for_type is wrapped to do the same (nearest rank), and to leave a
+   period out when only statistic sets were published (CloudWatch cannot compute percentiles
+   from those either).
+6. moto's CloudFormation has no model for AWS::CloudWatch::Alarm or AWS::CloudWatch::CompositeAlarm:
+   the stack lists them with no type and no physical id and creates nothing. Two small models
+   create them through moto's own PutMetricAlarm / PutCompositeAlarm backend, physical id the
+   alarm name, `Fn::GetAtt Arn` the alarm ARN
+   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html).
+7. moto's X-Ray GetTraceSummaries truncates Duration to whole seconds, answers ResponseTime 1 and
+   an empty Http for every trace, and fails (HTTP 500) on any FilterExpression. X-Ray's Duration
+   is the root segment's start to the last segment's end and ResponseTime the root segment's
+   own span, both in seconds with fractions, and Http is the root segment's request/response
+   (https://docs.aws.amazon.com/xray/latest/api/API_TraceSummary.html). SegmentCollection.summary
+   is replaced to compute those, and to evaluate the one filter the CLI sends, `service("name")`
+   (a trace passes when one of its segments is named so:
+   https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html); any other
+   expression still fails as before.
 """
 import json
 import sys
@@ -84,6 +104,225 @@ def put_role_policy(self, policy_name, policy_json):
 
 
 iam_models.Role.put_policy = put_role_policy
+
+
+# 5. Percentile statistics in GetMetricData.
+import math
+import re
+
+from moto.cloudwatch import models as cloudwatch_models
+
+_PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?|100)$")
+_get_statistics_for_type = cloudwatch_models.Statistics.get_statistics_for_type
+
+
+def get_statistics_for_type(self, stat):
+    match = _PERCENTILE.match(stat)
+    if match is None:
+        return _get_statistics_for_type(self, stat)
+    values = sorted(self.metric_single_values_list)
+    if not values:
+        return None
+    rank = max(1, math.ceil(float(match.group(1)) / 100 * len(values)))
+    return values[rank - 1]
+
+
+cloudwatch_models.Statistics.get_statistics_for_type = get_statistics_for_type
+
+_get_metric_data = cloudwatch_models.CloudWatchBackend.get_metric_data
+
+
+def get_metric_data(self, *args, **kwargs):
+    results = _get_metric_data(self, *args, **kwargs)
+    for result in results:
+        pairs = [(v, t) for v, t in zip(result["values"], result["timestamps"]) if v is not None]
+        result["values"] = [v for v, _ in pairs]
+        result["timestamps"] = [t for _, t in pairs]
+    return results
+
+
+cloudwatch_models.CloudWatchBackend.get_metric_data = get_metric_data
+
+
+# 6. AWS::CloudWatch::Alarm and AWS::CloudWatch::CompositeAlarm in CloudFormation.
+from moto.core.common_models import CloudFormationModel
+
+
+def _metric_queries(metrics):
+    queries = []
+    for metric in metrics or []:
+        stat = metric.get("MetricStat")
+        metric_stat = None
+        if stat:
+            m = stat["Metric"]
+            metric_stat = cloudwatch_models.MetricStat(
+                metric=cloudwatch_models.Metric(
+                    metric_name=m.get("MetricName"),
+                    namespace=m.get("Namespace"),
+                    dimensions=m.get("Dimensions", []),
+                ),
+                period=stat.get("Period"),
+                stat=stat.get("Stat"),
+                unit=stat.get("Unit"),
+            )
+        queries.append(
+            cloudwatch_models.MetricDataQuery(
+                query_id=metric.get("Id"),
+                label=metric.get("Label"),
+                period=metric.get("Period"),
+                return_data=metric.get("ReturnData"),
+                expression=metric.get("Expression"),
+                metric_stat=metric_stat,
+            )
+        )
+    return queries
+
+
+class _StackAlarm:
+    # moto's model registry keys on the module (moto.<service>.*) and lists direct subclasses.
+    def __init__(self, alarm):
+        self.alarm = alarm
+
+    @property
+    def physical_resource_id(self):
+        return self.alarm.name
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name):
+        if attribute_name == "Arn":
+            return self.alarm.alarm_arn
+        raise parsing.UnformattedGetAttTemplateException()
+
+    @staticmethod
+    def cloudformation_name_type():
+        return "AlarmName"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        p = cloudformation_json.get("Properties", {})
+        backend = cloudwatch_models.cloudwatch_backends[account_id][region_name]
+        alarm = backend.put_metric_alarm(
+            name=p.get("AlarmName") or resource_name,
+            namespace=p.get("Namespace"),
+            metric_name=p.get("MetricName"),
+            metric_data_queries=_metric_queries(p.get("Metrics")),
+            comparison_operator=p.get("ComparisonOperator"),
+            evaluation_periods=p.get("EvaluationPeriods"),
+            datapoints_to_alarm=p.get("DatapointsToAlarm"),
+            period=p.get("Period"),
+            threshold=p.get("Threshold"),
+            statistic=p.get("Statistic"),
+            extended_statistic=p.get("ExtendedStatistic"),
+            description=p.get("AlarmDescription"),
+            dimensions=p.get("Dimensions", []),
+            alarm_actions=p.get("AlarmActions", []),
+            ok_actions=p.get("OKActions", []),
+            insufficient_data_actions=p.get("InsufficientDataActions", []),
+            unit=p.get("Unit"),
+            actions_enabled=str(p.get("ActionsEnabled", True)).lower() != "false",
+            treat_missing_data=p.get("TreatMissingData"),
+            threshold_metric_id=p.get("ThresholdMetricId"),
+            rule=p.get("AlarmRule"),
+            tags=p.get("Tags", []),
+        )
+        return cls(alarm)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        cls.delete_from_cloudformation_json(original_resource.physical_resource_id, cloudformation_json, account_id, region_name)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        name = cloudformation_json.get("Properties", {}).get("AlarmName") or resource_name
+        cloudwatch_models.cloudwatch_backends[account_id][region_name].delete_alarms([name])
+
+    def delete(self, account_id, region_name):
+        cloudwatch_models.cloudwatch_backends[account_id][region_name].delete_alarms([self.alarm.name])
+
+
+class StackMetricAlarm(_StackAlarm, CloudFormationModel):
+    __module__ = "moto.cloudwatch.models"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::CloudWatch::Alarm"
+
+
+class StackCompositeAlarm(_StackAlarm, CloudFormationModel):
+    __module__ = "moto.cloudwatch.models"
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::CloudWatch::CompositeAlarm"
+
+
+# 7. X-Ray trace summaries: fractional durations, Http, and service("name") filters.
+import datetime
+
+from moto.core.exceptions import AWSError
+from moto.xray import models as xray_models
+
+_SERVICE_FILTER = re.compile(r'^\s*service\(\s*"([^"\\]*)"\s*\)\s*$')
+
+
+def trace_summary(self, start_time, end_time, filter_expression=None):
+    service = None
+    if filter_expression is not None:
+        match = _SERVICE_FILTER.match(filter_expression)
+        if match is None:
+            raise AWSError("Not implemented yet - moto", exception_type="InternalFailure", status=500)
+        service = match.group(1)
+    summaries = []
+    for tid, trace in self._traces.items():
+        if not (trace["finished"] and start_time < trace["start_date"] and trace["end_date"] < end_time):
+            continue
+        segments = trace["segments"]
+        if service is not None and not any(seg.name == service for seg in segments):
+            continue
+        root = next((seg for seg in segments if seg.parent_id is None), segments[0])
+        http = root.http or {}
+        request = http.get("request", {})
+        response = http.get("response", {})
+        summary_http = {
+            k: v
+            for k, v in {
+                "HttpURL": request.get("url"),
+                "HttpMethod": request.get("method"),
+                "HttpStatus": response.get("status"),
+                "ClientIp": request.get("client_ip"),
+                "UserAgent": request.get("user_agent"),
+            }.items()
+            if v is not None
+        }
+        end = max(seg.end_time for seg in segments if seg.end_time is not None)
+        summaries.append(
+            {
+                "Annotations": {},
+                "Duration": round(end - root.start_time, 6),
+                "HasError": any("error" in seg.misc for seg in segments),
+                "HasFault": any("fault" in seg.misc for seg in segments),
+                "HasThrottle": any("throttle" in seg.misc for seg in segments),
+                "Http": summary_http,
+                "Id": tid,
+                "IsPartial": False,
+                "ResponseTime": round((root.end_time or end) - root.start_time, 6),
+                "ServiceIds": [],
+                "Users": [],
+            }
+        )
+    return {
+        "ApproximateTime": int((datetime.datetime.now() - datetime.datetime(1970, 1, 1)).total_seconds()),
+        "TracesProcessedCount": len(summaries),
+        "TraceSummaries": summaries,
+    }
+
+
+xray_models.SegmentCollection.summary = trace_summary
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

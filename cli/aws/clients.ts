@@ -1,14 +1,17 @@
 /**
  * The one place AWS clients are built. Everything else sees the narrow interfaces (StackApi,
- * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi); every client shares one region,
+ * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, CloudWatchApi, TraceApi); every client shares one region,
  * profile, endpoint and call counter.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import { XRayClient } from '@aws-sdk/client-xray';
+import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 /** Static keys, as the SDK's fromEnv provider would read them. */
 export interface StaticCredentials {
   accessKeyId: string;
@@ -18,6 +21,8 @@ export interface StaticCredentials {
 import { UsageError } from '../errors.js';
 import { createS3ArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { createApiGatewayKeyApi, createDynamoTableApi, type ApiKeyApi, type TableApi } from './data-api.js';
+import { createCloudWatchApi, type CloudWatchApi } from './cloudwatch-api.js';
+import { createXRayTraceApi, type TraceApi } from './xray-api.js';
 import { createStsIdentity, type Identity } from './identity.js';
 import { createCloudWatchLogsApi, type LogsApi } from './logs-api.js';
 import { keepErrorDetails } from './aws-errors.js';
@@ -45,6 +50,8 @@ export interface AwsClients {
   logs: LogsApi;
   tables: TableApi;
   apiKeys: ApiKeyApi;
+  cloudwatch: CloudWatchApi;
+  traces: TraceApi;
   metrics: CallMetrics;
   destroy(): void;
 }
@@ -81,6 +88,11 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   const logs = new CloudWatchLogsClient(withRegion);
   const dynamodb = new DynamoDBClient(withRegion);
   const apigateway = new APIGatewayClient(withRegion);
+  // CloudWatch answers both its query protocol and JSON 1.0; this SDK speaks JSON by default,
+  // which moto (and older endpoints) cannot parse, so the CLI speaks query, which every
+  // CloudWatch endpoint does (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/making-api-requests.html).
+  const cloudwatch = new CloudWatchClient({ ...withRegion, protocol: AwsQueryProtocol });
+  const xray = new XRayClient(withRegion);
 
   const metrics = createCallMetrics();
   countCalls(cfn, 'CloudFormation', metrics);
@@ -89,7 +101,9 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   countCalls(logs, 'CloudWatchLogs', metrics);
   countCalls(dynamodb, 'DynamoDB', metrics);
   countCalls(apigateway, 'APIGateway', metrics);
-  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway]) keepErrorDetails(client);
+  countCalls(cloudwatch, 'CloudWatch', metrics);
+  countCalls(xray, 'XRay', metrics);
+  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray]) keepErrorDetails(client);
 
   return {
     region,
@@ -101,9 +115,11 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
     logs: createCloudWatchLogsApi(logs),
     tables: createDynamoTableApi(dynamodb),
     apiKeys: createApiGatewayKeyApi(apigateway),
+    cloudwatch: createCloudWatchApi(cloudwatch),
+    traces: createXRayTraceApi(xray),
     metrics,
     destroy() {
-      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway]) client.destroy();
+      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray]) client.destroy();
     },
   };
 }

@@ -1,6 +1,6 @@
-/** The two data-plane calls the CLI makes besides CloudFormation: delete a retained table, read an API key. */
+/** The data-plane calls the CLI makes besides CloudFormation: delete a retained table, read an API key, name a REST API. */
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetApiKeyCommand, type APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { GetApiKeyCommand, GetRestApiCommand, type APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { awsErrorName } from './aws-errors.js';
 
 export interface TableApi {
@@ -11,6 +11,8 @@ export interface TableApi {
 export interface ApiKeyApi {
   /** The key's secret value (GetApiKey with includeValue). */
   apiKeyValue(apiKeyId: string): Promise<string>;
+  /** The REST API's name: the ApiName dimension of its AWS/ApiGateway metrics. */
+  restApiName(restApiId: string): Promise<string | undefined>;
 }
 
 export function createDynamoTableApi(client: DynamoDBClient): TableApi {
@@ -33,6 +35,14 @@ export function createApiGatewayKeyApi(client: APIGatewayClient): ApiKeyApi {
       const out = await client.send(new GetApiKeyCommand({ apiKey: apiKeyId, includeValue: true }));
       if (!out.value) throw new Error(`API key ${apiKeyId} has no value`);
       return out.value;
+    },
+    async restApiName(restApiId) {
+      try {
+        return (await client.send(new GetRestApiCommand({ restApiId }))).name;
+      } catch (err) {
+        if (awsErrorName(err) === 'NotFoundException') return undefined;
+        throw err;
+      }
     },
   };
 }

@@ -16,6 +16,9 @@ import { DEFAULT_STACK_NAME } from '../template/project.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import type { ProgramDeps } from './deps.js';
 
+/** How often `cli dev` prints the summary of the EMF metrics the function emitted, by default (seconds). */
+const METRICS_EVERY_S = 10;
+
 export interface DevOptions {
   port: number;
   host: string;
@@ -29,6 +32,8 @@ export interface DevOptions {
   outputsFile?: string;
   concurrency?: number;
   apiKey?: string;
+  /** Seconds between EMF metric summaries; 0: none. */
+  metricsEvery?: number;
 }
 
 export interface DevDeps extends ProgramDeps {
@@ -109,6 +114,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     parameterOverrides: parseParameterOverrides(options.parameterOverrides),
     watch: options.watch,
     reporter,
+    metricsSummaryMs: (options.metricsEvery ?? METRICS_EVERY_S) * 1000,
     ...(options.dataDir !== undefined ? { dataDir: resolve(options.dataDir) } : {}),
     ...(options.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: options.dynamodbEndpoint } : {}),
     dynamodbCredentials: credentialSource(options.dynamodbCredentials ?? deps.env.CLI_DYNAMODB_CREDENTIALS, DYNAMO_CREDENTIAL_SOURCES),
@@ -144,6 +150,8 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     for (const r of stack.routes) reporter.info(`    ${formatRoute(r, stack.endpoint)}`);
     if (options.outputsFile) reporter.info(`  Outputs written to ${options.outputsFile}`);
     reporter.info(options.watch ? c.dim('  Watching every file the bundle is built from for changes (--no-watch to turn off). Ctrl-C stops.') : c.dim('  Ctrl-C stops.'));
+    const every = options.metricsEvery ?? METRICS_EVERY_S;
+    reporter.info(c.dim(`  Access lines show the time split (gateway | function | DynamoDB) and the trace id; ${every > 0 ? `EMF metrics are summarised every ${every} s` : 'EMF metric lines are not shown (--metrics-every 0)'}.`));
     reporter.info(c.green(`ready in ${Math.round(readyMs)} ms`));
     deps.onReady?.(stack);
     let stoppedBy: string;
@@ -198,6 +206,7 @@ export function devCommand(deps: ProgramDeps): Command {
     .option('--outputs-file <file>', 'once ready, write the outputs (same keys as the template Outputs) as JSON')
     .addOption(new Option('--concurrency <n>', 'Lambda execution environments (warm workers) per function; default min(4, CPU cores)').argParser(integer('--concurrency', 1, 64)))
     .option('--api-key <value>', 'value of the local API key when the template generates one (default: random, printed at start)')
+    .addOption(new Option('--metrics-every <seconds>', 'print a summary of the EMF metrics the function emits this often (0: never)').argParser(integer('--metrics-every', 0, 3600)).default(METRICS_EVERY_S))
     .addHelpText(
       'after',
       `

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { formatOutputsTable } from '../stack/outputs.js';
 import { formatEventLine, colorStatus } from '../deploy/progress-printer.js';
 import { formatRootCause } from '../deploy/root-cause.js';
+import { formatAlarmLines } from '../ui/alarm-lines.js';
 import { stackStatus, type StatusResult } from '../stack/status.js';
 import { templateOutputOrder } from '../deploy/template-source.js';
 import type { ProgramDeps } from './deps.js';
@@ -31,6 +32,7 @@ export async function status(flags: StatusFlags, deps: ProgramDeps): Promise<Sta
       for (const e of result.events) reporter.result(formatEventLine(e, e.timestamp.getTime() - first, reporter.color));
     }
     if (result.rootCause) for (const line of formatRootCause(result.rootCause)) reporter.result(line);
+    for (const line of formatAlarmLines(result, reporter.color)) reporter.result(line);
     reporter.result('Outputs:');
     for (const line of formatOutputsTable(result.orderedOutputs)) reporter.result('  ' + line);
     return result;
@@ -38,7 +40,7 @@ export async function status(flags: StatusFlags, deps: ProgramDeps): Promise<Sta
 }
 
 export function statusCommand(deps: ProgramDeps): Command {
-  return withStackOptions(new Command('status').description("Show the stack's status, last events, root cause of a failure, and Outputs."))
+  return withStackOptions(new Command('status').description("Show the stack's status, last events, root cause of a failure, alarm states (ALARM first), dashboard link, and Outputs."))
     .option('--events <n>', 'how many recent events to show', '10')
     .addHelpText('after', `
 Examples:

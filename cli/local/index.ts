@@ -15,6 +15,7 @@ import { lockDataDir } from './data-dir.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION } from './defaults.js';
 import { ensureTables, LOCAL_CREDENTIALS, resolveDynamoCredentials, startEmbeddedDynamo, type DynamoCredentials, type DynamoCredentialSource, type EnsuredTable } from './dynamodb.js';
 import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
+import { createFunctionLogSink } from './function-logs.js';
 import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
 import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
 import { createRouteTable, type RouteDescription } from './routes.js';
@@ -56,6 +57,8 @@ export interface LocalStackOptions {
   apiKey?: string;
   /** Terminal output: access log, handler logs, explanations, reloads. Silent when absent. */
   reporter?: Reporter;
+  /** Print the summary of the function's EMF metrics this often (ms; 0 or absent: only on flushMetrics()). */
+  metricsSummaryMs?: number;
 }
 
 export interface LocalStack {
@@ -76,6 +79,8 @@ export interface LocalStack {
   events: EventEmitter<{ reload: [ReloadEvent] }>;
   /** Resolves with the next reload outcome (for tests: no sleeping). */
   nextReload(): Promise<ReloadEvent>;
+  /** Prints the summary of the EMF metrics the function emitted since the last one; returns its lines. */
+  flushMetrics(): string[];
   stop(): Promise<void>;
 }
 
@@ -243,6 +248,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!build.ok) throw new CliError('cannot build the handler (handler/index.ts):', { details: build.errors });
     for (const w of build.warnings) reporter.warn(w);
 
+    const functionLogs = createFunctionLogSink(reporter, { summaryEveryMs: options.metricsSummaryMs ?? 0 });
+    stops.push({ name: 'metrics summary', stop: async () => functionLogs.stop() });
     const taskRoot = dirname(handlerBuildOptions(root).outfile!);
     const runtimes = new Map<string, LambdaRuntime>();
     stops.push({
@@ -266,7 +273,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
           code: build.code,
           concurrency,
-          onLog: (line) => reporter.info(line),
+          onLog: (line) => functionLogs.line(line),
         }).catch((err: unknown) => {
           if (err instanceof FunctionInitError) {
             throw new CliError(`the function ${fn.logicalId} failed to initialise: ${err.error.errorType}: ${err.error.errorMessage}`, {
@@ -287,7 +294,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       routes,
       accountId: model.pseudo.accountId,
       reporter,
-      invoke: (logicalId, event, requestId) => runtimes.get(logicalId)!.invoke(event, requestId),
+      invoke: (logicalId, event, requestId, traceId) => runtimes.get(logicalId)!.invoke(event, requestId, traceId),
     }).catch((err: unknown) => {
       throw listenError(err, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
     });
@@ -333,6 +340,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       routes: routes.describe(),
       events,
       nextReload: () => new Promise<ReloadEvent>((resolveEvent) => events.once('reload', resolveEvent)),
+      flushMetrics: () => functionLogs.flushMetrics(),
       stop() {
         stopping ??= stopAll();
         return stopping;

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CliError } from '../errors.js';
+import type { DynamoTiming } from './dynamodb-timer.js';
 import type { InvokeMessage, SerializedError, WorkerInit, WorkerMessage } from './lambda-worker.js';
 
 export interface RuntimeFunction {
@@ -29,9 +30,9 @@ export interface RuntimeFunction {
 }
 
 export type InvokeOutcome =
-  | { kind: 'result'; payload: string; requestId: string; durationMs: number }
+  | { kind: 'result'; payload: string; requestId: string; durationMs: number; dynamodb?: DynamoTiming }
   /** The function failed: it threw, rejected, or its result could not be serialised. */
-  | { kind: 'error'; error: SerializedError; requestId: string }
+  | { kind: 'error'; error: SerializedError; requestId: string; durationMs?: number; dynamodb?: DynamoTiming }
   /** The execution environment died: process.exit, an uncaught exception, out of memory. */
   | { kind: 'crash'; reason: string; requestId: string }
   | { kind: 'timeout'; seconds: number; requestId: string };
@@ -87,6 +88,7 @@ async function workerScript(): Promise<string> {
 interface Pending {
   event: string;
   requestId: string;
+  traceId?: string;
   resolve(outcome: InvokeOutcome): void;
 }
 
@@ -159,10 +161,10 @@ export class LambdaRuntime {
     return runtime;
   }
 
-  invoke(event: string, requestId: string = randomUUID()): Promise<InvokeOutcome> {
+  invoke(event: string, requestId: string = randomUUID(), traceId?: string): Promise<InvokeOutcome> {
     if (this.stopping) return Promise.resolve({ kind: 'crash', reason: 'the local Lambda service is stopping', requestId });
     const outcome = new Promise<InvokeOutcome>((resolve) => {
-      this.queue.push({ event, requestId, resolve });
+      this.queue.push({ event, requestId, ...(traceId !== undefined ? { traceId } : {}), resolve });
       this.dispatch();
     });
     this.inflight.add(outcome);
@@ -278,10 +280,11 @@ export class LambdaRuntime {
           clearTimeout(current.timer);
           slot.current = undefined;
           slot.state = 'idle';
+          const durationMs = performance.now() - current.started;
           current.pending.resolve(
             msg.type === 'result'
-              ? { kind: 'result', payload: msg.payload, requestId: current.pending.requestId, durationMs: performance.now() - current.started }
-              : { kind: 'error', error: msg.error, requestId: current.pending.requestId },
+              ? { kind: 'result', payload: msg.payload, requestId: current.pending.requestId, durationMs, dynamodb: msg.dynamodb }
+              : { kind: 'error', error: msg.error, requestId: current.pending.requestId, durationMs, dynamodb: msg.dynamodb },
           );
           this.afterIdle(slot);
           break;
@@ -395,7 +398,7 @@ export class LambdaRuntime {
     }, timeoutMs);
     slot.state = 'busy';
     slot.current = { id, pending, timer, started };
-    const msg: InvokeMessage = { type: 'invoke', id, event: pending.event, requestId: pending.requestId, deadline: Date.now() + timeoutMs };
+    const msg: InvokeMessage = { type: 'invoke', id, event: pending.event, requestId: pending.requestId, deadline: Date.now() + timeoutMs, ...(pending.traceId !== undefined ? { traceId: pending.traceId } : {}) };
     slot.worker.postMessage(msg);
   }
 }

@@ -13,6 +13,7 @@ import Module from 'node:module';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
+import { startDynamoTimer, type DynamoTiming } from './dynamodb-timer.js';
 
 export interface WorkerInit {
   code: string;
@@ -36,6 +37,8 @@ export interface InvokeMessage {
   requestId: string;
   /** Epoch ms when the function times out. */
   deadline: number;
+  /** The X-Ray trace header of the request: `_X_AMZN_TRACE_ID` during the invocation. */
+  traceId?: string;
 }
 
 export interface SerializedError {
@@ -47,8 +50,8 @@ export interface SerializedError {
 export type WorkerMessage =
   | { type: 'ready'; logs: string[] }
   | { type: 'init-error'; error: SerializedError; logs: string[] }
-  | { type: 'result'; id: number; payload: string; logs: string[] }
-  | { type: 'error'; id: number; error: SerializedError; logs: string[] }
+  | { type: 'result'; id: number; payload: string; logs: string[]; dynamodb: DynamoTiming }
+  | { type: 'error'; id: number; error: SerializedError; logs: string[]; dynamodb: DynamoTiming }
   | { type: 'log'; logs: string[] };
 
 type Handler = (event: unknown, context: unknown, callback: (err?: unknown, result?: unknown) => void) => unknown;
@@ -57,6 +60,7 @@ const init = workerData as WorkerInit;
 const port = parentPort!;
 
 let currentRequestId: string | undefined;
+const dynamoTimer = startDynamoTimer();
 let pendingLogs: string[] = [];
 let flushScheduled = false;
 
@@ -119,14 +123,19 @@ function loadHandler(): Handler {
 
 function invoke(handler: Handler, msg: InvokeMessage): void {
   currentRequestId = msg.requestId;
+  // Lambda sets it per invocation (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+  if (msg.traceId === undefined) delete process.env._X_AMZN_TRACE_ID;
+  else process.env._X_AMZN_TRACE_ID = msg.traceId;
+  dynamoTimer.begin();
   let settled = false;
   const finish = (err: unknown, result?: unknown) => {
     if (settled) return;
     settled = true;
+    const dynamodb = dynamoTimer.end();
     if (err !== null && err !== undefined) {
       const error = serializeError(err);
       pendingLogs.push(`${new Date().toISOString()}\t${msg.requestId}\tERROR\tInvoke Error \t${JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace })}`);
-      port.postMessage({ type: 'error', id: msg.id, error, logs: takeLogs() } satisfies WorkerMessage);
+      port.postMessage({ type: 'error', id: msg.id, error, logs: takeLogs(), dynamodb } satisfies WorkerMessage);
       return;
     }
     let payload: string;
@@ -134,10 +143,10 @@ function invoke(handler: Handler, msg: InvokeMessage): void {
       // What Lambda does with the returned value: JSON, `undefined` becoming null.
       payload = JSON.stringify(result) ?? 'null';
     } catch (e) {
-      port.postMessage({ type: 'error', id: msg.id, error: serializeError(e), logs: takeLogs() } satisfies WorkerMessage);
+      port.postMessage({ type: 'error', id: msg.id, error: serializeError(e), logs: takeLogs(), dynamodb } satisfies WorkerMessage);
       return;
     }
-    port.postMessage({ type: 'result', id: msg.id, payload, logs: takeLogs() } satisfies WorkerMessage);
+    port.postMessage({ type: 'result', id: msg.id, payload, logs: takeLogs(), dynamodb } satisfies WorkerMessage);
   };
   const context = {
     awsRequestId: msg.requestId,

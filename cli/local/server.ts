@@ -20,6 +20,7 @@ import {
   type HttpResponse,
 } from './apigateway-event.js';
 import { explainRefusal, refusalAnswer, refusalMessage, routedRequest, type Refusal } from './explanations.js';
+import { formatAccessLine, type RequestTiming } from './access-line.js';
 import type { InvokeOutcome } from './lambda-runtime.js';
 import { validateRequest } from './request-validation.js';
 import type { RouteTable } from './routes.js';
@@ -32,7 +33,8 @@ export interface ApiServerOptions {
   api: LocalApi;
   routes: RouteTable;
   accountId: string;
-  invoke(functionLogicalId: string, event: string, requestId: string): Promise<InvokeOutcome>;
+  /** `traceId`: the function's _X_AMZN_TRACE_ID for this invocation. */
+  invoke(functionLogicalId: string, event: string, requestId: string, traceId: string): Promise<InvokeOutcome>;
   reporter: Reporter;
 }
 
@@ -102,6 +104,8 @@ interface Exchange {
   readonly method: string;
   /** Path and query as received, stage included. */
   readonly rawUrl: string;
+  /** Where the time went, once the function ran (for the access line). */
+  timing?: RequestTiming;
 }
 
 /** A request API Gateway lets through: the route it matched and the proxy event for its function. */
@@ -129,7 +133,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   async function handle(x: Exchange): Promise<void> {
     const admitted = await admit(x);
     if (admitted.kind !== 'admitted') return refuse(x, admitted);
-    answer(x, admitted.route, await invoke(admitted.route, admitted.event));
+    answer(x, admitted.route, await invoke(admitted.route, admitted.event, `${x.trace};Sampled=0`));
   }
 
   /** API Gateway's checks, in its order: the payload limit, the stage, the route, the API key, the Lambda request limit. */
@@ -203,10 +207,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   }
 
   /** The function's outcome, unless the route's integration timeout runs out first. */
-  function invoke(route: LocalRoute, event: string): Promise<InvokeOutcome | 'integration-timeout'> {
+  function invoke(route: LocalRoute, event: string, traceId: string): Promise<InvokeOutcome | 'integration-timeout'> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(resolve, route.timeoutMs, 'integration-timeout');
-      options.invoke(route.functionLogicalId, event, randomUUID()).then(
+      options.invoke(route.functionLogicalId, event, randomUUID(), traceId).then(
         (result) => {
           clearTimeout(timer);
           resolve(result);
@@ -222,6 +226,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   /** The function's response if there is one and it is a valid proxy response; otherwise API Gateway's error. */
   function answer(x: Exchange, route: LocalRoute, outcome: InvokeOutcome | 'integration-timeout'): void {
     if (outcome === 'integration-timeout') return refuse(x, { kind: 'integration-timeout', route });
+    if ((outcome.kind === 'result' || outcome.kind === 'error') && outcome.durationMs !== undefined) x.timing = { functionMs: outcome.durationMs, ...(outcome.dynamodb ? { dynamodb: outcome.dynamodb } : {}) };
     switch (outcome.kind) {
       case 'timeout':
         return refuse(x, { kind: 'function-timeout', route, seconds: outcome.seconds });
@@ -271,8 +276,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     head.push('Connection', close || closing || !x.res.shouldKeepAlive ? 'close' : 'keep-alive');
     x.res.writeHead(response.statusCode, head);
     x.res.end(response.body);
-    const code = response.statusCode;
-    reporter.info(`${x.method} ${x.rawUrl} ${code >= 500 ? c.red(String(code)) : code >= 400 ? c.yellow(String(code)) : c.green(String(code))} ${(performance.now() - x.started).toFixed(1)} ms`);
+    reporter.info(formatAccessLine(x, response.statusCode, performance.now() - x.started, x.timing, c));
   }
 
   const server: Server = createServer((req, res) => {

@@ -1,7 +1,9 @@
 /** `cli status` and `cli outputs`: what the stack is doing, what happened last, what it exposes. */
 import { CliError } from '../errors.js';
 import { awsFailure } from '../aws/aws-errors.js';
+import type { AlarmState, CloudWatchApi } from '../aws/cloudwatch-api.js';
 import type { StackApi, StackEvent, StackOutput } from '../aws/stack-api.js';
+import { stackAlarms, type StackDashboard } from '../observe/alarms.js';
 import { orderOutputs, outputsRecord } from './outputs.js';
 import { isSuccessStatus } from '../deploy/progress-state.js';
 import { findRootCause, type RootCause } from '../deploy/root-cause.js';
@@ -20,10 +22,13 @@ export interface StatusResult {
   events: StackEvent[];
   /** When the last operation failed. */
   rootCause?: RootCause;
+  /** The stack's alarms, ALARM first. */
+  alarms: AlarmState[];
+  dashboard?: StackDashboard;
 }
 
 export interface StatusDeps {
-  aws: { region: string; profile?: string; stacks: StackApi };
+  aws: { region: string; profile?: string; stacks: StackApi; cloudwatch: Pick<CloudWatchApi, 'describeAlarms'> };
 }
 
 export async function stackStatus(options: { stackName: string; events?: number; hintFlags?: string; /** The template's Outputs order. */ outputOrder?: string[] }, deps: StatusDeps): Promise<StatusResult> {
@@ -39,6 +44,7 @@ export async function stackStatus(options: { stackName: string; events?: number;
     const events = limit > 0 ? (await stacks.describeEvents(stack.stackId, { limit })).reverse() : [];
     const ordered = orderOutputs(stack.outputs, options.outputOrder);
     const failed = !isSuccessStatus(stack.status) && !stack.status.endsWith('_IN_PROGRESS');
+    const watched = await stackAlarms(stack, await stacks.listResources(stack.stackId), deps.aws.cloudwatch, region);
     return {
       stackName: stack.stackName,
       region,
@@ -51,6 +57,7 @@ export async function stackStatus(options: { stackName: string; events?: number;
       orderedOutputs: ordered,
       events,
       rootCause: failed ? findRootCause(events, stack.stackName, { region, profile: deps.aws.profile, flags: options.hintFlags }) : undefined,
+      ...watched,
     };
   } catch (err) {
     throw awsFailure(err, { profile: deps.aws.profile });

@@ -16,4 +16,11 @@ describe('cli --help', () => {
     expect(outputs[2]?.stdout).to.include('npx cli lint --json');
     expect(outputs[3]?.stdout).to.include('npx cli openapi --local --out openapi.json');
   });
+
+  it('shows the --since of metrics and traces, with their defaults and examples', async () => {
+    const bin = join(root, 'bin', 'cli.mjs');
+    const [metrics, traces] = await Promise.all([['metrics'], ['traces']].map((args) => run(process.execPath, [bin, ...args, '--help'], { cwd: root })));
+    expect(metrics?.stdout).to.match(/--since <when> .*\(default: "1h"\)/s).and.include('npx cli metrics --since 1d');
+    expect(traces?.stdout).to.match(/--since <when> .*\(default: "15m"\)/s).and.include('npx cli traces --id 1-');
+  });
 });
