@@ -8,7 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
-import { DEFAULT_PORT, isLoopbackEndpoint } from '../local/defaults.js';
+import { DEFAULT_PORT, DEFAULT_REGION, isLoopbackEndpoint } from '../local/defaults.js';
+import { LOCAL_CALLER } from '../local/local-caller.js';
+import { chainSigner, executeApiRegion, type RequestSigner } from './sign-request.js';
 
 export interface InvokeTarget {
   /** The stage's base URL: REST paths are appended to it. */
@@ -22,6 +24,8 @@ export interface InvokeTarget {
   source: string;
   /** Set when the target is (or is assumed to be) a local stack: what a 403 explanation needs. */
   local?: LocalTarget;
+  /** How requests are signed (SigV4, execute-api) for methods with AuthorizationType AWS_IAM; unsigned when absent. */
+  signer?: RequestSigner;
 }
 
 export interface LocalTarget {
@@ -38,6 +42,10 @@ export interface TargetOptions {
   apiKey?: string;
   /** Where running `cli dev`s leave their state (default <root>/.local/cli-dev; tests use their own). */
   devStateDir?: string;
+  /** The signing region (default: the running cli dev's, else the URL's execute-api region, else AWS_REGION / us-east-1). */
+  region?: string;
+  /** AWS profile whose credentials sign requests to a non-local --url. */
+  profile?: string;
 }
 
 const RPC_PATH = '/DynamoDBManager';
@@ -73,9 +81,10 @@ async function fromOutputsFile(file: string): Promise<Omit<InvokeTarget, 'apiKey
   };
 }
 
-function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string } {
+function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; region?: string } {
   const apiEndpoint = state.outputs.ApiEndpoint ?? `${state.origin}/${state.stage}`;
   return {
+    ...(state.region ? { region: state.region } : {}),
     apiEndpoint,
     rpcUrl: state.outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH,
     source: `cli dev (pid ${state.pid}, ${file})`,
@@ -92,11 +101,11 @@ export async function localDevTarget(root: string): Promise<Omit<InvokeTarget, '
   return { apiEndpoint, rpcUrl: outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH, source: 'local cli dev' };
 }
 
-export async function resolveInvokeTarget(options: TargetOptions, deps: { root: string; env: NodeJS.ProcessEnv }): Promise<InvokeTarget> {
+export async function resolveInvokeTarget(options: TargetOptions, deps: { root: string; env: NodeJS.ProcessEnv; reporter?: { warn(text: string): void } }): Promise<InvokeTarget> {
   if (options.url !== undefined && options.outputsFile !== undefined) throw new UsageError('--url and --outputs-file exclude each other');
   const stateDir = options.devStateDir ?? devStateDir(deps.root);
   const shownDir = relative(process.cwd(), stateDir) || '.';
-  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string };
+  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; region?: string };
   if (options.url !== undefined) {
     target = fromUrl(options.url, '--url');
     if (isLoopbackEndpoint(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
@@ -115,7 +124,12 @@ export async function resolveInvokeTarget(options: TargetOptions, deps: { root: 
       ? { ...fromDevState(state, `${shownDir}/${state.pid}.json`), local: { via: 'state', pid: state.pid, stateDir: shownDir } }
       : { ...(await localDevTarget(deps.root)), local: { via: 'default', stateDir: shownDir } };
   }
-  const { fileKey, ...rest } = target;
+  const { fileKey, region: stateRegion, ...rest } = target;
+  // A local stack accepts the local credentials only; anything else is signed as the caller.
+  const region = options.region ?? stateRegion ?? executeApiRegion(rest.apiEndpoint) ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
+  rest.signer = rest.local
+    ? { region, source: 'the local credentials of cli dev', credentials: () => Promise.resolve(LOCAL_CALLER) }
+    : chainSigner(region, options.profile ?? deps.env.AWS_PROFILE, { warn: (text) => deps.reporter?.warn(text) });
   const [apiKey, apiKeySource] =
     options.apiKey !== undefined
       ? [options.apiKey, '--api-key']
