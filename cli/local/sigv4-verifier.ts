@@ -96,7 +96,8 @@ const refuse = (refusal: SigV4Refusal, message: string, errorType: string): SigV
 
 /** RFC 3986 percent-encoding of everything but the unreserved characters, as SigV4 wants it. */
 export function uriEncode(value: string, keepSlash = false): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`).replace(keepSlash ? /%2F/g : /$^/, '/');
+  const encoded = encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return keepSlash ? encoded.replace(/%2F/g, '/') : encoded;
 }
 
 function decode(value: string): string {
