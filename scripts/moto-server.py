@@ -15,11 +15,31 @@ bench. Everything else is moto as installed in .venv.
    belongs to. The CLI names change sets after the clock (to the second), so two stacks deployed
    within a second share a name: lookups by name take the newest one of the stack named, as
    DescribeChangeSet and ExecuteChangeSet already take the newest.
+4. moto's YAML loader expands every short-form tag `!X` to `{"Fn::X": ...}`, so `!Condition Name`
+   (a condition used inside `!Or`/`!And`/`!Not`) becomes `{"Fn::Condition": "Name"}`, which
+   parse_condition does not recognise and counts as false. CloudFormation's short form of the
+   Condition function is `{"Condition": "Name"}`
+   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html),
+   so the constructor is wrapped to produce that. (The template's ApiKeyEnabled condition is
+   `!Or [!Condition AuthApiKey, ...]`: without this, AuthMode=API_KEY deploys methods that
+   require no key.)
 """
 import sys
 
-from moto.cloudformation import models, parsing
+from moto.cloudformation import models, parsing, responses, utils
 from moto.server import main
+
+_yaml_tag_constructor = utils.yaml_tag_constructor
+
+
+def yaml_tag_constructor(loader, tag, node):
+    if tag == "!Condition":
+        return {"Condition": loader.construct_scalar(node)}
+    return _yaml_tag_constructor(loader, tag, node)
+
+
+# models and responses bind the name at import and register it at every parse.
+utils.yaml_tag_constructor = models.yaml_tag_constructor = responses.yaml_tag_constructor = yaml_tag_constructor
 
 def find_change_set(backend, change_set_name, stack_name=None):
     """By ARN, else the newest change set with this name (on this stack, when one is named)."""
