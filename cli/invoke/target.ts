@@ -161,6 +161,9 @@ export function explainLocalForbidden(target: InvokeTarget, body: unknown): stri
     else lines.push('That key is not the stack\'s: use the key cli dev printed at start (it changes at every start unless cli dev is given --api-key).');
     // A stage the API does not have is 403 Forbidden as well: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
     lines.push('Or the stage: API Gateway answers Forbidden for a stage it does not have (the stage is the first segment of the URL, case-sensitive); cli dev prints its stages.');
+  } else if (message.startsWith('Credential should be scoped to a valid region')) {
+    // The request was signed for another region than the local stack's (cli dev --region).
+    lines.push(`invoke signed for region ${target.signer?.region ?? '(none)'}, which is not the local stack's: pass --region with the region cli dev was started with.`);
   } else if (message === 'Missing Authentication Token' && target.local.via !== 'default') {
     lines.push(`The stack has no such route on stage ${stage} (it is not about authentication): cli dev prints its stages and routes; check the request file's path and method.`);
   }

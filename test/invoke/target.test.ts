@@ -106,6 +106,13 @@ describe('cli/invoke/target explainLocalForbidden', () => {
     ]);
   });
 
+  it("names the signing region when the local stack runs in another (the verifier's scope message)", () => {
+    const target = local({ signer: { region: 'us-east-1', source: 'the local credentials of cli dev', credentials: async () => undefined } });
+    expect(explainLocalForbidden(target, { message: "Credential should be scoped to a valid region, not 'us-east-1'. " }).at(-1)).to.equal(
+      "invoke signed for region us-east-1, which is not the local stack's: pass --region with the region cli dev was started with.",
+    );
+  });
+
   it('says nothing for a target that is not local', () => {
     expect(explainLocalForbidden({ apiEndpoint: 'https://a.execute-api.eu-west-1.amazonaws.com/prod', rpcUrl: 'x', source: '--url' }, { message: 'Forbidden' })).to.deep.equal([]);
   });
