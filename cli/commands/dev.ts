@@ -195,7 +195,7 @@ export function devCommand(deps: ProgramDeps): Command {
     .option('--host <host>', 'address to listen on', DEFAULT_HOST)
     .addOption(new Option('--region <region>', 'AWS::Region seen by the template and the function').default(DEFAULT_REGION).argParser(regionName))
     .option('--stack-name <name>', 'AWS::StackName (generated resource names derive from it)', DEFAULT_STACK_NAME)
-    .option('--parameter-overrides <K=V...>', 'template parameter values, e.g. ApiKeyRequired=true', [])
+    .option('--parameter-overrides <K=V...>', 'template parameter values, e.g. AuthMode=NONE', [])
     .option('--data-dir <dir>', 'keep the DynamoDB data in this directory across restarts (default: in memory)')
     .option('--dynamodb-endpoint <url>', 'use this DynamoDB-compatible server instead of the embedded one (tables are created if missing)')
     .option(

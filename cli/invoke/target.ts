@@ -156,7 +156,7 @@ export function explainLocalForbidden(target: InvokeTarget, body: unknown): stri
     lines.push(`No running cli dev was found (no live state file in ${target.local.stateDir}), so invoke assumed the template's default stage on port ${DEFAULT_PORT}: start \`npx cli dev\`, or pass --url http://HOST:PORT/<stage> or --outputs-file.`);
   }
   if (message === 'Forbidden') {
-    if (!target.apiKey) lines.push('The method requires an API key (ApiKeyRequired=true): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.');
+    if (!target.apiKey) lines.push('The method requires an API key (AuthMode=API_KEY): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.');
     else if (target.apiKeySource?.startsWith('--outputs-file')) lines.push('That key is not the stack\'s: cli dev makes a new key at every start (unless started with --api-key), so an outputs file of an earlier run holds an old one; rewrite it (cli dev --outputs-file) or pass --api-key.');
     else lines.push('That key is not the stack\'s: use the key cli dev printed at start (it changes at every start unless cli dev is given --api-key).');
     // A stage the API does not have is 403 Forbidden as well: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden

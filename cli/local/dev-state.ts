@@ -1,6 +1,6 @@
 /**
  * The state file of a running `cli dev`: where it serves, its stage, its API key and its pid, so
- * that `cli invoke` follows it (another port, another StageName, ApiKeyRequired=true) with no
+ * that `cli invoke` follows it (another port, another StageName, AuthMode=API_KEY) with no
  * flags. One file per process, `<root>/.local/cli-dev/<pid>.json` (.local/ is git-ignored), so
  * two `cli dev` on two ports never overwrite each other's; written atomically (a temporary file
  * renamed over it, so a reader never sees half a file) and removed on stop. A file whose process
