@@ -142,7 +142,10 @@ function stop(child: ChildProcess): Promise<void> {
 async function startDev(args: string[], port: number): Promise<{ child: ChildProcess; firstOkMs: number; stderr: () => string }> {
   let err = '';
   const spawned = performance.now();
-  const child = spawn(process.execPath, [CLI, 'dev', '--port', String(port), '--no-watch', ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The emulator's request path against bare node:http, with unsigned requests: the figures are
+  // about serving, not about SigV4 or the stage's throttle (which would cap the load at its rate).
+  const open = ['--parameter-overrides', 'AuthMode=NONE', '--no-throttle'];
+  const child = spawn(process.execPath, [CLI, 'dev', '--port', String(port), '--no-watch', ...open, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.setEncoding('utf8');
   // Keep the banner; drop the per-request log lines (a terminal would scroll them away).
   child.stderr!.on('data', (chunk: string) => {
@@ -195,7 +198,7 @@ async function reloadLatency(): Promise<number[]> {
     await mkdir(join(dir, 'infra'), { recursive: true });
     await cp(join(ROOT, 'infra', 'cfn'), join(dir, 'infra', 'cfn'), { recursive: true });
     await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    const stack = await startLocalStack({ root: dir, port: 0, watch: true, concurrency: 2 });
+    const stack = await startLocalStack({ root: dir, port: 0, watch: true, concurrency: 2, parameterOverrides: { AuthMode: 'NONE' } });
     const samples: number[] = [];
     try {
       const file = join(dir, 'handler', 'index.ts');

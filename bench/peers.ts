@@ -514,7 +514,8 @@ function oneLine(text: string | undefined): string {
 /** `--serve-ours ROOT PORT`: the child process that holds our stack until SIGTERM. */
 async function serveOurs(root: string, port: number): Promise<void> {
   const { startLocalStack } = await import('../cli/local/index.js');
-  const stack = await startLocalStack({ root, port });
+  // Unsigned and unthrottled, as the peers are configured (their defaults have no auth).
+  const stack = await startLocalStack({ root, port, parameterOverrides: { AuthMode: 'NONE' }, throttle: false });
   // Stopping closes every handle, so the process ends on its own (the parent SIGKILLs it after 5 s otherwise).
   const stop = () => void stack.stop();
   process.once('SIGTERM', stop);

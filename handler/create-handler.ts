@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { callerIdentity, type Caller } from './caller-identity.js';
 import { hasExactNumbers, type DocumentClient } from './document-client.js';
 import { dynamoDbManager, RPC_BODY_BUDGET } from './dynamodb-manager.js';
 import { BadRequestError, ConfigurationError, HttpError, MethodNotAllowedError, RouteNotFoundError } from './errors.js';
@@ -22,6 +23,8 @@ export interface LogLine {
   operation?: string;
   status: number;
   durationMs: number;
+  /** Who called (caller-identity.ts), when the event says. */
+  caller?: Caller;
   /** Only on 5xx: what went wrong, for the operator. Never item contents. */
   error?: { name: string; message: string; stack?: string };
 }
@@ -169,11 +172,13 @@ export function createHandler(options: HandlerOptions): ProxyHandler {
     }
 
     const status = response.statusCode;
+    const caller = validEvent ? callerIdentity(event) : undefined;
     log({
       level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
       requestId,
       route: routeName,
       ...(operation && { operation }),
+      ...(caller && { caller }),
       status,
       durationMs: Math.round(performance.now() - started),
       ...(failure !== undefined && { error: errorDetails(failure) }),

@@ -1,4 +1,4 @@
-"""moto_server with seven fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+"""moto_server with eight fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
 bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -40,13 +40,33 @@ bench. Everything else is moto as installed in .venv.
    (a trace passes when one of its segments is named so:
    https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html); any other
    expression still fails as before.
+8. moto's YAML loader expands every short-form tag `!X` to `{"Fn::X": ...}`, so `!Condition Name`
+   (a condition used inside `!Or`/`!And`/`!Not`) becomes `{"Fn::Condition": "Name"}`, which
+   parse_condition does not recognise and counts as false. CloudFormation's short form of the
+   Condition function is `{"Condition": "Name"}`
+   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html),
+   so the constructor is wrapped to produce that. (The template's ApiKeyEnabled condition is
+   `!Or [!Condition AuthApiKey, ...]`: without this, AuthMode=API_KEY deploys methods that
+   require no key.)
 """
 import json
 import sys
 
-from moto.cloudformation import models, parsing
+from moto.cloudformation import models, parsing, responses, utils
 from moto.iam import models as iam_models
 from moto.server import main
+
+_yaml_tag_constructor = utils.yaml_tag_constructor
+
+
+def yaml_tag_constructor(loader, tag, node):
+    if tag == "!Condition":
+        return {"Condition": loader.construct_scalar(node)}
+    return _yaml_tag_constructor(loader, tag, node)
+
+
+# models and responses bind the name at import and register it at every parse.
+utils.yaml_tag_constructor = models.yaml_tag_constructor = responses.yaml_tag_constructor = yaml_tag_constructor
 
 def find_change_set(backend, change_set_name, stack_name=None):
     """By ARN, else the newest change set with this name (on this stack, when one is named)."""

@@ -120,7 +120,7 @@ Examples:
   $ npx cli deploy                               deploy (asks before executing)
   $ npx cli deploy --stage dev --yes             stack ...-dev, no question asked
   $ npx cli deploy --no-execute                  preview the change set only
-  $ npx cli deploy --parameter-overrides ApiKeyRequired=true --outputs-file outputs.json`,
+  $ npx cli deploy --parameter-overrides AuthMode=API_KEY --outputs-file outputs.json`,
     )
     .action(async (flags: DeployFlags) => {
       await deployFromFlags(flags, deps);

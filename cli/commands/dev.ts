@@ -34,6 +34,8 @@ export interface DevOptions {
   apiKey?: string;
   /** Seconds between EMF metric summaries; 0: none. */
   metricsEvery?: number;
+  /** false with --no-throttle: no stage or usage-plan 429s. */
+  throttle?: boolean;
 }
 
 export interface DevDeps extends ProgramDeps {
@@ -120,6 +122,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     dynamodbCredentials: credentialSource(options.dynamodbCredentials ?? deps.env.CLI_DYNAMODB_CREDENTIALS, DYNAMO_CREDENTIAL_SOURCES),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+    ...(options.throttle === false ? { throttle: false } : {}),
   });
   // Semi-spaces of at most 16 MB, in practice 8 MB, where V8 alone reaches 16-32 MB under load:
   // less RSS for the same throughput (2 and 4 MB cost main-thread time in more scavenges).
@@ -139,13 +142,18 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     // performance.now() counts from process start (performance.timeOrigin).
     const readyMs = performance.now();
     const stage = stack.model.api.stages[0]!.name;
-    const width = Math.max(...Object.keys(stack.outputs).map((k) => k.length), 'API key'.length) + 2;
+    const width = Math.max(...Object.keys(stack.outputs).map((k) => k.length), 'AWS_IAM signing'.length) + 2;
     const row = (k: string, v: string) => reporter.info(`  ${k.padEnd(width)}${v}`);
     reporter.info(c.bold(`Local stack of infra/cfn/template.yaml (stage ${stage}, region ${stack.model.pseudo.region})`));
     for (const [k, v] of Object.entries(stack.outputs)) row(k, /^https?:/.test(v) ? c.cyan(v) : v);
     const store = options.dynamodbEndpoint ? 'external' : options.dataDir ? `embedded, data in ${relative(process.cwd(), resolve(options.dataDir)) || '.'}` : 'embedded, in memory';
     row('DynamoDB', `${stack.dynamodbEndpoint} (${store}; tables: ${stack.tables.map((t) => t.name + (t.created ? '' : ' (existing)')).join(', ')})`);
     if (stack.apiKey) row('API key', `x-api-key: ${stack.apiKey}`);
+    if (stack.credentials) {
+      // The methods require SigV4: these are the only credentials the local stack accepts (cli invoke uses them).
+      row('AWS_IAM signing', `AWS_ACCESS_KEY_ID=${stack.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${stack.credentials.secretAccessKey}`);
+      row('', c.dim(`curl --aws-sigv4 "aws:amz:${stack.model.pseudo.region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" ${stack.endpoint}/items`));
+    }
     reporter.info(`  Routes:`);
     for (const r of stack.routes) reporter.info(`    ${formatRoute(r, stack.endpoint)}`);
     if (options.outputsFile) reporter.info(`  Outputs written to ${options.outputsFile}`);
@@ -195,7 +203,7 @@ export function devCommand(deps: ProgramDeps): Command {
     .option('--host <host>', 'address to listen on', DEFAULT_HOST)
     .addOption(new Option('--region <region>', 'AWS::Region seen by the template and the function').default(DEFAULT_REGION).argParser(regionName))
     .option('--stack-name <name>', 'AWS::StackName (generated resource names derive from it)', DEFAULT_STACK_NAME)
-    .option('--parameter-overrides <K=V...>', 'template parameter values, e.g. ApiKeyRequired=true', [])
+    .option('--parameter-overrides <K=V...>', 'template parameter values, e.g. AuthMode=NONE', [])
     .option('--data-dir <dir>', 'keep the DynamoDB data in this directory across restarts (default: in memory)')
     .option('--dynamodb-endpoint <url>', 'use this DynamoDB-compatible server instead of the embedded one (tables are created if missing)')
     .option(
@@ -207,17 +215,21 @@ export function devCommand(deps: ProgramDeps): Command {
     .addOption(new Option('--concurrency <n>', 'Lambda execution environments (warm workers) per function; default min(4, CPU cores)').argParser(integer('--concurrency', 1, 64)))
     .option('--api-key <value>', 'value of the local API key when the template generates one (default: random, printed at start)')
     .addOption(new Option('--metrics-every <seconds>', 'print a summary of the EMF metrics the function emits this often (0: never)').argParser(integer('--metrics-every', 0, 3600)).default(METRICS_EVERY_S))
+    .option('--no-throttle', "do not emulate the stage's and usage plans' throttling (429 Too Many Requests over ThrottlingRateLimit/ThrottlingBurstLimit)")
     .addHelpText(
       'after',
       `
 Serves http://HOST:PORT/<stage>/<path> exactly as API Gateway would: the same proxy event, the same
 403 "Missing Authentication Token" for an unknown route and 502 for a malformed response (with the
-reason printed here), the function's Timeout and MemorySize, hot reload on save.
+reason printed here), the function's Timeout and MemorySize, hot reload on save. With AuthMode
+AWS_IAM (the default) requests must be SigV4-signed with the local credentials printed at start
+(cli invoke does it); the stage's throttle answers 429 over its rate and burst.
 
 Examples:
   $ npx cli dev
   $ npx cli dev --port 8080 --data-dir .local/dynamodb
-  $ npx cli dev --parameter-overrides ApiKeyRequired=true StageName=dev
+  $ npx cli dev --parameter-overrides AuthMode=API_KEY StageName=dev
+  $ npx cli dev --parameter-overrides AuthMode=NONE --no-throttle
   $ npx cli dev --dynamodb-endpoint http://localhost:8000 --outputs-file .local/outputs.json
   $ AWS_PROFILE=dev npx cli dev --region eu-west-1 --dynamodb-endpoint https://dynamodb.eu-west-1.amazonaws.com`,
     )

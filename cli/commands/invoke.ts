@@ -14,14 +14,17 @@ export function invokeCommand(deps: ProgramDeps): Command {
     .option('--api-key <key>', 'send this x-api-key header (env CLI_API_KEY)')
     .option('--stage <stage>', "a deployed stage: its stack's ApiEndpoint output (and API key, if it has one)")
     .option('--stack-name <name>', 'a deployed stack, by name')
-    .option('--region <region>', 'AWS region of the deployed stack')
-    .option('--profile <profile>', 'AWS profile for the deployed stack')
+    .option('--region <region>', 'AWS region of the deployed stack; for --url, the region requests are signed for')
+    .option('--profile <profile>', 'AWS profile for the deployed stack (and whose credentials sign requests to it)')
     .addHelpText(
       'after',
       `
 RPC payloads go to DynamoDBManagerUrl; REST requests go to ApiEndpoint + path. A file may carry
 "expect": {"status": 404, "body": {...}} (body: subset match; {} matches only {}); without it any
 2xx passes. Exits non-zero when a response is not the expected one.
+Requests are SigV4-signed (execute-api) for methods with AuthorizationType AWS_IAM, the template's
+default: with the local credentials cli dev prints for a local target, with your AWS credentials
+(AWS_PROFILE, --profile, SSO, environment keys) for a deployed stack or another --url.
 Default target: the running \`npx cli dev\` (found through the state file it keeps in .local/cli-dev/:
 its port, stage and API key), else http://${DEFAULT_HOST}:${DEFAULT_PORT}/<the template's default stage>.
 

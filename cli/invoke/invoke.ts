@@ -9,6 +9,7 @@ import { CliError, UsageError } from '../errors.js';
 import { resolveStackEndpoint } from '../stack/endpoint.js';
 import type { Reporter } from '../ui/reporter.js';
 import { readRequestFile, subsetMismatch, type InvokeRequest } from './request-file.js';
+import { chainSigner, signRequest } from './sign-request.js';
 import { explainLocalForbidden, resolveInvokeTarget, type InvokeTarget } from './target.js';
 
 export interface InvokeOptions {
@@ -53,8 +54,12 @@ export interface InvokeResult {
 /** Sends one request; network failures become a CliError that says what to check. */
 export async function sendRequest(request: InvokeRequest, target: InvokeTarget, timeoutMs = 35_000): Promise<InvokeResult> {
   const url = request.kind === 'rpc' ? target.rpcUrl : target.apiEndpoint + request.path;
-  const headers: Record<string, string> = { ...request.headers };
+  let headers: Record<string, string> = { ...request.headers };
   if (target.apiKey && headers['x-api-key'] === undefined) headers['x-api-key'] = target.apiKey;
+  // Signed last, over every header sent: a method with AuthorizationType AWS_IAM requires it, the others ignore it.
+  if (target.signer && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+    headers = await signRequest({ url, method: request.method, headers, ...(request.body !== undefined ? { body: request.body } : {}) }, target.signer);
+  }
   const started = performance.now();
   let response: Response;
   try {
@@ -125,8 +130,12 @@ export async function invoke(options: InvokeOptions, deps: InvokeDeps): Promise<
         rpcUrl: e.dynamoDbManagerUrl ?? `${e.url}/DynamoDBManager`,
         apiKey: options.apiKey ?? e.apiKey,
         source: `stack ${e.stackName} (${e.region})`,
+        signer: chainSigner(e.region, options.profile ?? deps.env.AWS_PROFILE),
       }))
-    : await resolveInvokeTarget({ url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey, devStateDir: options.devStateDir }, deps);
+    : await resolveInvokeTarget(
+        { url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey, devStateDir: options.devStateDir, region: options.region, profile: options.profile },
+        deps,
+      );
 
   const results: InvokeResult[] = [];
   for (const request of requests) {

@@ -8,7 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
-import { DEFAULT_PORT, isLoopbackEndpoint } from '../local/defaults.js';
+import { DEFAULT_PORT, DEFAULT_REGION, isLoopbackEndpoint } from '../local/defaults.js';
+import { LOCAL_CALLER } from '../local/local-caller.js';
+import { chainSigner, executeApiRegion, type RequestSigner } from './sign-request.js';
 
 export interface InvokeTarget {
   /** The stage's base URL: REST paths are appended to it. */
@@ -22,6 +24,8 @@ export interface InvokeTarget {
   source: string;
   /** Set when the target is (or is assumed to be) a local stack: what a 403 explanation needs. */
   local?: LocalTarget;
+  /** How requests are signed (SigV4, execute-api) for methods with AuthorizationType AWS_IAM; unsigned when absent. */
+  signer?: RequestSigner;
 }
 
 export interface LocalTarget {
@@ -38,6 +42,10 @@ export interface TargetOptions {
   apiKey?: string;
   /** Where running `cli dev`s leave their state (default <root>/.local/cli-dev; tests use their own). */
   devStateDir?: string;
+  /** The signing region (default: the running cli dev's, else the URL's execute-api region, else AWS_REGION / us-east-1). */
+  region?: string;
+  /** AWS profile whose credentials sign requests to a non-local --url. */
+  profile?: string;
 }
 
 const RPC_PATH = '/DynamoDBManager';
@@ -73,9 +81,10 @@ async function fromOutputsFile(file: string): Promise<Omit<InvokeTarget, 'apiKey
   };
 }
 
-function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string } {
+function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; region?: string } {
   const apiEndpoint = state.outputs.ApiEndpoint ?? `${state.origin}/${state.stage}`;
   return {
+    ...(state.region ? { region: state.region } : {}),
     apiEndpoint,
     rpcUrl: state.outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH,
     source: `cli dev (pid ${state.pid}, ${file})`,
@@ -92,11 +101,11 @@ export async function localDevTarget(root: string): Promise<Omit<InvokeTarget, '
   return { apiEndpoint, rpcUrl: outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH, source: 'local cli dev' };
 }
 
-export async function resolveInvokeTarget(options: TargetOptions, deps: { root: string; env: NodeJS.ProcessEnv }): Promise<InvokeTarget> {
+export async function resolveInvokeTarget(options: TargetOptions, deps: { root: string; env: NodeJS.ProcessEnv; reporter?: { warn(text: string): void } }): Promise<InvokeTarget> {
   if (options.url !== undefined && options.outputsFile !== undefined) throw new UsageError('--url and --outputs-file exclude each other');
   const stateDir = options.devStateDir ?? devStateDir(deps.root);
   const shownDir = relative(process.cwd(), stateDir) || '.';
-  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string };
+  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; region?: string };
   if (options.url !== undefined) {
     target = fromUrl(options.url, '--url');
     if (isLoopbackEndpoint(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
@@ -115,7 +124,12 @@ export async function resolveInvokeTarget(options: TargetOptions, deps: { root: 
       ? { ...fromDevState(state, `${shownDir}/${state.pid}.json`), local: { via: 'state', pid: state.pid, stateDir: shownDir } }
       : { ...(await localDevTarget(deps.root)), local: { via: 'default', stateDir: shownDir } };
   }
-  const { fileKey, ...rest } = target;
+  const { fileKey, region: stateRegion, ...rest } = target;
+  // A local stack accepts the local credentials only; anything else is signed as the caller.
+  const region = options.region ?? stateRegion ?? executeApiRegion(rest.apiEndpoint) ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
+  rest.signer = rest.local
+    ? { region, source: 'the local credentials of cli dev', credentials: () => Promise.resolve(LOCAL_CALLER) }
+    : chainSigner(region, options.profile ?? deps.env.AWS_PROFILE, { warn: (text) => deps.reporter?.warn(text) });
   const [apiKey, apiKeySource] =
     options.apiKey !== undefined
       ? [options.apiKey, '--api-key']
@@ -142,11 +156,14 @@ export function explainLocalForbidden(target: InvokeTarget, body: unknown): stri
     lines.push(`No running cli dev was found (no live state file in ${target.local.stateDir}), so invoke assumed the template's default stage on port ${DEFAULT_PORT}: start \`npx cli dev\`, or pass --url http://HOST:PORT/<stage> or --outputs-file.`);
   }
   if (message === 'Forbidden') {
-    if (!target.apiKey) lines.push('The method requires an API key (ApiKeyRequired=true): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.');
+    if (!target.apiKey) lines.push('The method requires an API key (AuthMode=API_KEY): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.');
     else if (target.apiKeySource?.startsWith('--outputs-file')) lines.push('That key is not the stack\'s: cli dev makes a new key at every start (unless started with --api-key), so an outputs file of an earlier run holds an old one; rewrite it (cli dev --outputs-file) or pass --api-key.');
     else lines.push('That key is not the stack\'s: use the key cli dev printed at start (it changes at every start unless cli dev is given --api-key).');
     // A stage the API does not have is 403 Forbidden as well: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
     lines.push('Or the stage: API Gateway answers Forbidden for a stage it does not have (the stage is the first segment of the URL, case-sensitive); cli dev prints its stages.');
+  } else if (message.startsWith('Credential should be scoped to a valid region')) {
+    // The request was signed for another region than the local stack's (cli dev --region).
+    lines.push(`invoke signed for region ${target.signer?.region ?? '(none)'}, which is not the local stack's: pass --region with the region cli dev was started with.`);
   } else if (message === 'Missing Authentication Token' && target.local.via !== 'default') {
     lines.push(`The stack has no such route on stage ${stage} (it is not about authentication): cli dev prints its stages and routes; check the request file's path and method.`);
   }

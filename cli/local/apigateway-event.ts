@@ -52,6 +52,8 @@ export interface ProxyEventContext {
   /** The stage's deployment (`requestContext.deploymentId`). */
   deploymentId: string;
   apiKey?: { value: string; id: string };
+  /** The IAM caller of an AWS_IAM method, as SigV4 verification found it. */
+  iam?: { accountId: string; caller: string; user: string; userArn: string; accessKey: string };
 }
 
 /** `h.example:3000` -> `h.example`, `[::1]:3000` -> `[::1]`: AWS's domainName is the host name only. */
@@ -212,17 +214,19 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
       requestId: ctx.requestId,
       identity: {
         cognitoIdentityPoolId: null,
-        accountId: null,
+        // An AWS_IAM method fills these from the signature's access key: $context.identity.* in
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference
+        accountId: ctx.iam?.accountId ?? null,
         cognitoIdentityId: null,
-        caller: null,
+        caller: ctx.iam?.caller ?? null,
         sourceIp: request.sourceIp,
         principalOrgId: null,
-        accessKey: null,
+        accessKey: ctx.iam?.accessKey ?? null,
         cognitoAuthenticationType: null,
         cognitoAuthenticationProvider: null,
-        userArn: null,
+        userArn: ctx.iam?.userArn ?? null,
         userAgent: headerValue(request.rawHeaders, 'user-agent') ?? null,
-        user: null,
+        user: ctx.iam?.user ?? null,
         // Only when a key was used: without one AWS sends neither key (LocalStack's AWS-validated
         // test_apigateway_lambda.snapshot.json, "invocation-payload-with-params-encoding-multi").
         ...(ctx.apiKey ? { apiKey: ctx.apiKey.value, apiKeyId: ctx.apiKey.id } : {}),
@@ -362,7 +366,9 @@ export type GatewayErrorKind =
   | 'REQUEST_TOO_LARGE'
   | 'PAYLOAD_OVER_LIMIT'
   | 'BAD_REQUEST_BODY'
-  | 'BAD_REQUEST_PARAMETERS';
+  | 'BAD_REQUEST_PARAMETERS'
+  | 'THROTTLED'
+  | 'QUOTA_EXCEEDED';
 
 export interface GatewayAnswer {
   statusCode: number;
@@ -401,5 +407,11 @@ export function gatewayResponse(kind: GatewayErrorKind, message?: string): Gatew
       return { statusCode: 413, body: '{"message": "Request Too Long"}', contentType: 'application/json', errorType: 'BadRequestException' };
     case 'PAYLOAD_OVER_LIMIT':
       return { statusCode: 413, body: `HTTP content length exceeded ${MAX_REQUEST_BODY_BYTES} bytes.`, contentType: 'text/plain' };
+    // Over a stage's or a usage plan's rate or burst, and over a usage plan's quota:
+    // https://repost.aws/knowledge-center/api-gateway-429-limit ("429 Too Many Requests" or "Limit Exceeded").
+    case 'THROTTLED':
+      return { statusCode: 429, body: '{"message":"Too Many Requests"}', contentType: 'application/json', errorType: 'TooManyRequestsException' };
+    case 'QUOTA_EXCEEDED':
+      return { statusCode: 429, body: '{"message":"Limit Exceeded"}', contentType: 'application/json', errorType: 'LimitExceededException' };
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The state file of a running `cli dev`: where it serves, its stage, its API key and its pid, so
- * that `cli invoke` follows it (another port, another StageName, ApiKeyRequired=true) with no
+ * that `cli invoke` follows it (another port, another StageName, AuthMode=API_KEY) with no
  * flags. One file per process, `<root>/.local/cli-dev/<pid>.json` (.local/ is git-ignored), so
  * two `cli dev` on two ports never overwrite each other's; written atomically (a temporary file
  * renamed over it, so a reader never sees half a file) and removed on stop. A file whose process
@@ -27,6 +27,8 @@ export interface DevState {
   origin: string;
   /** The stage `cli dev` serves first (the template's StageName). */
   stage: string;
+  /** AWS::Region of the local stack: the region requests to AWS_IAM methods are signed for. */
+  region?: string;
   /** The outputs, local URLs, plus ApiKeyValue when a method requires a key. */
   outputs: Record<string, string>;
   /** When it was ready (ISO time), for messages. */
@@ -49,7 +51,7 @@ export function localOutputs(stack: Pick<LocalStack, 'outputs' | 'apiKey'>): Rec
 }
 
 export function devState(stack: Pick<LocalStack, 'outputs' | 'apiKey' | 'origin' | 'model'>, pid = process.pid, now = new Date()): DevState {
-  return { pid, origin: stack.origin, stage: stack.model.api.stages[0]!.name, outputs: localOutputs(stack), startedAt: now.toISOString() };
+  return { pid, origin: stack.origin, stage: stack.model.api.stages[0]!.name, region: stack.model.pseudo.region, outputs: localOutputs(stack), startedAt: now.toISOString() };
 }
 
 export async function writeDevState(dir: string, state: DevState): Promise<DevStateFile> {
@@ -83,6 +85,7 @@ function asState(value: unknown): DevState | undefined {
   const v = value as Partial<DevState> | null;
   if (!v || typeof v !== 'object' || !Number.isInteger(v.pid) || (v.pid as number) <= 0) return undefined;
   if (typeof v.origin !== 'string' || typeof v.stage !== 'string' || typeof v.startedAt !== 'string') return undefined;
+  if (v.region !== undefined && typeof v.region !== 'string') return undefined;
   if (!v.outputs || typeof v.outputs !== 'object' || Object.values(v.outputs).some((o) => typeof o !== 'string')) return undefined;
   return v as DevState;
 }

@@ -12,14 +12,17 @@
  * signed with the SDK's own signer. `--dynamodb-credentials` (or CLI_DYNAMODB_CREDENTIALS) forces
  * either.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { Sha256 } from '../aws/sha256.js';
 import { CliError } from '../errors.js';
 import { isLoopbackEndpoint } from './defaults.js';
 import { guardStore, prepareStoreGuard } from './store-guard.js';
+
+export { Sha256 } from '../aws/sha256.js';
 
 export interface DynamoTableSpec {
   TableName: string;
@@ -181,23 +184,6 @@ export class DynamoApiError extends Error {
 
 const hex = (data: string) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-
-const bytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-
-/** The hash @smithy/signature-v4 needs (SHA-256, or HMAC-SHA256 with a key), from node:crypto. */
-export class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 /**
  * Signature Version 4 with the dummy credentials, for a loopback store. Kept beside the SDK's

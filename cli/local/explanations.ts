@@ -7,6 +7,9 @@
 import { MAX_INVOKE_REQUEST_BYTES, MAX_INVOKE_RESPONSE_BYTES, type GatewayErrorKind } from './apigateway-event.js';
 import type { ValidationFailure } from './request-validation.js';
 import { formatRoute, type RouteDescription } from './routes.js';
+import type { SigV4Verdict } from './sigv4-verifier.js';
+import type { QuotaSettings, ThrottleSettings } from './throttle.js';
+import { LOCAL_ACCESS_KEY_ID } from './local-caller.js';
 
 /** The request as the client sent it: every explanation starts with it. */
 export interface RequestLine {
@@ -32,6 +35,12 @@ export type Refusal =
   | { kind: 'no-route'; stage: string; routes: readonly RouteDescription[] }
   /** The method requires an API key; `keyToSend` is the local key, when the template has one. */
   | { kind: 'no-api-key'; header: 'missing' | 'unknown'; keyToSend: string | undefined }
+  /** An AWS_IAM method and a request without a valid SigV4 signature of a known key. */
+  | { kind: 'iam-refused'; verdict: Extract<SigV4Verdict, { ok: false }>; region: string }
+  /** Over the token bucket of a stage or of a usage plan's key. */
+  | { kind: 'throttled'; scope: string; settings: ThrottleSettings }
+  /** The key's usage-plan quota for the period is spent. */
+  | { kind: 'quota-exceeded'; plan: string; keyId: string; settings: QuotaSettings }
   /** The proxy event is over Lambda's 6 MB Invoke request limit. */
   | { kind: 'event-over-limit'; eventBytes: number; hasBody: boolean }
   /** The function did not answer within the integration timeout. */
@@ -110,6 +119,33 @@ const REFUSALS: { [K in Refusal['kind']]: Entry<K> } = {
       r.keyToSend !== undefined ? `  Send the header x-api-key: ${r.keyToSend}` : '  The template defines no enabled AWS::ApiGateway::ApiKey, so no key can pass.',
     ],
   },
+  // Every IAM refusal is a 403 with its own message and x-amzn-ErrorType (iamRefusal):
+  // https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
+  'iam-refused': {
+    answer: 'MISSING_AUTHENTICATION_TOKEN',
+    explain: (r, q) => {
+      const first = r.verdict.message.split('\n', 1)[0]!;
+      const lines = [`403 ${r.verdict.errorType} for ${q.method} ${q.rawUrl}: the method has AuthorizationType AWS_IAM and ${IAM_PROBLEMS[r.verdict.refusal]}: ${first}`];
+      lines.push(`  Sign for service execute-api, region ${r.region}, with the local credentials: AWS_ACCESS_KEY_ID=${LOCAL_ACCESS_KEY_ID} and the secret cli dev printed`);
+      lines.push(`  (npx cli invoke signs with them; curl: --aws-sigv4 "aws:amz:${r.region}:execute-api" --user KEY:SECRET).`);
+      if (r.verdict.canonicalRequest !== undefined) lines.push(`  Canonical request the local stack computed:`, ...r.verdict.canonicalRequest.split('\n').map((l) => `    ${l}`));
+      return lines;
+    },
+  },
+  'throttled': {
+    answer: 'THROTTLED',
+    explain: (r, q) => [
+      `429 Too Many Requests for ${q.method} ${q.rawUrl}: over the ${r.scope} throttle (rate ${r.settings.rateLimit}/s, burst ${r.settings.burstLimit}); API Gateway refills a token bucket at the rate.`,
+      `  Slow down and retry with backoff, raise ThrottlingRateLimit/ThrottlingBurstLimit, or run cli dev --no-throttle.`,
+    ],
+  },
+  'quota-exceeded': {
+    answer: 'QUOTA_EXCEEDED',
+    explain: (r, q) => [
+      `429 Limit Exceeded for ${q.method} ${q.rawUrl}: API key ${r.keyId} has spent the ${r.settings.limit} requests per ${r.settings.period} of usage plan ${r.plan}.`,
+      `  The quota starts again with the next ${r.settings.period.toLowerCase()} (UTC); raise UsagePlanQuotaLimit, or restart cli dev (local counts are in memory).`,
+    ],
+  },
   'event-over-limit': {
     answer: 'REQUEST_TOO_LARGE',
     explain: (r, q) => [
@@ -173,6 +209,20 @@ const REFUSALS: { [K in Refusal['kind']]: Entry<K> } = {
 export function refusalMessage(refusal: Refusal): string | undefined {
   const entry = REFUSALS[refusal.kind] as Entry<Refusal['kind']>;
   return entry.message?.(refusal);
+}
+
+const IAM_PROBLEMS: Record<Extract<SigV4Verdict, { ok: false }>['refusal'], string> = {
+  missing: 'the request is not signed',
+  incomplete: 'the signature is incomplete',
+  invalid: 'the signature is scoped wrongly',
+  'unknown-key': 'the access key is not the local one',
+  mismatch: 'the signature does not match',
+  expired: "the signature's date is more than 5 minutes from this machine's clock",
+};
+
+/** An IAM refusal's own message and x-amzn-ErrorType (each SigV4 problem has its own). */
+export function iamRefusal(refusal: Refusal): { message: string; errorType: string } | undefined {
+  return refusal.kind === 'iam-refused' ? { message: refusal.verdict.message, errorType: refusal.verdict.errorType } : undefined;
 }
 
 /** The gateway response API Gateway answers `refusal` with. */

@@ -21,6 +21,7 @@ import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
 import { createRouteTable, type RouteDescription } from './routes.js';
 import { startApiServer, type ApiServer } from './server.js';
 import { localizeOutputs } from './local-endpoints.js';
+import { LOCAL_CALLER, type LocalCaller } from './local-caller.js';
 import { buildStackModel, type LocalFunction, type StackModel } from './stack-model.js';
 import { DEFAULT_STACK_NAME } from '../template/project.js';
 import { readTemplate } from '../template/read-template.js';
@@ -59,6 +60,10 @@ export interface LocalStackOptions {
   reporter?: Reporter;
   /** Print the summary of the function's EMF metrics this often (ms; 0 or absent: only on flushMetrics()). */
   metricsSummaryMs?: number;
+  /** Emulate the stage's and usage plans' throttling, 429 over it (default true). */
+  throttle?: boolean;
+  /** The clock of SigV4 checks, token buckets and quotas, in epoch ms (tests; default Date.now). */
+  now?: () => number;
 }
 
 export interface LocalStack {
@@ -71,6 +76,8 @@ export interface LocalStack {
   dynamodbEndpoint: string;
   /** The local API key value when any method requires one. */
   apiKey?: string;
+  /** The credentials requests must be signed with when any method has AuthorizationType AWS_IAM. */
+  credentials?: LocalCaller;
   model: StackModel;
   tables: EnsuredTable[];
   /** Every method of every resource of the API. */
@@ -293,6 +300,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       api: model.api,
       routes,
       accountId: model.pseudo.accountId,
+      region: model.pseudo.region,
+      partition: model.pseudo.partition,
+      ...(options.throttle !== undefined ? { throttle: options.throttle } : {}),
+      ...(options.now ? { now: options.now } : {}),
       reporter,
       invoke: (logicalId, event, requestId, traceId) => runtimes.get(logicalId)!.invoke(event, requestId, traceId),
     }).catch((err: unknown) => {
@@ -335,6 +346,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       origin: server.origin,
       dynamodbEndpoint,
       ...(needsKey && model.api.apiKeys[0] ? { apiKey: model.api.apiKeys[0].value } : {}),
+      ...(model.api.routes.some((r) => r.authorizationType === 'AWS_IAM') ? { credentials: LOCAL_CALLER } : {}),
       model,
       tables,
       routes: routes.describe(),

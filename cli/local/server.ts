@@ -19,7 +19,8 @@ import {
   parseProxyResult,
   type HttpResponse,
 } from './apigateway-event.js';
-import { explainRefusal, refusalAnswer, refusalMessage, routedRequest, type Refusal } from './explanations.js';
+import { createAccessControl } from './access-control.js';
+import { explainRefusal, iamRefusal, refusalAnswer, refusalMessage, routedRequest, type Refusal } from './explanations.js';
 import { formatAccessLine, type RequestTiming } from './access-line.js';
 import type { InvokeOutcome } from './lambda-runtime.js';
 import { validateRequest } from './request-validation.js';
@@ -33,6 +34,13 @@ export interface ApiServerOptions {
   api: LocalApi;
   routes: RouteTable;
   accountId: string;
+  /** Region and partition of the stack: SigV4 scopes and the local caller's ARN. */
+  region: string;
+  partition: string;
+  /** Stage and usage-plan throttling (default on). */
+  throttle?: boolean;
+  /** The clock of signatures, buckets and quotas (tests; default Date.now). */
+  now?: () => number;
   /** `traceId`: the function's _X_AMZN_TRACE_ID for this invocation. */
   invoke(functionLogicalId: string, event: string, requestId: string, traceId: string): Promise<InvokeOutcome>;
   reporter: Reporter;
@@ -120,7 +128,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const stages = new Map(api.stages.map((s) => [s.name, s]));
   const stageNames = api.stages.map((s) => s.name);
   const routeDescriptions = routes.describe();
-  const keys = new Map(api.apiKeys.map((k) => [k.value, k]));
+  const access = createAccessControl({
+    api,
+    region: options.region,
+    partition: options.partition,
+    accountId: options.accountId,
+    ...(options.throttle !== undefined ? { throttle: options.throttle } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const c = reporter.color;
   let inflight = 0;
   let drained: (() => void) | undefined;
@@ -136,7 +151,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     answer(x, admitted.route, await invoke(admitted.route, admitted.event, `${x.trace};Sampled=0`));
   }
 
-  /** API Gateway's checks, in its order: the payload limit, the stage, the route, the API key, the Lambda request limit. */
+  /** API Gateway's checks, in its order: the payload limit, the stage, the route, IAM, the API key, the limits (access-control.ts), the Lambda request limit. */
   async function admit(x: Exchange): Promise<Admission | Refusal> {
     const { req, method, rawUrl } = x;
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -159,16 +174,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!match) return { kind: 'no-route', stage: stage.name, routes: routeDescriptions };
     const { route } = match;
 
-    let apiKey: { value: string; id: string } | undefined;
-    if (route.apiKeyRequired) {
-      const given = req.headers['x-api-key'];
-      const key = typeof given === 'string' ? keys.get(given) : undefined;
-      if (!key) return { kind: 'no-api-key', header: given === undefined ? 'missing' : 'unknown', keyToSend: api.apiKeys[0]?.value };
-      apiKey = { value: key.value, id: key.id };
-    }
-
     const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
     if (body === TOO_LARGE) return { kind: 'body-over-limit' };
+    const decision = access.check(route, stage, { method, rawUrl, rawHeaders: req.rawHeaders, body }, req.headers['x-api-key']);
+    if (decision.kind !== 'allowed') return decision;
     const invalid = route.validation && validateRequest(route.validation, { headers: req.headers, query: q < 0 ? '' : rawUrl.slice(q + 1), body });
     if (invalid) return { ...invalid, route };
     const event = JSON.stringify(
@@ -197,7 +206,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           requestTimeEpoch: x.epoch,
           binaryMediaTypes: api.binaryMediaTypes,
           deploymentId: stage.deploymentId,
-          ...(apiKey ? { apiKey } : {}),
+          ...decision.identity,
         },
       ),
     );
@@ -254,6 +263,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   function refuse(x: Exchange, refusal: Refusal): void {
     reporter.warn(explainRefusal(refusal, x).join('\n'));
     const g = gatewayResponse(refusalAnswer(refusal), refusalMessage(refusal));
+    const iam = iamRefusal(refusal);
+    if (iam) Object.assign(g, { body: JSON.stringify({ message: iam.message }), errorType: iam.errorType });
     const response = { statusCode: g.statusCode, headers: [['Content-Type', g.contentType]] as [string, string][], body: Buffer.from(g.body) };
     const extra: [string, string][] = g.errorType === undefined ? [] : [
       ['x-amzn-RequestId', x.requestId],

@@ -6,6 +6,7 @@
  */
 import type { DynamoTableSpec } from './dynamodb.js';
 import { TemplateResolver, type PseudoParameters } from './intrinsics.js';
+import type { QuotaSettings, ThrottleSettings } from './throttle.js';
 import { readApi } from './resources/api-gateway.js';
 import type { RequestValidation } from './resources/api-gateway-validation.js';
 import { dynamodbTable } from './resources/dynamodb.js';
@@ -40,6 +41,8 @@ export interface LocalRoute {
   httpMethod: string;
   functionLogicalId: string;
   apiKeyRequired: boolean;
+  /** `NONE` or `AWS_IAM` (SigV4 signed requests). */
+  authorizationType: string;
   /** Integration timeout (TimeoutInMillis, 29 s by default). */
   timeoutMs: number;
   methodLogicalId: string;
@@ -52,6 +55,20 @@ export interface LocalStage {
   variables: Record<string, string> | null;
   /** Physical id of the stage's AWS::ApiGateway::Deployment. */
   deploymentId: string;
+  /** The stage-wide rate and burst (MethodSettings for `/*` and `*`), when set. */
+  throttle?: ThrottleSettings;
+}
+
+export interface LocalUsagePlan {
+  logicalId: string;
+  /** Names of the API's stages it covers. */
+  stages: string[];
+  /** Ids of its API keys. */
+  keyIds: string[];
+  /** Per key. */
+  throttle?: ThrottleSettings;
+  /** Per key. */
+  quota?: QuotaSettings;
 }
 
 export interface LocalApi {
@@ -63,6 +80,7 @@ export interface LocalApi {
   binaryMediaTypes: string[];
   /** Values of the enabled API keys (a generated value for keys without `Value`). */
   apiKeys: { logicalId: string; id: string; value: string }[];
+  usagePlans: LocalUsagePlan[];
 }
 
 export interface StackModel {

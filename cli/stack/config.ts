@@ -7,7 +7,7 @@
  *     "region": "eu-west-1",
  *     "parameters": { "LogRetentionInDays": 14 },
  *     "stages": {
- *       "prod": { "stackName": "items-prod", "region": "us-east-1", "parameters": { "ApiKeyRequired": "true" } }
+ *       "prod": { "stackName": "items-prod", "region": "us-east-1", "parameters": { "AuthMode": "API_KEY" } }
  *     }
  *   }
  */

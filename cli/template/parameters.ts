@@ -59,7 +59,7 @@ export function parseParameterOverrides(values: readonly string[]): Record<strin
   for (const pair of pairs) {
     if (!PAIR_START.test(pair)) {
       throw new UsageError(`--parameter-overrides "${pair}" must look like Key=Value`, {
-        details: ['Key is a template parameter name (letters and digits), e.g. --parameter-overrides ApiKeyRequired=true StageName=dev'],
+        details: ['Key is a template parameter name (letters and digits), e.g. --parameter-overrides AuthMode=API_KEY StageName=dev'],
       });
     }
     const eq = pair.indexOf('=');

@@ -53,7 +53,7 @@ resource "aws_api_gateway_method" "route" {
   resource_id        = each.value.resource_id
   http_method        = each.value.http_method
   authorization      = var.auth_mode == "AWS_IAM" ? "AWS_IAM" : "NONE"
-  api_key_required   = var.api_key_required
+  api_key_required   = local.api_key_enabled
   request_parameters = each.value.request_parameters
 
   # The contract (contract.tf): the route's request validator and body model.
@@ -230,7 +230,7 @@ resource "aws_api_gateway_method_settings" "all" {
 # read it with `aws apigateway get-api-key --api-key <api_key_id> --include-value`.
 # -----------------------------------------------------------------------------------------------
 resource "aws_api_gateway_api_key" "this" {
-  count = var.api_key_required ? 1 : 0
+  count = local.api_key_enabled ? 1 : 0
 
   name        = "${var.name}-${var.stage_name}"
   description = "Key for ${var.name}"
@@ -238,7 +238,7 @@ resource "aws_api_gateway_api_key" "this" {
 }
 
 resource "aws_api_gateway_usage_plan" "this" {
-  count = var.api_key_required ? 1 : 0
+  count = local.api_key_enabled ? 1 : 0
 
   name        = "${var.name}-${var.stage_name}"
   description = "Usage plan for ${var.name}"
@@ -252,10 +252,19 @@ resource "aws_api_gateway_usage_plan" "this" {
     rate_limit  = var.throttling_rate_limit
     burst_limit = var.throttling_burst_limit
   }
+
+  # Per key, only with a limit (the template's HasUsagePlanQuota).
+  dynamic "quota_settings" {
+    for_each = var.usage_plan_quota_limit != 0 ? [1] : []
+    content {
+      limit  = var.usage_plan_quota_limit
+      period = var.usage_plan_quota_period
+    }
+  }
 }
 
 resource "aws_api_gateway_usage_plan_key" "this" {
-  count = var.api_key_required ? 1 : 0
+  count = local.api_key_enabled ? 1 : 0
 
   key_id        = aws_api_gateway_api_key.this[0].id
   key_type      = "API_KEY"

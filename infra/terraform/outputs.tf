@@ -37,6 +37,6 @@ output "access_log_group_name" {
 }
 
 output "api_key_id" {
-  description = "API key id, null unless api_key_required (its value: aws apigateway get-api-key --api-key <id> --include-value)"
+  description = "API key id, null unless a key is required (auth_mode API_KEY or api_key_required; its value: aws apigateway get-api-key --api-key <id> --include-value)"
   value       = one(aws_api_gateway_api_key.this[*].id)
 }

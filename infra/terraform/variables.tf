@@ -72,7 +72,7 @@ variable "log_retention_in_days" {
 
 variable "auth_mode" {
   type        = string
-  default     = "NONE"
+  default     = "AWS_IAM"
   description = "How callers are authenticated on every route: NONE, API_KEY (x-api-key), AWS_IAM (SigV4 signed requests) or COGNITO_USER_POOLS (a bearer token of the stack's user pool)."
 
   validation {
@@ -84,7 +84,7 @@ variable "auth_mode" {
 variable "api_key_required" {
   type        = bool
   default     = false
-  description = "true requires an x-api-key header on every route and creates the key and a usage plan."
+  description = "Kept for stacks created before auth_mode: true requires an x-api-key header on every route (on top of auth_mode) and creates the key and usage plan. New stacks: auth_mode = \"API_KEY\"."
 }
 
 variable "throttling_rate_limit" {

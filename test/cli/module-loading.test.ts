@@ -102,7 +102,8 @@ describe('cli/program (what each command loads)', function () {
       {
         args: () => ['invoke', 'samples/ping.json', '--url', url],
         what: '`cli invoke --url URL` (the emulator is only for the default target)',
-        local: ['cli/local/defaults.ts', 'cli/local/dev-state.ts'],
+        // local-caller.ts: the local SigV4 credentials invoke signs with (two constants).
+        local: ['cli/local/defaults.ts', 'cli/local/dev-state.ts', 'cli/local/local-caller.ts'],
         loads: 'cli/invoke/invoke.ts',
       },
       {

@@ -77,9 +77,11 @@ describe('cli/deploy against moto', () => {
       expect(stderr).to.include('Creating artifact bucket');
 
       const template = parseTemplate(await readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8'));
-      const unconditional = Object.entries(template.Outputs ?? {}).filter(([, o]) => o.Condition === undefined).map(([k]) => k);
+      // The unconditional outputs, and those of the default AuthMode (AWS_IAM: the invoke policy).
+      const expected = Object.entries(template.Outputs ?? {}).filter(([, o]) => o.Condition === undefined || o.Condition === 'AuthIam').map(([k]) => k);
       const written = JSON.parse(await readFile(outputsFile, 'utf8')) as Record<string, string>;
-      expect(Object.keys(written).sort()).to.deep.equal(unconditional.sort());
+      expect(Object.keys(written).sort()).to.deep.equal(expected.sort());
+      expect(written.InvokePolicyArn).to.match(/^arn:aws:iam::123456789012:policy\/it-items-InvokePolicy-/);
       expect(Object.keys(written)[0]).to.equal('ApiEndpoint');
       expect(written.ApiEndpoint).to.match(/^https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com\/prod$/);
       expect(written).to.deep.equal(result.outputs);

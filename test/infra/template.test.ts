@@ -120,7 +120,11 @@ describe('infra/cfn/template.yaml', () => {
     expect(statements.length).to.be.greaterThan(2);
     for (const s of statements) {
       for (const key of ['Action', 'NotAction', 'Resource', 'NotResource']) {
-        for (const value of strings(s[key])) expect(value, `${key} ${JSON.stringify(s)}`).not.to.include('*');
+        for (const value of strings(s[key])) {
+          // The one "*": the invoke policy's "any method, any path" under this API's own stage.
+          if (key === 'Resource' && value === 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/${StageName}/*/*') continue;
+          expect(value, `${key} ${JSON.stringify(s)}`).not.to.include('*');
+        }
       }
     }
   });
@@ -210,11 +214,12 @@ describe('infra/cfn/template.yaml', () => {
     expect(t.Resources[logGroupId]?.Properties?.RetentionInDays).to.deep.equal({ Ref: 'LogRetentionInDays' });
   });
 
-  it('creates the API key and usage plan only when ApiKeyRequired is true', () => {
+  it('creates the API key and usage plan only when AuthMode is API_KEY or (older stacks) ApiKeyRequired is true', () => {
     for (const type of ['AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::UsagePlanKey']) {
       expect(only(t, type)[1].Condition, type).to.equal('ApiKeyEnabled');
     }
-    expect(t.Conditions?.ApiKeyEnabled).to.deep.equal({ 'Fn::Equals': [{ Ref: 'ApiKeyRequired' }, 'true'] });
+    expect(t.Conditions?.ApiKeyEnabled).to.deep.equal({ 'Fn::Or': [{ Condition: 'AuthApiKey' }, { 'Fn::Equals': [{ Ref: 'ApiKeyRequired' }, 'true'] }] });
+    expect(t.Conditions?.AuthApiKey).to.deep.equal({ 'Fn::Equals': [{ Ref: 'AuthMode' }, 'API_KEY'] });
   });
 
   it('builds the URL outputs with Fn::Sub of the API id, never Fn::GetAtt', () => {

@@ -301,6 +301,8 @@ describe('infra/terraform', () => {
         // The one allowed "*": the ":*" after a log group ARN (its log streams; the provider's arn
         // attribute drops the suffix the template's !GetAtt LogGroup.Arn carries).
         if (/^\$\{aws_cloudwatch_log_group\.\w+\.arn\}:\*$/.test(resource)) continue;
+        // And the invoke policy's "any method, any path" of this API's stage (identity block below).
+        if (resource === '${aws_api_gateway_rest_api.api.execution_arn}/${var.stage_name}/*/*') continue;
         expect(resource, doc).not.to.include('*');
       }
     }
@@ -309,7 +311,8 @@ describe('infra/terraform', () => {
       docOf(role.assume_role_policy);
     }
     for (const policy of resourcesOf(tf, 'aws_iam_role_policy').values()) docOf(policy.policy as Hcl);
-    expect(tf.resources.has('aws_iam_policy'), 'no customer managed policies').to.equal(false);
+    // The one customer managed policy is the optional invoke policy (identity block below).
+    expect([...(tf.resources.get('aws_iam_policy')?.keys() ?? [])], 'customer managed policies').to.deep.equal(['invoke']);
   });
 
   it('lets the function use only the five item actions on its table and write only to its own log group', () => {
@@ -382,7 +385,7 @@ describe('infra/terraform', () => {
     const [fnName] = onlyResource(tf, 'aws_lambda_function');
     for (const [name, method] of methods) {
       expect(method.rest_api_id, name).to.equal(`\${aws_api_gateway_rest_api.${api}.id}`);
-      expect(method.api_key_required, name).to.equal('${var.api_key_required}');
+      expect(method.api_key_required, name).to.equal('${local.api_key_enabled}');
       // Each method resource has exactly one integration, for every instance (for_each over it).
       const integrations = [...resourcesOf(tf, 'aws_api_gateway_integration')].filter(([, i]) => i.for_each === `\${aws_api_gateway_method.${name}}`);
       expect(integrations, `integration of aws_api_gateway_method.${name}`).to.have.length(1);
@@ -484,8 +487,8 @@ describe('infra/terraform', () => {
     expect(stage.depends_on).to.include(`\${aws_api_gateway_account.${accountName}}`);
   });
 
-  it('creates the API key, a usage plan with the stage throttling and their link only when api_key_required is true', () => {
-    const when = '${var.api_key_required ? 1 : 0}';
+  it('creates the API key, a usage plan with the stage throttling and their link only when a key is required', () => {
+    const when = '${local.api_key_enabled ? 1 : 0}';
     const [keyName, key] = onlyResource(tf, 'aws_api_gateway_api_key');
     const [planName, plan] = onlyResource(tf, 'aws_api_gateway_usage_plan');
     const [, link] = onlyResource(tf, 'aws_api_gateway_usage_plan_key');
@@ -520,6 +523,46 @@ describe('infra/terraform', () => {
       expect(output.description, name).to.be.a('string').and.not.equal('');
       expect(String(output.value), name).not.to.match(/\.value\b/);
     }
+  });
+});
+
+describe('infra/terraform (identity: auth modes, quotas, the invoke policy)', () => {
+  let tf: TerraformConfig;
+  let t: CfnTemplate;
+  before(async () => {
+    ({ tf, t } = await readBoth());
+  });
+
+  it('defaults to AWS_IAM in both, and asks for API keys on AuthMode API_KEY or the older ApiKeyRequired', () => {
+    expect(t.Parameters?.AuthMode?.Default).to.equal('AWS_IAM');
+    expect(tf.variables.get('auth_mode')?.default).to.equal('AWS_IAM');
+    expect(t.Conditions?.AuthApiKey).to.deep.equal({ 'Fn::Equals': [{ Ref: 'AuthMode' }, 'API_KEY'] });
+    expect(t.Conditions?.ApiKeyEnabled).to.deep.equal({ 'Fn::Or': [{ Condition: 'AuthApiKey' }, { 'Fn::Equals': [{ Ref: 'ApiKeyRequired' }, 'true'] }] });
+    expect(tf.locals.get('api_key_enabled')).to.equal('${var.auth_mode == "API_KEY" || var.api_key_required}');
+  });
+
+  it("sets the usage plan's quota from the same parameters, only when the limit is not 0", () => {
+    const cfnQuota = cfnProps(cfnOnly(t, 'AWS::ApiGateway::UsagePlan')).Quota;
+    expect(t.Conditions?.HasUsagePlanQuota).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'UsagePlanQuotaLimit' }, 0] }] });
+    expect(cfnQuota).to.deep.equal({ 'Fn::If': ['HasUsagePlanQuota', { Limit: { Ref: 'UsagePlanQuotaLimit' }, Period: { Ref: 'UsagePlanQuotaPeriod' } }, { Ref: 'AWS::NoValue' }] });
+    const [, plan] = onlyResource(tf, 'aws_api_gateway_usage_plan');
+    const quota = block(plan, 'dynamic').quota_settings as HclBody;
+    expect(quota.for_each).to.equal('${var.usage_plan_quota_limit != 0 ? [1] : []}');
+    expect(block(quota, 'content')).to.deep.equal({ limit: '${var.usage_plan_quota_limit}', period: '${var.usage_plan_quota_period}' });
+  });
+
+  it('creates the invoke policy (execute-api:Invoke on this stage only) and its output only with AWS_IAM', () => {
+    const cfn = cfnOnly(t, 'AWS::IAM::ManagedPolicy');
+    expect(cfn.Condition).to.equal('AuthIam');
+    const statement = (cfnProps(cfn).PolicyDocument as { Statement: { Effect: string; Action: string; Resource: { 'Fn::Sub': string } }[] }).Statement;
+    expect(statement).to.deep.equal([{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/${StageName}/*/*' } }]);
+    expect(t.Outputs?.InvokePolicyArn).to.deep.include({ Condition: 'AuthIam', Value: { Ref: 'InvokePolicy' } });
+    const policy = resourcesOf(tf, 'aws_iam_policy').get('invoke')!;
+    expect(policy.count).to.equal('${var.auth_mode == "AWS_IAM" ? 1 : 0}');
+    expect(policy.policy).to.equal('${data.aws_iam_policy_document.invoke.json}');
+    const doc = tf.data.get('aws_iam_policy_document')?.get('invoke');
+    expect(doc?.statement).to.deep.equal([{ effect: 'Allow', actions: ['execute-api:Invoke'], resources: ['${aws_api_gateway_rest_api.api.execution_arn}/${var.stage_name}/*/*'] }]);
+    expect(tf.outputs.get('invoke_policy_arn')?.value).to.equal('${one(aws_iam_policy.invoke[*].arn)}');
   });
 });
 

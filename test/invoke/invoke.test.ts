@@ -39,7 +39,7 @@ describe('cli/invoke/invoke with a running cli dev', () => {
     let oldKey: CliError | undefined;
     let endpoint = '';
     await dev(
-      { port: 0, host: '127.0.0.1', region: 'us-east-1', stackName: 'invoke-test', parameterOverrides: ['ApiKeyRequired=true', 'StageName=dev'], watch: false, outputsFile },
+      { port: 0, host: '127.0.0.1', region: 'us-east-1', stackName: 'invoke-test', parameterOverrides: ['AuthMode=API_KEY', 'StageName=dev'], watch: false, outputsFile },
       {
         ...quiet(),
         devStateDir,
@@ -64,7 +64,7 @@ describe('cli/invoke/invoke with a running cli dev', () => {
     expect(noKey!.details).to.deep.equal([
       `${ping}: status 403, expected 2xx`,
       'invoke used stage dev of --url and no x-api-key.',
-      'The method requires an API key (ApiKeyRequired=true): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.',
+      'The method requires an API key (AuthMode=API_KEY): pass --api-key with the key cli dev printed at start, or --outputs-file of that cli dev.',
       'Or the stage: API Gateway answers Forbidden for a stage it does not have (the stage is the first segment of the URL, case-sensitive); cli dev prints its stages.',
     ]);
     expect(oldKey!.details[1]).to.equal(`invoke used stage dev of --outputs-file ${oldOutputs} and x-api-key key-of-an-earlier-run (from --outputs-file ${oldOutputs}).`);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { LOCAL_CALLER } from '../../cli/local/local-caller.js';
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,10 @@ describe('cli/invoke/target', () => {
 
     it('takes --url as the stage URL or as its DynamoDBManager URL', async () => {
       for (const url of ['https://abc.execute-api.eu-west-1.amazonaws.com/prod/', 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/DynamoDBManager']) {
-        const target = await resolveInvokeTarget({ url, apiKey: 'K' }, { root: ROOT, env: {} });
+        const { signer, ...target } = await resolveInvokeTarget({ url, apiKey: 'K' }, { root: ROOT, env: {} });
+        // Not local: signed with the caller's AWS credentials, for the URL's region.
+        expect(signer?.region).to.equal('eu-west-1');
+        expect(signer?.source).to.equal('your AWS credentials');
         expect(target).to.deep.equal({
           apiEndpoint: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod',
           rpcUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/DynamoDBManager',
@@ -45,7 +49,11 @@ describe('cli/invoke/target', () => {
     it('reads ApiEndpoint and DynamoDBManagerUrl from --outputs-file, and the key from CLI_API_KEY', async () => {
       const file = join(dir.path, 'outputs.json');
       await writeFile(file, JSON.stringify({ ApiEndpoint: 'http://127.0.0.1:4000/dev', DynamoDBManagerUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager' }));
-      expect(await resolveInvokeTarget({ outputsFile: file, devStateDir: join(dir.path, 'state') }, { root: ROOT, env: { CLI_API_KEY: 'E' } })).to.deep.equal({
+      const { signer, ...target } = await resolveInvokeTarget({ outputsFile: file, devStateDir: join(dir.path, 'state') }, { root: ROOT, env: { CLI_API_KEY: 'E' } });
+      // Local: signed with the local credentials (an AWS_IAM method of cli dev accepts only those).
+      expect(signer?.source).to.equal('the local credentials of cli dev');
+      expect(await signer?.credentials()).to.deep.equal(LOCAL_CALLER);
+      expect(target).to.deep.equal({
         apiEndpoint: 'http://127.0.0.1:4000/dev',
         rpcUrl: 'http://127.0.0.1:4000/dev/DynamoDBManager',
         source: `--outputs-file ${file}`,
@@ -96,6 +104,13 @@ describe('cli/invoke/target explainLocalForbidden', () => {
       // A stage the API does not have is 403 Forbidden too: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
       'Or the stage: API Gateway answers Forbidden for a stage it does not have (the stage is the first segment of the URL, case-sensitive); cli dev prints its stages.',
     ]);
+  });
+
+  it("names the signing region when the local stack runs in another (the verifier's scope message)", () => {
+    const target = local({ signer: { region: 'us-east-1', source: 'the local credentials of cli dev', credentials: async () => undefined } });
+    expect(explainLocalForbidden(target, { message: "Credential should be scoped to a valid region, not 'us-east-1'. " }).at(-1)).to.equal(
+      "invoke signed for region us-east-1, which is not the local stack's: pass --region with the region cli dev was started with.",
+    );
   });
 
   it('says nothing for a target that is not local', () => {

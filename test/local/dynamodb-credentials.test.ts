@@ -55,7 +55,7 @@ describe('cli/local (startLocalStack with --dynamodb-endpoint)', () => {
     it("signs the table set-up and the function's calls with the standard chain's credentials and session token", async () => {
       await moto.reset();
       const before = (await moto.recording()).length;
-      const stack = await startLocalStack({ root: ROOT, port: 0, concurrency: 1, region: 'eu-west-1', dynamodbEndpoint: moto.endpoint, dynamodbCredentials: 'chain' });
+      const stack = await startLocalStack({ root: ROOT, port: 0, concurrency: 1, region: 'eu-west-1', dynamodbEndpoint: moto.endpoint, dynamodbCredentials: 'chain', parameterOverrides: { AuthMode: 'NONE' } });
       try {
         await createItemThrough(stack, 'chain-1');
       } finally {
@@ -73,7 +73,7 @@ describe('cli/local (startLocalStack with --dynamodb-endpoint)', () => {
     it('signs with the dummy local credentials for a loopback endpoint', async () => {
       await moto.reset();
       const before = (await moto.recording()).length;
-      const stack = await startLocalStack({ root: ROOT, port: 0, concurrency: 1, dynamodbEndpoint: moto.endpoint });
+      const stack = await startLocalStack({ root: ROOT, port: 0, concurrency: 1, dynamodbEndpoint: moto.endpoint, parameterOverrides: { AuthMode: 'NONE' } });
       try {
         await createItemThrough(stack, 'auto-1');
       } finally {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { GatewayErrorKind } from '../../cli/local/apigateway-event.js';
-import { explainRefusal, refusalAnswer, routedRequest, type Refusal, type RequestLine } from '../../cli/local/explanations.js';
+import { explainRefusal, iamRefusal, refusalAnswer, routedRequest, type Refusal, type RequestLine } from '../../cli/local/explanations.js';
 
 describe('cli/local/explanations', () => {
   const routes = [
@@ -177,7 +177,67 @@ describe('cli/local/explanations', () => {
         `  got: ${'x'.repeat(200)}...`,
       ],
     ],
+    // IAM refusals: 403 with AWS's message and x-amzn-ErrorType (iamRefusal), answers recorded in
+    // test/local/sigv4-verifier.test.ts; 429s: https://repost.aws/knowledge-center/api-gateway-429-limit
+    [
+      'an unsigned request to an AWS_IAM method',
+      { kind: 'iam-refused', region: 'us-east-1', verdict: { ok: false, refusal: 'missing', message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' } },
+      get('/prod/items'),
+      'MISSING_AUTHENTICATION_TOKEN',
+      [
+        '403 MissingAuthenticationTokenException for GET /prod/items: the method has AuthorizationType AWS_IAM and the request is not signed: Missing Authentication Token',
+        '  Sign for service execute-api, region us-east-1, with the local credentials: AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE and the secret cli dev printed',
+        '  (npx cli invoke signs with them; curl: --aws-sigv4 "aws:amz:us-east-1:execute-api" --user KEY:SECRET).',
+      ],
+    ],
+    [
+      'a signature that does not match (with the canonical request)',
+      {
+        kind: 'iam-refused',
+        region: 'eu-west-1',
+        verdict: { ok: false, refusal: 'mismatch', message: 'The request signature we calculated does not match the signature you provided.\n\n...', errorType: 'InvalidSignatureException', canonicalRequest: 'GET\n/prod/items\n', stringToSign: 'x' },
+      },
+      get('/prod/items'),
+      'MISSING_AUTHENTICATION_TOKEN',
+      [
+        '403 InvalidSignatureException for GET /prod/items: the method has AuthorizationType AWS_IAM and the signature does not match: The request signature we calculated does not match the signature you provided.',
+        '  Sign for service execute-api, region eu-west-1, with the local credentials: AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE and the secret cli dev printed',
+        '  (npx cli invoke signs with them; curl: --aws-sigv4 "aws:amz:eu-west-1:execute-api" --user KEY:SECRET).',
+        '  Canonical request the local stack computed:',
+        '    GET',
+        '    /prod/items',
+        '    ',
+      ],
+    ],
+    [
+      "over the stage's throttle",
+      { kind: 'throttled', scope: 'stage prod', settings: { rateLimit: 100, burstLimit: 200 } },
+      get('/prod/items'),
+      'THROTTLED',
+      [
+        '429 Too Many Requests for GET /prod/items: over the stage prod throttle (rate 100/s, burst 200); API Gateway refills a token bucket at the rate.',
+        '  Slow down and retry with backoff, raise ThrottlingRateLimit/ThrottlingBurstLimit, or run cli dev --no-throttle.',
+      ],
+    ],
+    [
+      "a key's spent quota",
+      { kind: 'quota-exceeded', plan: 'UsagePlan', keyId: 'k1', settings: { limit: 1000, period: 'DAY', offset: 0 } },
+      get('/prod/items'),
+      'QUOTA_EXCEEDED',
+      [
+        '429 Limit Exceeded for GET /prod/items: API key k1 has spent the 1000 requests per DAY of usage plan UsagePlan.',
+        '  The quota starts again with the next day (UTC); raise UsagePlanQuotaLimit, or restart cli dev (local counts are in memory).',
+      ],
+    ],
   ];
+
+  describe('iamRefusal', () => {
+    it("gives an IAM refusal AWS's own message and error type, and leaves the others to their gateway response", () => {
+      const verdict = { ok: false as const, refusal: 'expired' as const, message: 'Signature expired: a is now earlier than b (c - 5 min.)', errorType: 'InvalidSignatureException' };
+      expect(iamRefusal({ kind: 'iam-refused', region: 'us-east-1', verdict })).to.deep.equal({ message: verdict.message, errorType: 'InvalidSignatureException' });
+      expect(iamRefusal({ kind: 'throttled', scope: 'stage prod', settings: { rateLimit: 1, burstLimit: 1 } })).to.equal(undefined);
+    });
+  });
 
   describe('explainRefusal', () => {
     for (const [name, refusal, request, , lines] of cases) {

@@ -22,7 +22,8 @@ describe('cli/local (the project template and handler)', () => {
   describe('invoke --check samples/', () => {
     let stack: LocalStack;
     before(async () => {
-      stack = await startLocalStack({ root: ROOT, port: 0 });
+      // Throttling off: the scenario is not about it (identity.test.ts is).
+      stack = await startLocalStack({ root: ROOT, port: 0, throttle: false });
     });
     after(() => stack?.stop());
 
@@ -60,9 +61,9 @@ describe('cli/local (the project template and handler)', () => {
     });
   });
 
-  describe('API key (ApiKeyRequired=true)', () => {
+  describe('API key (AuthMode=API_KEY)', () => {
     it('refuses requests without the local key and accepts them with it', async () => {
-      const stack = await startLocalStack({ root: ROOT, port: 0, parameterOverrides: { ApiKeyRequired: 'true' }, apiKey: 'k'.repeat(40) });
+      const stack = await startLocalStack({ root: ROOT, port: 0, parameterOverrides: { AuthMode: 'API_KEY' }, apiKey: 'k'.repeat(40) });
       try {
         expect(stack.apiKey).to.equal('k'.repeat(40));
         const refused = await fetch(stack.outputs.DynamoDBManagerUrl!, { method: 'POST', body: '{"operation":"ping"}' });

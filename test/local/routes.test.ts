@@ -9,6 +9,7 @@ describe('cli/local/routes', () => {
     httpMethod,
     functionLogicalId: 'Fn',
     apiKeyRequired: false,
+    authorizationType: 'NONE',
     timeoutMs: 29_000,
     methodLogicalId: `${httpMethod}${resourcePath}`,
   });

@@ -26,7 +26,8 @@ describe('cli/local (the store under update and condition expressions)', () => {
   const message = (answer: Answer): string => (answer.body as { message: string }).message;
 
   before(async () => {
-    stack = await startLocalStack({ root: ROOT, port: 0, concurrency: 2 });
+    // Not about auth: unsigned requests.
+    stack = await startLocalStack({ root: ROOT, port: 0, concurrency: 2, parameterOverrides: { AuthMode: 'NONE' } });
   });
   after(() => stack?.stop());
 

@@ -191,14 +191,14 @@ describe('cli cloud commands against moto', () => {
   describe('logs', () => {
     const STACK = 'it-logs';
     let logGroup: string;
-    // Set when the block runs, not when the file loads: under a long suite the events must still
-    // fall inside the commands' default --since 10m.
+    // Set when the events are written, not when mocha loads the file: a long suite would
+    // otherwise leave them outside `cli logs`' default last 10 minutes.
     let t0 = 0;
     const iso = (ms: number) => new Date(ms).toISOString();
     // Both start with a digit: moto matches an unquoted such term against every event.
     const LAMBDA_ID = '3f1c7a52-0b6e-4d8e-9a41-6a2d0c9e5b17';
     const API_ID = '9b2e4d10-5c3a-4f7e-8d21-0a6b3c9f1e24';
-    let failure = '';
+    const failure = () => `${iso(t0 + 5)} ERROR ${LAMBDA_ID} {"requestId":"${API_ID}","route":"POST /DynamoDBManager","status":500}`;
     let logsClient: CloudWatchLogsClient;
 
     async function put(stream: string, events: { timestamp: number; message: string }[]): Promise<void> {
@@ -207,7 +207,6 @@ describe('cli cloud commands against moto', () => {
 
     before(async () => {
       t0 = Date.now() - 4 * 60_000;
-      failure = `${iso(t0 + 5)} ERROR ${LAMBDA_ID} {"requestId":"${API_ID}","route":"POST /DynamoDBManager","status":500}`;
       const deployed = await deployStack(STACK, 'it-logs-table');
       logGroup = deployed.outputs.FunctionLogGroupName!;
       expect(logGroup).to.be.a('string');
@@ -236,7 +235,7 @@ describe('cli cloud commands against moto', () => {
       `${iso(t0 + 2)} ERROR 8f5a DynamoDB unavailable {"errorType":"ServiceUnavailable"}`,
       `${iso(t0 + 3)} END RequestId: 8f5a`,
       `${iso(t0 + 4)} START RequestId: ${LAMBDA_ID} Version: $LATEST`,
-      failure,
+      failure(),
       `${iso(t0 + 6)} END RequestId: ${LAMBDA_ID}`,
     ];
 
@@ -253,12 +252,12 @@ describe('cli cloud commands against moto', () => {
 
     it('passes --filter to CloudWatch Logs as the filter pattern', async () => {
       const { stdout } = await cli(['logs', '--stack-name', STACK, '--filter', 'ERROR']);
-      expect(stdout).to.deep.equal([`${iso(t0 + 2)} ERROR 8f5a DynamoDB unavailable {"errorType":"ServiceUnavailable"}`, failure]);
+      expect(stdout).to.deep.equal([`${iso(t0 + 2)} ERROR 8f5a DynamoDB unavailable {"errorType":"ServiceUnavailable"}`, failure()]);
     });
 
     it("finds the line of a 500 body's requestId with --filter, quoting the id as a filter term", async () => {
       const { stdout, stderr } = await cli(['logs', '--stack-name', STACK, '--filter', API_ID]);
-      expect(stdout).to.deep.equal([failure]);
+      expect(stdout).to.deep.equal([failure()]);
       expect(stderr).to.include(`matching "${API_ID}"`);
     });
 

@@ -6,7 +6,8 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-resource.html
  */
 import { TemplateError, UnsupportedTemplateError, type TemplateResolver } from '../intrinsics.js';
-import type { LocalApi, LocalFunction, LocalRoute, LocalStage } from '../stack-model.js';
+import type { LocalApi, LocalFunction, LocalRoute, LocalStage, LocalUsagePlan } from '../stack-model.js';
+import type { QuotaSettings, ThrottleSettings } from '../throttle.js';
 import { readRequestValidation } from './api-gateway-validation.js';
 import { generatedName, shortId } from './names.js';
 import type { ResourceType, ResourceValue } from './resource-type.js';
@@ -62,6 +63,7 @@ export const restApi = {
     }
     const binary = apiProps.BinaryMediaTypes === undefined ? [] : (resolver.resolve(apiProps.BinaryMediaTypes, `Resources.${apiLogicalId}.Properties.BinaryMediaTypes`) as unknown[]);
     const apiKeys = resolver.resourcesOfType(apiKey.type).flatMap((id) => apiKey.read(id, resolver, api) ?? []);
+    const usagePlans = resolver.resourcesOfType(usagePlan.type).flatMap((id) => usagePlan.read(id, resolver, apiId) ?? []);
 
     return {
       logicalId: apiLogicalId,
@@ -71,6 +73,7 @@ export const restApi = {
       // CloudFormation accepts `image/png`; the API Gateway API itself escapes `/` as `~1`.
       binaryMediaTypes: binary.map((t) => String(t).replace(/~1/g, '/')),
       apiKeys,
+      usagePlans,
     };
   },
 } satisfies ResourceType;
@@ -127,8 +130,8 @@ export const apiMethod = {
     const resourcePath = api.pathOf(resourceId, p('ResourceId'));
     const httpMethod = resolver.resolveString(props.HttpMethod, p('HttpMethod')).toUpperCase();
     const authorization = props.AuthorizationType === undefined ? 'NONE' : resolver.resolveString(props.AuthorizationType, p('AuthorizationType'));
-    if (authorization !== 'NONE') {
-      throw new UnsupportedTemplateError(`${resolver.where(p('AuthorizationType'))}: ${authorization} authorization is not emulated by the local stack (NONE and API keys are)`);
+    if (authorization !== 'NONE' && authorization !== 'AWS_IAM') {
+      throw new UnsupportedTemplateError(`${resolver.where(p('AuthorizationType'))}: ${authorization} authorization is not emulated by the local stack (NONE, AWS_IAM and API keys are)`);
     }
     const integration = resolver.resolve(props.Integration, p('Integration')) as
       | { Type?: string; Uri?: string; TimeoutInMillis?: number | string }
@@ -153,6 +156,7 @@ export const apiMethod = {
       httpMethod,
       functionLogicalId: fn.logicalId,
       apiKeyRequired: apiKeyRequired === true || apiKeyRequired === 'true',
+      authorizationType: authorization,
       timeoutMs,
       methodLogicalId: id,
       validation: readRequestValidation(id, resolver),
@@ -173,13 +177,39 @@ export const apiStage = {
   attributes: {},
   read(id: string, resolver: TemplateResolver): LocalStage {
     const props = resolver.template.Resources[id]!.Properties ?? {};
+    const throttle = stageThrottle(resolver, props.MethodSettings, `Resources.${id}.Properties.MethodSettings`);
     return {
       name: resolver.physicalId(id),
       variables: stageVariables(resolver, props.Variables, `Resources.${id}.Properties.Variables`),
       deploymentId: props.DeploymentId === undefined ? '' : resolver.resolveString(props.DeploymentId, `Resources.${id}.Properties.DeploymentId`),
+      ...(throttle ? { throttle } : {}),
     };
   },
 } satisfies ResourceType;
+
+/** A positive number from the template, or a TemplateError naming where. */
+function positiveNumber(resolver: TemplateResolver, raw: unknown, path: string): number {
+  const n = Number(resolver.resolve(raw, path));
+  if (!Number.isFinite(n) || n < 0) throw new TemplateError(`${resolver.where(path)}: must be a number of at least 0, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * The stage-wide throttle: the MethodSettings entry for every method (`ResourcePath: '/*'`,
+ * `HttpMethod: '*'`). Per-method entries are not emulated (the README's known differences).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigateway-stage-methodsetting.html
+ */
+function stageThrottle(resolver: TemplateResolver, raw: unknown, path: string): ThrottleSettings | undefined {
+  if (raw === undefined) return undefined;
+  const settings = resolver.resolve(raw, path) as { ResourcePath?: string; HttpMethod?: string; ThrottlingRateLimit?: unknown; ThrottlingBurstLimit?: unknown }[] | undefined;
+  const index = (settings ?? []).findIndex((s) => s.ResourcePath === '/*' && s.HttpMethod === '*');
+  const all = settings?.[index];
+  if (!all || all.ThrottlingRateLimit === undefined || all.ThrottlingBurstLimit === undefined) return undefined;
+  return {
+    rateLimit: positiveNumber(resolver, all.ThrottlingRateLimit, `${path}.${index}.ThrottlingRateLimit`),
+    burstLimit: positiveNumber(resolver, all.ThrottlingBurstLimit, `${path}.${index}.ThrottlingBurstLimit`),
+  };
+}
 
 export const apiDeployment = {
   type: 'AWS::ApiGateway::Deployment',
@@ -220,10 +250,58 @@ export const apiKey = {
   },
 } satisfies ResourceType;
 
-export const usagePlan: ResourceType = {
+const QUOTA_PERIODS = ['DAY', 'WEEK', 'MONTH'] as const;
+
+/**
+ * A usage plan: its stages of this API, its per-key Throttle and Quota, and (through the
+ * AWS::ApiGateway::UsagePlanKey resources naming it) its keys.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-usageplan.html
+ */
+export const usagePlan = {
   type: 'AWS::ApiGateway::UsagePlan',
+  physicalId: apiGatewayId(10),
+  attributes: {
+    Id: refId,
+  },
+  read(id: string, resolver: TemplateResolver, apiId: string): LocalUsagePlan | undefined {
+    const p = (name: string) => `Resources.${id}.Properties.${name}`;
+    const stages = ((resolver.property(id, 'ApiStages') as { ApiId?: string; Stage?: string }[] | undefined) ?? [])
+      .filter((s) => s.ApiId === apiId && typeof s.Stage === 'string')
+      .map((s) => s.Stage!);
+    if (stages.length === 0) return undefined;
+    const throttle = resolver.property(id, 'Throttle') as { RateLimit?: unknown; BurstLimit?: unknown } | undefined;
+    const quota = resolver.property(id, 'Quota') as { Limit?: unknown; Period?: unknown; Offset?: unknown } | undefined;
+    let quotaSettings: QuotaSettings | undefined;
+    if (quota !== undefined && quota.Limit !== undefined) {
+      const period = String(quota.Period ?? '');
+      if (!(QUOTA_PERIODS as readonly string[]).includes(period)) throw new TemplateError(`${resolver.where(p('Quota.Period'))}: must be one of ${QUOTA_PERIODS.join(', ')}, got ${JSON.stringify(quota.Period)}`);
+      quotaSettings = {
+        limit: positiveNumber(resolver, quota.Limit, p('Quota.Limit')),
+        period: period as QuotaSettings['period'],
+        offset: quota.Offset === undefined ? 0 : positiveNumber(resolver, quota.Offset, p('Quota.Offset')),
+      };
+    }
+    const planId = resolver.physicalId(id);
+    const keyIds = resolver
+      .resourcesOfType(usagePlanKey.type)
+      .filter((k) => resolver.propertyString(k, 'UsagePlanId') === planId)
+      .map((k) => resolver.propertyString(k, 'KeyId')!);
+    return {
+      logicalId: id,
+      stages,
+      keyIds,
+      ...(throttle?.RateLimit !== undefined && throttle.BurstLimit !== undefined
+        ? { throttle: { rateLimit: positiveNumber(resolver, throttle.RateLimit, p('Throttle.RateLimit')), burstLimit: positiveNumber(resolver, throttle.BurstLimit, p('Throttle.BurstLimit')) } }
+        : {}),
+      ...(quotaSettings ? { quota: quotaSettings } : {}),
+    };
+  },
+} satisfies ResourceType;
+
+export const usagePlanKey: ResourceType = {
+  type: 'AWS::ApiGateway::UsagePlanKey',
   physicalId: apiGatewayId(10),
   attributes: {},
 };
 
-export const API_GATEWAY_TYPES: readonly ResourceType[] = [restApi, apiResource, apiMethod, apiStage, apiDeployment, apiKey, usagePlan];
+export const API_GATEWAY_TYPES: readonly ResourceType[] = [restApi, apiResource, apiMethod, apiStage, apiDeployment, apiKey, usagePlan, usagePlanKey];

@@ -15,4 +15,14 @@ export const iamRole: ResourceType = {
   },
 };
 
-export const IAM_TYPES: readonly ResourceType[] = [iamRole];
+/** A customer managed policy: `Ref` is its ARN. https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html */
+export const iamManagedPolicy: ResourceType = {
+  type: 'AWS::IAM::ManagedPolicy',
+  physicalId: (id, resolver) =>
+    `arn:${resolver.pseudo.partition}:iam::${resolver.pseudo.accountId}:policy/${resolver.propertyString(id, 'ManagedPolicyName') ?? generatedName(resolver.pseudo.stackName, id, 128)}`,
+  attributes: {
+    PolicyArn: (id, resolver) => resolver.physicalId(id),
+  },
+};
+
+export const IAM_TYPES: readonly ResourceType[] = [iamRole, iamManagedPolicy];
