@@ -46,7 +46,7 @@ output "table_kms_key_arn" {
   value       = local.table_kms_key_arn
 }
 
-output "web_acl_arn" {
-  description = "AWS WAF web ACL on the stage, null unless waf_enabled"
-  value       = one(aws_wafv2_web_acl.api[*].arn)
+output "web_acl_name" {
+  description = "AWS WAF web ACL on the stage (WAF console, Web ACLs, this region), null unless waf_enabled"
+  value       = one(aws_wafv2_web_acl.api[*].name)
 }
