@@ -180,7 +180,7 @@ variable "waf_rate_limit" {
   description = "Requests one IP address may make in any 5-minute window before WAF blocks it (waf_enabled only)."
 
   validation {
-    # https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html
+    # The lowest limit WAF allows is 10: https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
     condition     = var.waf_rate_limit >= 10 && var.waf_rate_limit <= 2000000000 && floor(var.waf_rate_limit) == var.waf_rate_limit
     error_message = "waf_rate_limit: a whole number of requests from 10 to 2000000000."
   }

@@ -633,14 +633,23 @@ describe('infra/terraform security (issue 11 section 3: keys, deletion protectio
     expect(webAcl.scope).to.equal(c.Scope).and.to.equal('REGIONAL');
     expect(block(webAcl, 'default_action')).to.have.keys('allow');
     const cfnRules = (c.Rules as Record<string, TemplateValue>[]).map((r) => {
-      const statement = r.Statement as { RateBasedStatement?: { Limit: TemplateValue; AggregateKeyType: string }; ManagedRuleGroupStatement?: { VendorName: string; Name: string } };
+      const statement = r.Statement as {
+        RateBasedStatement?: { Limit: TemplateValue; AggregateKeyType: string };
+        ManagedRuleGroupStatement?: { VendorName: string; Name: string; RuleActionOverrides?: { Name: string; ActionToUse: Record<string, unknown> }[] };
+      };
+      const overrides = statement.ManagedRuleGroupStatement?.RuleActionOverrides?.map((o) => ({ name: o.Name, action_to_use: Object.keys(o.ActionToUse)[0]?.toLowerCase() }));
       return {
         name: r.Name,
         priority: r.Priority,
         action: r.Action ? 'block' : 'none',
         rate: statement.RateBasedStatement ? { limit: asTerraform(t, statement.RateBasedStatement.Limit), aggregate_key_type: statement.RateBasedStatement.AggregateKeyType } : null,
-        managed: statement.ManagedRuleGroupStatement ? { vendor_name: statement.ManagedRuleGroupStatement.VendorName, name: statement.ManagedRuleGroupStatement.Name } : null,
+        managed: statement.ManagedRuleGroupStatement ? { vendor_name: statement.ManagedRuleGroupStatement.VendorName, name: statement.ManagedRuleGroupStatement.Name, overrides: overrides ?? [] } : null,
       };
+    });
+    const managedOf = (m: HclBody) => ({
+      vendor_name: m.vendor_name,
+      name: m.name,
+      overrides: ((m.rule_action_override as HclBody[] | undefined) ?? []).map((o) => ({ name: o.name, action_to_use: Object.keys(block(o, 'action_to_use'))[0] })),
     });
     const tfRules = (webAcl.rule as HclBody[]).map((r) => {
       const statement = block(r, 'statement');
@@ -649,7 +658,7 @@ describe('infra/terraform security (issue 11 section 3: keys, deletion protectio
         priority: r.priority,
         action: r.action ? Object.keys(block(r, 'action'))[0] : `${Object.keys(block(r, 'override_action'))[0]}`,
         rate: statement.rate_based_statement ? block(statement, 'rate_based_statement') : null,
-        managed: statement.managed_rule_group_statement ? block(statement, 'managed_rule_group_statement') : null,
+        managed: statement.managed_rule_group_statement ? managedOf(block(statement, 'managed_rule_group_statement')) : null,
       };
     });
     expect(tfRules).to.deep.equal(cfnRules);
