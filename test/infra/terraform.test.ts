@@ -320,9 +320,13 @@ describe('infra/terraform', () => {
 
   it('lets the function use only the five item actions on its table and write only to its own log group', () => {
     const cfnRole = cfnProps(t.Resources[((cfnProps(cfnOnly(t, 'AWS::Lambda::Function')).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]) as string] as TemplateResource);
-    // Every policy the role can have: a conditional one (Fn::If [cond, policy, AWS::NoValue]) counts.
+    // Every policy the role can have: its own, and AWS::IAM::Policy resources on it (in some modes only).
     type CfnPolicy = { PolicyDocument: { Statement: { Action: string[] }[] } };
-    const cfnPolicies = (cfnRole.Policies as (CfnPolicy | { 'Fn::If': [string, CfnPolicy, TemplateValue] })[]).map((p) => ('Fn::If' in p ? p['Fn::If'][1] : p));
+    const roleId = ((cfnProps(cfnOnly(t, 'AWS::Lambda::Function')).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]) as string;
+    const attachedPolicies = cfnResources(t, 'AWS::IAM::Policy')
+      .map(([, r]) => cfnProps(r))
+      .filter((p) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }]));
+    const cfnPolicies = [...(cfnRole.Policies as CfnPolicy[]), ...(attachedPolicies as unknown as CfnPolicy[])];
     const cfnActions = cfnPolicies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action));
 
     const [fnName, fn] = onlyResource(tf, 'aws_lambda_function');
@@ -598,11 +602,12 @@ describe('infra/terraform security (issue 11 section 3: keys, deletion protectio
   });
 
   it('lets the function use a customer managed table key through DynamoDB only, in the modes that have one', () => {
-    const policies = cfnProps(t.Resources.FunctionRole as TemplateResource).Policies as TemplateValue[];
-    const conditional = policies.map(ifOf).filter((x) => x !== undefined);
-    expect(conditional).to.have.length(1);
-    expect(conditional[0]?.[0]).to.equal('TableKeyCustomer');
-    const cfnStatement = (conditional[0]?.[1] as { PolicyDocument: { Statement: Record<string, TemplateValue>[] } }).PolicyDocument.Statement[0] as Record<string, TemplateValue>;
+    const cfnPolicy = t.Resources.FunctionTableKeyPolicy as TemplateResource;
+    expect(cfnPolicy.Condition).to.equal('TableKeyCustomer');
+    expect(t.Conditions?.TableKeyCustomer).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'TableKmsKey' }, 'AWS_MANAGED'] }] });
+    expect(cfnProps(cfnPolicy).Roles).to.deep.equal([{ Ref: 'FunctionRole' }]);
+    const cfnStatement = (cfnProps(cfnPolicy).PolicyDocument as { Statement: Record<string, TemplateValue>[] }).Statement[0] as Record<string, TemplateValue>;
+    expect(cfnStatement.Resource).to.deep.equal({ 'Fn::If': ['CreateTableKey', { 'Fn::GetAtt': ['TableKey', 'Arn'] }, { Ref: 'TableKmsKey' }] });
     expect(cfnStatement.Condition).to.deep.equal({ StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'dynamodb.${AWS::Region}.amazonaws.com' } } });
 
     const policy = resourcesOf(tf, 'aws_iam_role_policy').get('table_key') as HclBody;
