@@ -211,13 +211,17 @@ function docOf(policyJson: Hcl | undefined): string {
   return match?.[1] as string;
 }
 
+/** The Terraform configuration and the template, side by side. */
+async function loadBoth(): Promise<{ tf: TerraformConfig; t: CfnTemplate }> {
+  const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
+  return { tf: mergeFiles(files), t: parseTemplate(text, { file: 'infra/cfn/template.yaml' }) };
+}
+
 describe('infra/terraform', () => {
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await loadBoth());
   });
 
   it('parses as HCL in every file and pins terraform >= 1.5 and the hashicorp/aws provider 6.x', () => {
@@ -555,9 +559,7 @@ describe('infra/terraform security (issue 11 section 3: keys, deletion protectio
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await loadBoth());
   });
   const ifOf = (value: TemplateValue | undefined) => (value as { 'Fn::If': TemplateValue[] })['Fn::If'];
   const keyPolicyStatements = (doc: HclBody) => ((doc.statement as HclBody[]) ?? []).map((s) => ({ sid: s.sid, actions: s.actions, principals: s.principals }));
