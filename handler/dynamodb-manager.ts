@@ -12,10 +12,18 @@ import { BadRequestError, ConditionFailedError } from './errors.js';
 import { deleteItem, getItem, putItem, scanItems, updateItem, type Table } from './item-store.js';
 import { itemId, keyAttributes, keyId } from './item-key.js';
 import { checkAttributeName, childPath, fromItem, MAX_ITEM_VALUES, toItem, toItemValues, type DocumentItem } from './item-value.js';
+import { MAX_PAGE_SIZE } from './items-api.js';
 import { emptyObject, isJsonObject, jsonTypeName, JsonNumber, type JsonObject, type JsonValue, type ValueBudget } from './json.js';
 
 /** DynamoDB's `Limit` is an Integer (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html#DDB-Scan-request-Limit). */
 export const MAX_SCAN_LIMIT = CONTRACT_LIMITS.maxScanLimit;
+/**
+ * The most items one `list` reads, and what it reads when `Limit` is left out: the cap of
+ * `GET /items`, so neither route lets one call read more than 1000 items (DynamoDB also stops a
+ * Scan page at 1 MB; LastEvaluatedKey then says where to go on).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html#DDB-Scan-request-Limit
+ */
+export const MAX_LIST_LIMIT = MAX_PAGE_SIZE;
 
 /** https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-expression-parameters */
 export const MAX_EXPRESSION_BYTES = CONTRACT_LIMITS.maxExpressionBytes;
@@ -245,7 +253,7 @@ const OPERATIONS = new Map<string, Operation>([
       async run(data, table) {
         const p = new Payload(data);
         const output = await scanItems(table, {
-          Limit: p.positiveInteger('Limit', MAX_SCAN_LIMIT),
+          Limit: p.positiveInteger('Limit', MAX_LIST_LIMIT) ?? MAX_LIST_LIMIT,
           ExclusiveStartKey: p.optionalKey('ExclusiveStartKey'),
           FilterExpression: p.expression('FilterExpression'),
           ProjectionExpression: p.expression('ProjectionExpression'),

@@ -1,11 +1,15 @@
-/** The data-plane calls the CLI makes besides CloudFormation: delete a retained table, read an API key, name a REST API. */
-import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+/** The data-plane calls the CLI makes besides CloudFormation: delete a retained table (deletion protection included), read an API key, name a REST API. */
+import { DeleteTableCommand, DescribeTableCommand, UpdateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetApiKeyCommand, GetRestApiCommand, type APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { awsErrorName } from './aws-errors.js';
 
 export interface TableApi {
   /** `false` when the table did not exist. */
   deleteTable(tableName: string): Promise<boolean>;
+  /** DeletionProtectionEnabled (the template's TableDeletionProtection); `false` when the table does not exist. */
+  deletionProtected(tableName: string): Promise<boolean>;
+  /** Turns deletion protection off, so DeleteTable is allowed. */
+  disableDeletionProtection(tableName: string): Promise<void>;
 }
 
 export interface ApiKeyApi {
@@ -25,6 +29,19 @@ export function createDynamoTableApi(client: DynamoDBClient): TableApi {
         if (awsErrorName(err) === 'ResourceNotFoundException') return false;
         throw err;
       }
+    },
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection
+    async deletionProtected(tableName) {
+      try {
+        const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        return out.Table?.DeletionProtectionEnabled === true;
+      } catch (err) {
+        if (awsErrorName(err) === 'ResourceNotFoundException') return false;
+        throw err;
+      }
+    },
+    async disableDeletionProtection(tableName) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, DeletionProtectionEnabled: false }));
     },
   };
 }

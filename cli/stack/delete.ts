@@ -88,16 +88,22 @@ async function runDelete(options: DeleteOptions, deps: DeleteDeps): Promise<Dele
   }
   reporter.info(reporter.color.green(`Deleted stack ${options.stackName}.`));
 
+  const cliArgs = ` --region ${aws.region}` + (aws.profile ? ` --profile ${aws.profile}` : '');
   for (const t of tables) {
+    const protectedTable = await aws.tables.deletionProtected(t.tableName);
     if (options.deleteData) {
+      // --delete-data is the confirmed request to delete the table, so it lifts the protection
+      // (TableDeletionProtection) that guards against deletes nobody meant.
+      if (protectedTable) {
+        reporter.info(`Table ${t.tableName} has deletion protection on; --delete-data turns it off to delete the table.`);
+        await aws.tables.disableDeletionProtection(t.tableName);
+      }
       t.deleted = await aws.tables.deleteTable(t.tableName);
       reporter.info(t.deleted ? `Deleted table ${t.tableName}.` : `Table ${t.tableName} was already gone.`);
     } else {
-      // Once the stack is gone `cli delete --delete-data` no longer finds the table: name the AWS CLI call.
-      reporter.info(
-        `Table ${t.tableName} was retained with its data. To delete it: aws dynamodb delete-table --table-name ${t.tableName} --region ${aws.region}` +
-          (aws.profile ? ` --profile ${aws.profile}` : ''),
-      );
+      // Once the stack is gone `cli delete --delete-data` no longer finds the table: name the AWS CLI calls.
+      const unprotect = protectedTable ? `aws dynamodb update-table --table-name ${t.tableName} --no-deletion-protection-enabled${cliArgs} && ` : '';
+      reporter.info(`Table ${t.tableName} was retained with its data. To delete it: ${unprotect}aws dynamodb delete-table --table-name ${t.tableName}${cliArgs}`);
     }
   }
   const removed = await cleanArtifacts(options.stackName, me.account, deps);

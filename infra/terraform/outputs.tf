@@ -40,3 +40,13 @@ output "api_key_id" {
   description = "API key id, null unless a key is required (auth_mode API_KEY or api_key_required; its value: aws apigateway get-api-key --api-key <id> --include-value)"
   value       = one(aws_api_gateway_api_key.this[*].id)
 }
+
+output "table_kms_key_arn" {
+  description = "KMS key that encrypts the table (and, when this configuration created it, the log groups); null with the AWS managed key"
+  value       = local.table_kms_key_arn
+}
+
+output "web_acl_name" {
+  description = "AWS WAF web ACL on the stage (WAF console, Web ACLs, this region), null unless waf_enabled"
+  value       = one(aws_wafv2_web_acl.api[*].name)
+}

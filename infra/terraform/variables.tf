@@ -138,3 +138,50 @@ variable "configure_api_gateway_account" {
   default     = true
   description = "true sets the account's API Gateway CloudWatch Logs role (needed once per account and region before any stage can write access logs). Use false when the account already has one."
 }
+
+variable "table_kms_key" {
+  type        = string
+  default     = "AWS_MANAGED"
+  description = "Key that encrypts the table at rest. AWS_MANAGED: DynamoDB's AWS managed key aws/dynamodb (free). CREATE: a customer managed key of this configuration (about 1 USD a month), rotated yearly, that also encrypts both log groups. A key ARN: that key, for the table only (its key policy must let this account use it through DynamoDB)."
+
+  validation {
+    # A key ARN: https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
+    condition     = can(regex("^(AWS_MANAGED|CREATE|arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128})$", var.table_kms_key))
+    error_message = "table_kms_key: AWS_MANAGED, CREATE or the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<key id>)."
+  }
+}
+
+variable "table_deletion_protection" {
+  type        = bool
+  default     = true
+  description = "true makes DynamoDB refuse DeleteTable on the table from anywhere (console, CLI, scripts) until it is switched off; prevent_destroy already stops Terraform from deleting it."
+}
+
+variable "reserved_concurrency" {
+  type        = number
+  default     = -1
+  description = "Concurrent executions reserved for (and the most allowed to) the function; -1 leaves it unreserved. Reserving needs the account's unreserved pool to keep 100, so a new account whose quota is 10 cannot reserve any. 0 stops every invocation (an emergency switch)."
+
+  validation {
+    condition     = var.reserved_concurrency >= -1 && var.reserved_concurrency <= 10000 && floor(var.reserved_concurrency) == var.reserved_concurrency
+    error_message = "reserved_concurrency: a whole number from -1 (unreserved) to 10000."
+  }
+}
+
+variable "waf_enabled" {
+  type        = bool
+  default     = false
+  description = "true puts an AWS WAF web ACL in front of the stage: AWS's common and known-bad-inputs managed rule groups and a per-IP rate limit (about 8 USD a month plus 0.60 USD per million requests)."
+}
+
+variable "waf_rate_limit" {
+  type        = number
+  default     = 1000
+  description = "Requests one IP address may make in any 5-minute window before WAF blocks it (waf_enabled only)."
+
+  validation {
+    # The lowest limit WAF allows is 10: https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
+    condition     = var.waf_rate_limit >= 10 && var.waf_rate_limit <= 2000000000 && floor(var.waf_rate_limit) == var.waf_rate_limit
+    error_message = "waf_rate_limit: a whole number of requests from 10 to 2000000000."
+  }
+}

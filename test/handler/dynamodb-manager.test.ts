@@ -1,4 +1,6 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'chai';
+import { MAX_LIST_LIMIT } from '../../handler/dynamodb-manager.js';
 import { startHarness, type Harness } from './harness.js';
 
 describe('handler/dynamodb-manager (POST /DynamoDBManager against dynalite)', () => {
@@ -173,12 +175,14 @@ describe('handler/dynamodb-manager (POST /DynamoDBManager against dynalite)', ()
     });
 
     const badLimits: [unknown, string][] = [
-      [0, 'payload.Limit must be a positive integer (at most 2147483647), got 0'],
-      [-1, 'payload.Limit must be a positive integer (at most 2147483647), got -1'],
-      [1.5, 'payload.Limit must be a positive integer (at most 2147483647), got 1.5'],
-      ['3', 'payload.Limit must be a positive integer (at most 2147483647), got "3"'],
-      [2147483648, 'payload.Limit must be a positive integer (at most 2147483647), got 2147483648'],
-      [null, 'payload.Limit must be a positive integer (at most 2147483647), got null'],
+      [0, 'payload.Limit must be a positive integer (at most 1000), got 0'],
+      [-1, 'payload.Limit must be a positive integer (at most 1000), got -1'],
+      [1.5, 'payload.Limit must be a positive integer (at most 1000), got 1.5'],
+      ['3', 'payload.Limit must be a positive integer (at most 1000), got "3"'],
+      // One call reads at most MAX_LIST_LIMIT items, like GET /items (README, The API).
+      [1001, 'payload.Limit must be a positive integer (at most 1000), got 1001'],
+      [2147483648, 'payload.Limit must be a positive integer (at most 1000), got 2147483648'],
+      [null, 'payload.Limit must be a positive integer (at most 1000), got null'],
     ];
     for (const [limit, message] of badLimits) {
       it(`rejects Limit ${JSON.stringify(limit)}`, async () => {
@@ -349,5 +353,36 @@ describe('handler/dynamodb-manager (POST /DynamoDBManager against dynalite)', ()
       await rejected('{"operation":"create","payload":{"Item":{"id":"p2","nested":{"__proto__":1}}}}', 400, message);
       expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
     });
+  });
+});
+
+describe('handler/dynamodb-manager list: what one call can read', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness('bounded-list');
+    // 1001 items, 25 per BatchWriteItem (its limit).
+    const ids = Array.from({ length: MAX_LIST_LIMIT + 1 }, (_, i) => `item-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < ids.length; i += 25) {
+      await h.db.send(new BatchWriteCommand({ RequestItems: { 'bounded-list': ids.slice(i, i + 25).map((id) => ({ PutRequest: { Item: { id } } })) } }));
+    }
+  });
+  after(() => h.stop());
+
+  it('reads at most MAX_LIST_LIMIT (1000) items without a Limit, and says where to go on', async () => {
+    expect(MAX_LIST_LIMIT).to.equal(1000);
+    const first = await h.rpc({ operation: 'list' });
+    expect(first.status).to.equal(200);
+    expect(first.json.Items).to.have.length(MAX_LIST_LIMIT);
+    expect(first.json.LastEvaluatedKey).to.have.keys('id');
+    const rest = await h.rpc({ operation: 'list', payload: { ExclusiveStartKey: first.json.LastEvaluatedKey } });
+    expect(rest.json.Items).to.have.length(1);
+    expect(rest.json).not.to.have.property('LastEvaluatedKey');
+  });
+
+  it('accepts Limit 1000 and refuses 1001 with a 400 naming the cap', async () => {
+    expect((await h.rpc({ operation: 'list', payload: { Limit: 1000 } })).json.Items).to.have.length(1000);
+    const refused = await h.rpc({ operation: 'list', payload: { Limit: 1001 } });
+    expect(refused.status).to.equal(400);
+    expect(refused.json.message).to.equal('payload.Limit must be a positive integer (at most 1000), got 1001');
   });
 });

@@ -52,7 +52,7 @@ describe('handler: hostile request bodies', () => {
       );
       await rejected(
         rpc(`{"operation":"list","payload":{"Limit":${n}}}`),
-        `payload.Limit must be a positive integer (at most 2147483647), got ${n.slice(0, 64)}... (1048578 characters)`,
+        `payload.Limit must be a positive integer (at most 1000), got ${n.slice(0, 64)}... (1048578 characters)`,
       );
     });
 

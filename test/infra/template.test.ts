@@ -36,13 +36,21 @@ function strings(value: TemplateValue | undefined): string[] {
 }
 
 /** Every IAM policy statement in the template (inline policies, policy resources, trust policies). */
+/** A role's inline policies, a conditional one (`Fn::If [condition, policy, AWS::NoValue]`) included. */
+function rolePolicies(role: Record<string, TemplateValue>): { PolicyDocument: { Statement: Record<string, TemplateValue>[] } }[] {
+  return ((role.Policies as TemplateValue[] | undefined) ?? []).map((p) => {
+    const branches = (p as { 'Fn::If'?: TemplateValue[] })['Fn::If'];
+    return (branches ? branches[1] : p) as { PolicyDocument: { Statement: Record<string, TemplateValue>[] } };
+  });
+}
+
 function iamStatements(t: CfnTemplate): Record<string, TemplateValue>[] {
   const docs: TemplateValue[] = [];
   for (const r of Object.values(t.Resources)) {
     const p = (r.Properties ?? {}) as Record<string, TemplateValue>;
     if (r.Type === 'AWS::IAM::Role') {
       docs.push(p.AssumeRolePolicyDocument ?? null);
-      for (const policy of (p.Policies as Record<string, TemplateValue>[] | undefined) ?? []) docs.push(policy.PolicyDocument ?? null);
+      for (const policy of rolePolicies(p)) docs.push(policy.PolicyDocument ?? null);
     }
     if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') docs.push(p.PolicyDocument ?? null);
   }
@@ -134,9 +142,7 @@ describe('infra/cfn/template.yaml', () => {
     const roleId = (props(fn).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
     const role = t.Resources[roleId] as TemplateResource;
     expect(props(role)).not.to.have.property('ManagedPolicyArns');
-    const statements = ((props(role).Policies as { PolicyDocument: { Statement: Record<string, TemplateValue>[] } }[]) ?? []).flatMap(
-      (p) => p.PolicyDocument.Statement,
-    );
+    const statements = rolePolicies(props(role)).flatMap((p) => p.PolicyDocument.Statement);
     const [tableId] = only(t, 'AWS::DynamoDB::Table');
     const dynamo = statements.find((s) => strings(s.Action).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo?.Resource).to.deep.equal({ 'Fn::GetAtt': [tableId, 'Arn'] });

@@ -205,7 +205,8 @@ function policyStatements(tf: TerraformConfig): { doc: string; statement: HclBod
 }
 
 function docOf(policyJson: Hcl | undefined): string {
-  const match = /^data\.aws_iam_policy_document\.(\w+)\.json$/.exec(reference(policyJson));
+  // `[0]`: a document that exists only in some modes (count), like its role policy.
+  const match = /^data\.aws_iam_policy_document\.(\w+)(?:\[0\])?\.json$/.exec(reference(policyJson));
   expect(match, `policy ${String(policyJson)}`).to.not.equal(null);
   return match?.[1] as string;
 }
@@ -285,7 +286,8 @@ describe('infra/terraform', () => {
     expect(table).not.to.have.property('range_key');
     const attributes = (c.AttributeDefinitions as { AttributeName: string; AttributeType: string }[]).map((a) => ({ name: a.AttributeName, type: a.AttributeType }));
     expect(table.attribute).to.deep.equal(attributes);
-    expect(block(table, 'server_side_encryption')).to.deep.equal({ enabled: (c.SSESpecification as { SSEEnabled: boolean }).SSEEnabled });
+    // Which key encrypts it: the 'infra/terraform security' block below.
+    expect(block(table, 'server_side_encryption')).to.deep.include({ enabled: (c.SSESpecification as { SSEEnabled: boolean }).SSEEnabled });
     expect(block(table, 'point_in_time_recovery')).to.deep.equal({ enabled: (c.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled: boolean }).PointInTimeRecoveryEnabled });
     expect(block(table, 'lifecycle').prevent_destroy).to.equal(true);
   });
@@ -293,10 +295,18 @@ describe('infra/terraform', () => {
   it('writes every IAM policy as an aws_iam_policy_document, none with "*" in an action or a resource', () => {
     const statements = policyStatements(tf);
     expect(statements.length).to.be.at.least(4);
+    // A key policy's Resource is always "*", which means the key it is attached to.
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
+    const keyPolicies = new Set([...resourcesOf(tf, 'aws_kms_key').values()].map((k) => docOf(k.policy as Hcl)));
     for (const { doc, statement } of statements) {
       expect(statement, doc).not.to.have.any.keys('not_actions', 'not_resources', 'not_principals');
       expect(statement.effect ?? 'Allow', doc).to.equal('Allow');
       for (const action of (statement.actions as string[] | undefined) ?? []) expect(action, doc).not.to.include('*');
+      if (keyPolicies.has(doc)) {
+        expect(statement.resources, doc).to.deep.equal(['*']);
+        for (const p of (statement.principals as HclBody[] | undefined) ?? []) expect(p.identifiers, doc).not.to.include('*');
+        continue;
+      }
       for (const resource of (statement.resources as string[] | undefined) ?? []) {
         // The one allowed "*": the ":*" after a log group ARN (its log streams; the provider's arn
         // attribute drops the suffix the template's !GetAtt LogGroup.Arn carries).
@@ -317,7 +327,14 @@ describe('infra/terraform', () => {
 
   it('lets the function use only the five item actions on its table and write only to its own log group', () => {
     const cfnRole = cfnProps(t.Resources[((cfnProps(cfnOnly(t, 'AWS::Lambda::Function')).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]) as string] as TemplateResource);
-    const cfnActions = (cfnRole.Policies as { PolicyDocument: { Statement: { Action: string[] }[] } }[]).flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action));
+    // Every policy the role can have: its own, and AWS::IAM::Policy resources on it (in some modes only).
+    type CfnPolicy = { PolicyDocument: { Statement: { Action: string[] }[] } };
+    const roleId = ((cfnProps(cfnOnly(t, 'AWS::Lambda::Function')).Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]) as string;
+    const attachedPolicies = cfnResources(t, 'AWS::IAM::Policy')
+      .map(([, r]) => cfnProps(r))
+      .filter((p) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }]));
+    const cfnPolicies = [...(cfnRole.Policies as CfnPolicy[]), ...(attachedPolicies as unknown as CfnPolicy[])];
+    const cfnActions = cfnPolicies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action));
 
     const [fnName, fn] = onlyResource(tf, 'aws_lambda_function');
     const roleName = /^aws_iam_role\.(\w+)\.arn$/.exec(reference(fn.role))?.[1] as string;
@@ -340,6 +357,7 @@ describe('infra/terraform', () => {
       const service = new Set((s.actions as string[]).map((a) => a.split(':')[0]));
       expect(service.size, 'one service per statement').to.equal(1);
       if (service.has('dynamodb')) expect(s.resources).to.deep.equal([`\${aws_dynamodb_table.${tableName}.arn}`]);
+      else if (service.has('kms')) expect(s.resources).to.deep.equal(['${local.table_kms_key_arn}']);
       else expect(s.resources).to.deep.equal([`\${aws_cloudwatch_log_group.${logGroup}.arn}:*`]);
     }
     // The function starts only once its policies exist (CloudFormation: inline Policies on the role).
@@ -628,5 +646,129 @@ describe('infra/terraform/contract.tf', () => {
     const method = resourcesOf(tf, 'aws_api_gateway_method').get('route')!;
     expect(method.request_validator_id).to.equal('${aws_api_gateway_request_validator.contract[local.route_contract[each.key].validator].id}');
     expect(method.request_models).to.equal('${local.route_contract[each.key].model == null ? {} : {"$default" = aws_api_gateway_model.contract[local.route_contract[each.key].model].name}}');
+  });
+});
+
+describe('infra/terraform security (issue 11 section 3: keys, deletion protection, concurrency, WAF)', () => {
+  let tf: TerraformConfig;
+  let t: CfnTemplate;
+  before(async () => {
+    ({ tf, t } = await readBoth());
+  });
+  const ifOf = (value: TemplateValue | undefined) => (value as { 'Fn::If': TemplateValue[] })['Fn::If'];
+  const keyPolicyStatements = (doc: HclBody) => ((doc.statement as HclBody[]) ?? []).map((s) => ({ sid: s.sid, actions: s.actions, principals: s.principals }));
+
+  it('encrypts the table with the key table_kms_key names, and protects it from deletion when table_deletion_protection is true', () => {
+    const c = cfnProps(cfnOnly(t, 'AWS::DynamoDB::Table'));
+    const sse = c.SSESpecification as Record<string, TemplateValue>;
+    expect(ifOf(sse.KMSMasterKeyId)).to.deep.equal(['TableKeyCustomer', { 'Fn::If': ['CreateTableKey', { 'Fn::GetAtt': ['TableKey', 'Arn'] }, { Ref: 'TableKmsKey' }] }, { Ref: 'AWS::NoValue' }]);
+    expect(t.Conditions?.CreateTableKey).to.deep.equal({ 'Fn::Equals': [{ Ref: 'TableKmsKey' }, 'CREATE'] });
+    expect(t.Conditions?.TableKeyAwsManaged).to.deep.equal({ 'Fn::Equals': [{ Ref: 'TableKmsKey' }, 'AWS_MANAGED'] });
+    expect(c.DeletionProtectionEnabled).to.deep.equal({ 'Fn::If': ['TableDeletionProtected', true, false] });
+    const [, table] = onlyResource(tf, 'aws_dynamodb_table');
+    expect(block(table, 'server_side_encryption')).to.deep.equal({ enabled: true, kms_key_arn: '${local.table_kms_key_arn}' });
+    expect(table.deletion_protection_enabled).to.equal('${var.table_deletion_protection}');
+    expect(tf.locals.get('table_kms_key_arn')).to.equal('${var.table_kms_key == "CREATE" ? aws_kms_key.table[0].arn : var.table_kms_key == "AWS_MANAGED" ? null : var.table_kms_key}');
+  });
+
+  it('creates a rotated, retained key with the same key policy only when table_kms_key is CREATE, and encrypts both log groups with it', () => {
+    const cfnKey = t.Resources.TableKey as TemplateResource;
+    expect(cfnKey.Condition).to.equal('CreateTableKey');
+    expect(cfnKey.DeletionPolicy).to.equal('Retain');
+    const [, key] = onlyResource(tf, 'aws_kms_key');
+    expect(key.count).to.equal('${var.table_kms_key == "CREATE" ? 1 : 0}');
+    expect(key.enable_key_rotation).to.equal(cfnProps(cfnKey).EnableKeyRotation).and.to.equal(true);
+    expect(block(key, 'lifecycle').prevent_destroy, 'the twin of DeletionPolicy Retain').to.equal(true);
+
+    const cfnStatements = ((cfnProps(cfnKey).KeyPolicy as { Statement: Record<string, TemplateValue>[] }).Statement).map((s) => {
+      const principal = s.Principal as { AWS?: TemplateValue; Service?: TemplateValue };
+      return { sid: s.Sid, actions: s.Action, type: principal.AWS ? 'AWS' : 'Service', resource: s.Resource };
+    });
+    const doc = tf.data.get('aws_iam_policy_document')?.get(docOf(key.policy as Hcl)) as HclBody;
+    const tfStatements = keyPolicyStatements(doc).map((s) => ({ sid: s.sid, actions: s.actions, type: (s.principals as HclBody[])[0]?.type, resource: '*' }));
+    expect(tfStatements).to.deep.equal(cfnStatements);
+
+    for (const logicalId of ['FunctionLogGroup', 'AccessLogGroup']) {
+      expect(cfnProps(t.Resources[logicalId] as TemplateResource).KmsKeyId, logicalId).to.deep.equal({ 'Fn::If': ['CreateTableKey', { 'Fn::GetAtt': ['TableKey', 'Arn'] }, { Ref: 'AWS::NoValue' }] });
+    }
+    const groups = resourcesOf(tf, 'aws_cloudwatch_log_group');
+    expect(groups.size).to.equal(2);
+    for (const [name, group] of groups) expect(group.kms_key_id, name).to.equal('${local.logs_kms_key_arn}');
+    expect(tf.locals.get('logs_kms_key_arn')).to.equal('${var.table_kms_key == "CREATE" ? aws_kms_key.table[0].arn : null}');
+  });
+
+  it('lets the function use a customer managed table key through DynamoDB only, in the modes that have one', () => {
+    const cfnPolicy = t.Resources.FunctionTableKeyPolicy as TemplateResource;
+    expect(cfnPolicy.Condition).to.equal('TableKeyCustomer');
+    expect(t.Conditions?.TableKeyCustomer).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'TableKmsKey' }, 'AWS_MANAGED'] }] });
+    expect(cfnProps(cfnPolicy).Roles).to.deep.equal([{ Ref: 'FunctionRole' }]);
+    const cfnStatement = (cfnProps(cfnPolicy).PolicyDocument as { Statement: Record<string, TemplateValue>[] }).Statement[0] as Record<string, TemplateValue>;
+    expect(cfnStatement.Resource).to.deep.equal({ 'Fn::If': ['CreateTableKey', { 'Fn::GetAtt': ['TableKey', 'Arn'] }, { Ref: 'TableKmsKey' }] });
+    expect(cfnStatement.Condition).to.deep.equal({ StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'dynamodb.${AWS::Region}.amazonaws.com' } } });
+
+    const policy = resourcesOf(tf, 'aws_iam_role_policy').get('table_key') as HclBody;
+    expect(policy.count).to.equal('${var.table_kms_key == "AWS_MANAGED" ? 0 : 1}');
+    const doc = tf.data.get('aws_iam_policy_document')?.get(docOf(policy.policy as Hcl)) as HclBody;
+    expect(doc.count).to.equal(policy.count);
+    const statement = block(doc, 'statement');
+    expect(statement.actions).to.deep.equal(cfnStatement.Action);
+    expect(statement.condition).to.deep.equal([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['dynamodb.${data.aws_region.current.region}.amazonaws.com'] }]);
+  });
+
+  it('reserves concurrency only when reserved_concurrency is not -1', () => {
+    const c = cfnProps(cfnOnly(t, 'AWS::Lambda::Function'));
+    expect(c.ReservedConcurrentExecutions).to.deep.equal({ 'Fn::If': ['ReserveConcurrency', { Ref: 'ReservedConcurrency' }, { Ref: 'AWS::NoValue' }] });
+    expect(t.Conditions?.ReserveConcurrency).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ReservedConcurrency' }, '-1'] }] });
+    // The provider's -1 is "unreserved", the same as leaving the property out.
+    // https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_function#reserved_concurrent_executions-1
+    const [, fn] = onlyResource(tf, 'aws_lambda_function');
+    expect(fn.reserved_concurrent_executions).to.equal('${var.reserved_concurrency}');
+  });
+
+  it('puts the same WAF web ACL (rules, priorities, actions, rate limit) on the stage only when waf_enabled is true', () => {
+    const acl = t.Resources.WebAcl as TemplateResource;
+    expect(acl.Condition).to.equal('WafOn');
+    const c = cfnProps(acl);
+    const [aclName, webAcl] = onlyResource(tf, 'aws_wafv2_web_acl');
+    expect(webAcl.count).to.equal('${var.waf_enabled ? 1 : 0}');
+    expect(webAcl.scope).to.equal(c.Scope).and.to.equal('REGIONAL');
+    expect(block(webAcl, 'default_action')).to.have.keys('allow');
+    const cfnRules = (c.Rules as Record<string, TemplateValue>[]).map((r) => {
+      const statement = r.Statement as {
+        RateBasedStatement?: { Limit: TemplateValue; AggregateKeyType: string };
+        ManagedRuleGroupStatement?: { VendorName: string; Name: string; RuleActionOverrides?: { Name: string; ActionToUse: Record<string, unknown> }[] };
+      };
+      const overrides = statement.ManagedRuleGroupStatement?.RuleActionOverrides?.map((o) => ({ name: o.Name, action_to_use: Object.keys(o.ActionToUse)[0]?.toLowerCase() }));
+      return {
+        name: r.Name,
+        priority: r.Priority,
+        action: r.Action ? 'block' : 'none',
+        rate: statement.RateBasedStatement ? { limit: asTerraform(t, statement.RateBasedStatement.Limit), aggregate_key_type: statement.RateBasedStatement.AggregateKeyType } : null,
+        managed: statement.ManagedRuleGroupStatement ? { vendor_name: statement.ManagedRuleGroupStatement.VendorName, name: statement.ManagedRuleGroupStatement.Name, overrides: overrides ?? [] } : null,
+      };
+    });
+    const managedOf = (m: HclBody) => ({
+      vendor_name: m.vendor_name,
+      name: m.name,
+      overrides: ((m.rule_action_override as HclBody[] | undefined) ?? []).map((o) => ({ name: o.name, action_to_use: Object.keys(block(o, 'action_to_use'))[0] })),
+    });
+    const tfRules = (webAcl.rule as HclBody[]).map((r) => {
+      const statement = block(r, 'statement');
+      return {
+        name: r.name,
+        priority: r.priority,
+        action: r.action ? Object.keys(block(r, 'action'))[0] : `${Object.keys(block(r, 'override_action'))[0]}`,
+        rate: statement.rate_based_statement ? block(statement, 'rate_based_statement') : null,
+        managed: statement.managed_rule_group_statement ? managedOf(block(statement, 'managed_rule_group_statement')) : null,
+      };
+    });
+    expect(tfRules).to.deep.equal(cfnRules);
+    expect(cfnRules.map((r) => r.managed?.name)).to.include.members(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']);
+
+    const association = cfnProps(t.Resources.WebAclAssociation as TemplateResource);
+    expect(association.ResourceArn).to.deep.equal({ 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}' });
+    const [, link] = onlyResource(tf, 'aws_wafv2_web_acl_association');
+    const [stageName] = onlyResource(tf, 'aws_api_gateway_stage');
+    expect(link).to.deep.include({ count: '${var.waf_enabled ? 1 : 0}', resource_arn: `\${aws_api_gateway_stage.${stageName}.arn}`, web_acl_arn: `\${aws_wafv2_web_acl.${aclName}[0].arn}` });
   });
 });

@@ -403,13 +403,17 @@ describe('cli cloud commands against moto', () => {
       expect(await (await clients()).stacks.describeStack('it-keep')).to.equal(undefined);
       expect(await tableExists('it-keep-table')).to.equal(true);
       expect(stderr).to.include('Table it-keep-table is kept (DeletionPolicy: Retain) with its data; add --delete-data to delete it too.');
-      expect(stderr).to.include('Table it-keep-table was retained with its data. To delete it: aws dynamodb delete-table --table-name it-keep-table --region us-east-1');
+      // Deletion protection is on by default (TableDeletionProtection), so the calls lift it first.
+      expect(stderr).to.include(
+        'Table it-keep-table was retained with its data. To delete it: aws dynamodb update-table --table-name it-keep-table --no-deletion-protection-enabled --region us-east-1 && aws dynamodb delete-table --table-name it-keep-table --region us-east-1',
+      );
     });
 
     it('deletes the table too with --delete-data --yes', async () => {
       await deployStack('it-data', 'it-data-table');
       const { stdout, stderr } = await cli(['delete', '--stack-name', 'it-data', '--delete-data', '--yes', '--json']);
       expect(await tableExists('it-data-table')).to.equal(false);
+      expect(stderr).to.include('Table it-data-table has deletion protection on; --delete-data turns it off to delete the table.');
       expect(stderr).to.include('Deleted table it-data-table.');
       const result = JSON.parse(stdout.join('\n')) as { status: string; retainedTables: unknown[] };
       expect(result.status).to.equal('deleted');
