@@ -5,10 +5,12 @@
  * reader are its entry in cli/local/resources/; this file composes the readers.
  */
 import type { DynamoTableSpec } from './dynamodb.js';
+import type { LocalGatewayResponse } from './gateway-responses.js';
 import { TemplateResolver, type PseudoParameters } from './intrinsics.js';
 import { readApi } from './resources/api-gateway.js';
 import { dynamodbTable } from './resources/dynamodb.js';
 import { lambdaFunction } from './resources/lambda.js';
+import type { LocalMockIntegration } from './mock-integration.js';
 import { uuidFrom } from './resources/names.js';
 import { registry } from './resources/registry.js';
 import type { LoadedTemplate } from '../template/read-template.js';
@@ -37,11 +39,14 @@ export interface LocalRoute {
   resourceId: string;
   /** Upper case, or `ANY`. */
   httpMethod: string;
+  /** The function of an AWS_PROXY integration; '' for a MOCK (see `mock`). */
   functionLogicalId: string;
   apiKeyRequired: boolean;
   /** Integration timeout (TimeoutInMillis, 29 s by default). */
   timeoutMs: number;
   methodLogicalId: string;
+  /** A MOCK integration (e.g. a CORS preflight): API Gateway answers it without a backend. */
+  mock?: LocalMockIntegration;
 }
 
 export interface LocalStage {
@@ -60,6 +65,8 @@ export interface LocalApi {
   binaryMediaTypes: string[];
   /** Values of the enabled API keys (a generated value for keys without `Value`). */
   apiKeys: { logicalId: string; id: string; value: string }[];
+  /** The AWS::ApiGateway::GatewayResponse resources: headers and status for API Gateway's own answers. */
+  gatewayResponses: LocalGatewayResponse[];
 }
 
 export interface StackModel {
