@@ -104,6 +104,11 @@ resource "aws_api_gateway_deployment" "api" {
       aws_api_gateway_resource.item,
       aws_api_gateway_method.route,
       aws_api_gateway_integration.route,
+      aws_api_gateway_method.cors,
+      aws_api_gateway_method_response.cors,
+      aws_api_gateway_integration.cors,
+      aws_api_gateway_integration_response.cors,
+      aws_api_gateway_gateway_response.cors,
     ]))
   }
 
