@@ -1,4 +1,4 @@
-"""moto_server with three fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+"""moto_server with five fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
 bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -15,6 +15,15 @@ bench. Everything else is moto as installed in .venv.
    belongs to. The CLI names change sets after the clock (to the second), so two stacks deployed
    within a second share a name: lookups by name take the newest one of the stack named, as
    DescribeChangeSet and ExecuteChangeSet already take the newest.
+4. moto's AWS::ApiGateway::Method reads Integration.IntegrationHttpMethod and Uri unconditionally,
+   so a MOCK integration (which has neither: a CORS preflight) stops with a KeyError after the
+   method is made, leaving it without integration; it also drops the Integration's
+   RequestTemplates, PassthroughBehavior and IntegrationResponses and the MethodResponses.
+   CloudFormation creates all of them (AWS::ApiGateway::Method, "Integration" and
+   "MethodResponses"), so the method is created through the same backend calls as
+   PutMethod/PutMethodResponse/PutIntegration/PutIntegrationResponse.
+5. moto's CloudFormation does not model AWS::ApiGateway::GatewayResponse (its API Gateway has
+   PutGatewayResponse): the type is added, through that call.
 """
 import sys
 
@@ -68,6 +77,92 @@ def build_resource_diff(self, other_template, parameters=None):
 
 
 parsing.ResourceMap.build_resource_diff = build_resource_diff
+
+from moto.apigateway import models as apigateway_models
+from moto.core.common_models import CloudFormationModel
+
+
+def create_method_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    properties = cloudformation_json["Properties"]
+    backend = apigateway_models.apigateway_backends[account_id][region_name]
+    api, resource, http_method = properties["RestApiId"], properties["ResourceId"], properties["HttpMethod"]
+    method = backend.put_method(
+        function_id=api,
+        resource_id=resource,
+        method_type=http_method,
+        authorization_type=properties["AuthorizationType"],
+        api_key_required=properties.get("ApiKeyRequired"),
+        request_parameters=properties.get("RequestParameters"),
+    )
+    for response in properties.get("MethodResponses", []):
+        backend.put_method_response(api, resource, http_method, str(response["StatusCode"]), response.get("ResponseModels"), response.get("ResponseParameters"))
+    integration = properties.get("Integration")
+    if integration:
+        backend.put_integration(
+            function_id=api,
+            resource_id=resource,
+            method_type=http_method,
+            integration_type=integration["Type"],
+            uri=integration.get("Uri"),
+            integration_method=integration.get("IntegrationHttpMethod"),
+            request_templates=integration.get("RequestTemplates"),
+            passthrough_behavior=integration.get("PassthroughBehavior"),
+        )
+        for response in integration.get("IntegrationResponses", []):
+            backend.put_integration_response(
+                api,
+                resource,
+                http_method,
+                str(response["StatusCode"]),
+                response.get("SelectionPattern"),
+                response.get("ResponseTemplates"),
+                response.get("ResponseParameters"),
+            )
+    return method
+
+
+apigateway_models.Method.create_from_cloudformation_json = classmethod(create_method_from_cloudformation_json)
+
+
+class CloudFormationGatewayResponse(CloudFormationModel):
+    """AWS::ApiGateway::GatewayResponse: Ref is the response's id."""
+
+    # moto's model metaclass names the service after the module (moto.<service>...).
+    __module__ = "moto.apigateway.models"
+
+    def __init__(self, api_id, response_type, region_name):
+        self.api_id = api_id
+        self.response_type = response_type
+        self.physical_resource_id = f"{api_id}-{response_type}"
+        self.region_name = region_name
+
+    @staticmethod
+    def cloudformation_name_type():
+        return ""
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::ApiGateway::GatewayResponse"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        backend = apigateway_models.apigateway_backends[account_id][region_name]
+        backend.put_gateway_response(
+            rest_api_id=properties["RestApiId"],
+            response_type=properties["ResponseType"],
+            status_code=properties.get("StatusCode"),
+            response_parameters=properties.get("ResponseParameters"),
+            response_templates=properties.get("ResponseTemplates"),
+        )
+        return cls(properties["RestApiId"], properties["ResponseType"], region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        properties = cloudformation_json["Properties"]
+        backend = apigateway_models.apigateway_backends[account_id][region_name]
+        backend.delete_gateway_response(properties["RestApiId"], properties["ResponseType"])
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -138,14 +138,17 @@ function asTerraform(t: CfnTemplate, value: TemplateValue | undefined): Hcl {
   return value as Hcl;
 }
 
+/** The path of a template resource id (`{Ref: ItemResource}` -> `/items/{id}`; the root is ''), walking ParentId. */
+function cfnPathOf(t: CfnTemplate, id: TemplateValue | undefined): string {
+  const ref = (id as { Ref?: string } | null)?.Ref;
+  if (ref === undefined) return '';
+  const p = cfnProps(t.Resources[ref] as TemplateResource);
+  return `${cfnPathOf(t, p.ParentId)}/${String(p.PathPart)}`;
+}
+
 /** "METHOD /path" -> the method's Properties, walking ResourceId -> ParentId. */
 function cfnRoutes(t: CfnTemplate): Map<string, Record<string, TemplateValue>> {
-  const pathOf = (id: TemplateValue | undefined): string => {
-    const ref = (id as { Ref?: string } | null)?.Ref;
-    if (ref === undefined) return '';
-    const p = cfnProps(t.Resources[ref] as TemplateResource);
-    return `${pathOf(p.ParentId)}/${String(p.PathPart)}`;
-  };
+  const pathOf = (id: TemplateValue | undefined) => cfnPathOf(t, id);
   const out = new Map<string, Record<string, TemplateValue>>();
   for (const [, method] of cfnResources(t, 'AWS::ApiGateway::Method')) {
     const p = cfnProps(method);
@@ -213,13 +216,17 @@ function docOf(policyJson: Hcl | undefined): string {
   return match?.[1] as string;
 }
 
+/** infra/terraform merged, and the template as parseTemplate reads it. */
+async function readBoth(): Promise<{ tf: TerraformConfig; t: CfnTemplate }> {
+  const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
+  return { tf: mergeFiles(files), t: parseTemplate(text, { file: 'infra/cfn/template.yaml' }) };
+}
+
 describe('infra/terraform', () => {
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await readBoth());
   });
 
   it('parses as HCL in every file and pins terraform >= 1.5 and the hashicorp/aws provider 6.x', () => {
@@ -555,25 +562,17 @@ describe('infra/terraform CORS (cors.tf) against the template', () => {
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await readBoth());
   });
 
   /** The template's OPTIONS methods by resource path. */
   function cfnPreflights(): Map<string, Record<string, TemplateValue>> {
-    const pathOf = (id: TemplateValue | undefined): string => {
-      const ref = (id as { Ref?: string } | null)?.Ref;
-      if (ref === undefined) return '';
-      const p = cfnProps(t.Resources[ref] as TemplateResource);
-      return `${pathOf(p.ParentId)}/${String(p.PathPart)}`;
-    };
     const out = new Map<string, Record<string, TemplateValue>>();
     for (const [, method] of cfnResources(t, 'AWS::ApiGateway::Method')) {
       const p = cfnProps(method);
       if (p.HttpMethod !== 'OPTIONS') continue;
       expect(method.Condition).to.equal('CorsEnabled');
-      out.set(pathOf(p.ResourceId), p);
+      out.set(cfnPathOf(t, p.ResourceId), p);
     }
     return out;
   }
