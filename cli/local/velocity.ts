@@ -60,6 +60,9 @@ export interface VelocityTemplate {
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
 
+/** The Java methods a template may call on a value (see `call`). */
+const METHODS: ReadonlySet<string> = new Set(['get', 'contains', 'containsKey', 'size', 'length', 'isEmpty', 'equals', 'matches', 'startsWith', 'toLowerCase']);
+
 class Parser {
   private pos = 0;
   constructor(private readonly src: string) {}
@@ -274,9 +277,13 @@ class Parser {
     const root = this.ident();
     const steps: Step[] = [];
     while (this.src[this.pos] === '.' && /[A-Za-z_]/.test(this.src[this.pos + 1] ?? '')) {
+      const at = this.pos;
       this.pos++;
       const name = this.ident();
       if (this.src[this.pos] === '(') {
+        if (!METHODS.has(name) && !(root === 'input' && name === 'params' && steps.length === 0)) {
+          this.fail(`.${name}() is not emulated (${[...METHODS].join(', ')} are)`, at);
+        }
         this.pos++;
         const args: Expr[] = [];
         if (!this.eat(')')) {

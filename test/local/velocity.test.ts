@@ -74,8 +74,9 @@ describe('cli/local/velocity', () => {
       });
     }
 
-    it('refuses, when rendering, a method it does not emulate on a value', () => {
-      expect(() => parseVelocity("#set($a = 'x')$a.reverse()").render(params())).to.throw(VelocityError, /\.reverse\(\) on string is not emulated/);
+    it('refuses a method it does not emulate when parsing, and one called on the wrong kind of value when rendering', () => {
+      expect(() => parseVelocity("#set($a = 'x')$a.reverse()")).to.throw(VelocityError, /line 1, column 17: \.reverse\(\) is not emulated/);
+      expect(() => parseVelocity('#set($a = 1)$a.isEmpty()').render(params())).to.throw(VelocityError, /\.isEmpty\(\) on number is not emulated/);
     });
 
     it('parses and renders a 1 MB template of text', () => {
