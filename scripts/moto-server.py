@@ -1,4 +1,4 @@
-"""moto_server with five fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+"""moto_server with six fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
 bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -24,6 +24,12 @@ bench. Everything else is moto as installed in .venv.
    PutMethod/PutMethodResponse/PutIntegration/PutIntegrationResponse.
 5. moto's CloudFormation does not model AWS::ApiGateway::GatewayResponse (its API Gateway has
    PutGatewayResponse): the type is added, through that call.
+6. moto splits a CommaDelimitedList (or List<...>) parameter into a list only when a value is
+   passed; a Default stays one string, so `Ref` of it is a string: `Fn::Join` joins its characters
+   and `Fn::Select [0, ...]` of an empty one fails (500 on ExecuteChangeSet). CloudFormation makes
+   a list of the Default too, `''` being `['']`
+   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html,
+   aws-cloudformation/cfn-language-discussion#102: a blank list parameter "becomes [""]").
 """
 import sys
 
@@ -77,6 +83,24 @@ def build_resource_diff(self, other_template, parameters=None):
 
 
 parsing.ResourceMap.build_resource_diff = build_resource_diff
+
+_load_parameters = parsing.ResourceMap.load_parameters
+
+
+def load_parameters(self):
+    _load_parameters(self)
+    for name, spec in self._template.get("Parameters", {}).items():
+        value_type = spec.get("Type", "String")
+        value = self.resolved_parameters.get(name)
+        if isinstance(value, str) and (value_type == "CommaDelimitedList" or (value_type.startswith("List<") and "SSM" not in value_type)):
+            items = value.split(",")
+            if value_type == "List<Number>":
+                items = [float(v) if "." in v else int(v) for v in items]
+            # What Ref gives; the parameter's value (DescribeStacks, the next update's input) stays text.
+            self._parsed_resources[name] = items
+
+
+parsing.ResourceMap.load_parameters = load_parameters
 
 from moto.apigateway import models as apigateway_models
 from moto.core.common_models import CloudFormationModel

@@ -1,7 +1,7 @@
 /**
  * `cli deploy` of the template with CORS on, against a real moto server (scripts/moto-server.py,
- * fixes 4 and 5: moto 5.2.5's CloudFormation drops a MOCK method's integration and does not know
- * AWS::ApiGateway::GatewayResponse): the OPTIONS MOCK methods with their integration and method
+ * fixes 4 to 6: moto 5.2.5's CloudFormation drops a MOCK method's integration, does not know
+ * AWS::ApiGateway::GatewayResponse and leaves a list parameter's Default a string): the OPTIONS MOCK methods with their integration and method
  * responses, and the DEFAULT_4XX/5XX gateway responses, as CloudFormation creates them
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-gatewayresponse.html).
@@ -47,6 +47,9 @@ describe('cli/deploy with CORS against moto', () => {
         const response = integration.integrationResponses?.['200'];
         expect(response?.responseParameters?.['method.response.header.Access-Control-Allow-Origin']).to.equal("'https://app.example.com'");
         expect(response?.responseTemplates?.['application/json']).to.include('#set($allowed = ["https://app.example.com"])');
+        // The defaults of the list parameters, as lists (scripts/moto-server.py fix 6).
+        expect(response?.responseParameters?.['method.response.header.Access-Control-Allow-Methods']).to.equal("'GET,POST,PUT,PATCH,DELETE,OPTIONS'");
+        expect(response?.responseParameters?.['method.response.header.Access-Control-Allow-Headers']).to.equal("'Content-Type,Authorization,X-Amz-Date,X-Amz-Security-Token,X-Api-Key'");
         const method = await client.send(new GetMethodCommand({ restApiId: apiId, resourceId: resource.id, httpMethod: 'OPTIONS' }));
         expect(method.authorizationType).to.equal('NONE');
         expect(Object.keys(method.methodResponses?.['200']?.responseParameters ?? {})).to.include('method.response.header.Access-Control-Allow-Origin');
