@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { callerIdentity, type Caller } from './caller-identity.js';
 import { hasExactNumbers, type DocumentClient } from './document-client.js';
 import { dynamoDbManager, RPC_BODY_BUDGET } from './dynamodb-manager.js';
+import { corsHeaders } from './cors.js';
 import { BadRequestError, ConfigurationError, HttpError, MethodNotAllowedError, RouteNotFoundError } from './errors.js';
 import { jsonResponse, readJsonBody } from './http.js';
 import type { Table } from './item-store.js';
@@ -39,6 +40,8 @@ export interface HandlerOptions {
   tableName: string | undefined;
   /** Receives one line per request; default: `console.log` of the JSON. */
   log?: (line: LogLine) => void;
+  /** Origins whose requests get CORS headers (env CORS_ALLOWED_ORIGINS); none = CORS off. */
+  allowedOrigins?: readonly string[];
 }
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context?: Pick<Context, 'awsRequestId'>) => Promise<APIGatewayProxyResult>;
@@ -128,7 +131,7 @@ function errorDetails(error: unknown): LogLine['error'] {
 const defaultLog = (line: LogLine): void => console[line.level](JSON.stringify(line));
 
 export function createHandler(options: HandlerOptions): ProxyHandler {
-  const { db, tableName, log = defaultLog } = options;
+  const { db, tableName, log = defaultLog, allowedOrigins = [] } = options;
 
   return async function handler(event, context) {
     const started = performance.now();
@@ -171,6 +174,8 @@ export function createHandler(options: HandlerOptions): ProxyHandler {
       }
     }
 
+    const cors = corsHeaders(validEvent ? event : undefined, allowedOrigins);
+    if (Object.keys(cors).length > 0) response = { ...response, headers: { ...response.headers, ...cors } };
     const status = response.statusCode;
     const caller = validEvent ? callerIdentity(event) : undefined;
     log({

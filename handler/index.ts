@@ -8,9 +8,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHandler } from './create-handler.js';
+import { parseAllowedOrigins } from './cors.js';
 import { createDocumentClient } from './document-client.js';
 
 const db = createDocumentClient(new DynamoDBClient({}));
 
 /** A missing TABLE_NAME is reported per request (logged 500), not as a crash at import. */
-export const handler = createHandler({ db, tableName: process.env.TABLE_NAME });
+export const handler = createHandler({ db, tableName: process.env.TABLE_NAME, allowedOrigins: parseAllowedOrigins(process.env.CORS_ALLOWED_ORIGINS) });

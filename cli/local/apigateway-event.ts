@@ -364,6 +364,7 @@ export type GatewayErrorKind =
   | 'INTERNAL_ERROR'
   | 'INTEGRATION_TIMEOUT'
   | 'REQUEST_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_OVER_LIMIT'
   | 'BAD_REQUEST_BODY'
   | 'BAD_REQUEST_PARAMETERS'
@@ -405,6 +406,9 @@ export function gatewayResponse(kind: GatewayErrorKind, message?: string): Gatew
     // answered before API Gateway proper. No capture of a regional API was found.
     case 'REQUEST_TOO_LARGE':
       return { statusCode: 413, body: '{"message": "Request Too Long"}', contentType: 'application/json', errorType: 'BadRequestException' };
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-passthrough-behaviors.html
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return { statusCode: 415, body: '{"message":"Unsupported Media Type"}', contentType: 'application/json', errorType: 'UnsupportedMediaTypeException' };
     case 'PAYLOAD_OVER_LIMIT':
       return { statusCode: 413, body: `HTTP content length exceeded ${MAX_REQUEST_BODY_BYTES} bytes.`, contentType: 'text/plain' };
     // Over a stage's or a usage plan's rate or burst, and over a usage plan's quota:

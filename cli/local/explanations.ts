@@ -31,8 +31,8 @@ export type Refusal =
   | { kind: 'body-over-limit'; declaredBytes?: number }
   /** The path's first segment is no stage of the API. */
   | { kind: 'no-stage'; stages: readonly string[]; routes: readonly RouteDescription[] }
-  /** No resource of the stage has this method (or ANY) on this path. */
-  | { kind: 'no-route'; stage: string; routes: readonly RouteDescription[] }
+  /** No resource of the stage has this method (or ANY) on this path; `preflight` when it is a browser's CORS preflight. */
+  | { kind: 'no-route'; stage: string; routes: readonly RouteDescription[]; preflight?: Preflight }
   /** The method requires an API key; `keyToSend` is the local key, when the template has one. */
   | { kind: 'no-api-key'; header: 'missing' | 'unknown'; keyToSend: string | undefined }
   /** An AWS_IAM method and a request without a valid SigV4 signature of a known key. */
@@ -52,10 +52,20 @@ export type Refusal =
   | { kind: 'function-crash'; route: ReachedRoute; reason: string }
   /** The function's response is over Lambda's 6 MB Invoke response limit. */
   | { kind: 'response-over-limit'; route: ReachedRoute; responseBytes: number }
+  /** A MOCK integration (PassthroughBehavior NEVER) has no request template for the request's Content-Type. */
+  | { kind: 'unsupported-media-type'; route: ReachedRoute; contentType: string; templates: readonly string[] }
   /** The function's result is not a Lambda proxy response. */
   | { kind: 'malformed-response'; route: ReachedRoute; problem: string; payload: string }
   /** The method's RequestValidator refused the body or the parameters (request-validation.ts). */
   | (ValidationFailure & { route: ReachedRoute });
+
+/** What a browser's CORS preflight asks: `Origin`, `Access-Control-Request-Method` and `-Headers`. */
+export interface Preflight {
+  origin: string;
+  method: string;
+  /** Lower case, as the browser lists them. */
+  headers: string[];
+}
 
 type Entry<K extends Refusal['kind']> = {
   /** The gateway response API Gateway sends. */
@@ -110,6 +120,12 @@ const REFUSALS: { [K in Refusal['kind']]: Entry<K> } = {
       `  API Gateway answers this for any path or method it has no route for (it is not about authentication;`,
       `  in AWS it also means a method not deployed to the stage). Routes of stage ${r.stage}:`,
       ...routeLines(r.routes, r.stage),
+      ...(r.preflight
+        ? [
+            `  This is a browser's CORS preflight (Origin ${r.preflight.origin}, ${r.preflight.method}): the path has no OPTIONS method, so the browser blocks the request.`,
+            `  Allow the origin with --parameter-overrides CorsAllowedOrigins=${r.preflight.origin} (comma-separated for several); the template then answers preflights on every resource.`,
+          ]
+        : []),
     ],
   },
   'no-api-key': {
@@ -178,6 +194,13 @@ const REFUSALS: { [K in Refusal['kind']]: Entry<K> } = {
       `${routedRequest(q, r.route)}: the function's response is ${r.responseBytes} bytes: "Response payload size exceeded maximum allowed payload size (${MAX_INVOKE_RESPONSE_BYTES} bytes)" -> 502`,
     ],
   },
+  'unsupported-media-type': {
+    answer: 'UNSUPPORTED_MEDIA_TYPE',
+    explain: (r, q) => [
+      `${routedRequest(q, r.route)}: the MOCK integration has no request template for Content-Type ${r.contentType || '(none)'} and PassthroughBehavior NEVER -> 415 Unsupported Media Type.`,
+      `  Its request templates: ${r.templates.join(', ')}.`,
+    ],
+  },
   'malformed-response': {
     answer: 'INTERNAL_ERROR',
     explain: (r, q) => [
@@ -235,4 +258,43 @@ export function explainRefusal(refusal: Refusal, request: RequestLine): string[]
   // The entry is the one of refusal.kind; TypeScript does not correlate the two through the index.
   const entry = REFUSALS[refusal.kind] as Entry<Refusal['kind']>;
   return entry.explain(refusal, request);
+}
+
+/** `a, b` -> the lower-case names a browser compares. */
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter((v) => v !== '');
+}
+
+/** Methods and request headers a browser never asks a preflight about (https://fetch.spec.whatwg.org/#cors-safelisted-method). */
+const SAFELISTED_METHODS = new Set(['get', 'head', 'post']);
+
+/**
+ * Why a browser will refuse the preflight answer `headers` (lower-case names) to `preflight`, as
+ * the fetch standard's CORS check does, or nothing when it passes: the answer must allow the
+ * origin (exactly, or `*`), the method and every requested header (or `*`), with a 2xx status.
+ * https://fetch.spec.whatwg.org/#cors-preflight-fetch
+ */
+export function explainPreflight(request: RequestLine, preflight: Preflight, statusCode: number, headers: ReadonlyMap<string, string>): string[] {
+  const problems: string[] = [];
+  const allowOrigin = headers.get('access-control-allow-origin');
+  if (statusCode < 200 || statusCode > 299) problems.push(`its status is ${statusCode}, not 2xx`);
+  if (allowOrigin !== '*' && allowOrigin !== preflight.origin) {
+    problems.push(allowOrigin === undefined ? 'it has no Access-Control-Allow-Origin' : `Access-Control-Allow-Origin is ${allowOrigin}, not ${preflight.origin} (the origin is not in CorsAllowedOrigins)`);
+  }
+  const methods = list(headers.get('access-control-allow-methods'));
+  const method = preflight.method.toLowerCase();
+  if (!SAFELISTED_METHODS.has(method) && !methods.includes('*') && !methods.includes(method)) {
+    problems.push(`Access-Control-Allow-Methods (${headers.get('access-control-allow-methods') ?? 'none'}) does not list ${preflight.method}`);
+  }
+  const allowed = list(headers.get('access-control-allow-headers'));
+  const missing = preflight.headers.filter((h) => !allowed.includes('*') && !allowed.includes(h));
+  if (missing.length > 0) problems.push(`Access-Control-Allow-Headers (${headers.get('access-control-allow-headers') ?? 'none'}) does not list ${missing.join(', ')}`);
+  if (problems.length === 0) return [];
+  return [
+    `${request.method} ${request.rawUrl}: CORS preflight from ${preflight.origin} for ${preflight.method}: the browser will block the request: ${problems.join('; ')}.`,
+    `  API Gateway answers the preflight from the template's OPTIONS method; set CorsAllowedOrigins, CorsAllowedMethods and CorsAllowedHeaders (--parameter-overrides) to allow it.`,
+  ];
 }

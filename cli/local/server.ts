@@ -20,8 +20,10 @@ import {
   type HttpResponse,
 } from './apigateway-event.js';
 import { createAccessControl } from './access-control.js';
-import { explainRefusal, iamRefusal, refusalAnswer, refusalMessage, routedRequest, type Refusal } from './explanations.js';
+import { explainPreflight, explainRefusal, iamRefusal, refusalAnswer, refusalMessage, routedRequest, type Preflight, type Refusal } from './explanations.js';
 import { formatAccessLine, type RequestTiming } from './access-line.js';
+import { customizeGatewayAnswer } from './gateway-responses.js';
+import { answerMock } from './mock-integration.js';
 import type { InvokeOutcome } from './lambda-runtime.js';
 import { validateRequest } from './request-validation.js';
 import type { RouteTable } from './routes.js';
@@ -121,6 +123,17 @@ interface Admission {
   kind: 'admitted';
   route: LocalRoute;
   event: string;
+  /** A MOCK integration's answer: no function runs. */
+  mockAnswer?: HttpResponse;
+}
+
+/** A browser's CORS preflight (OPTIONS with Origin and Access-Control-Request-Method), for the explanations. */
+function preflightOf(method: string, req: IncomingMessage): Preflight | undefined {
+  const origin = req.headers.origin;
+  const requested = req.headers['access-control-request-method'];
+  if (method !== 'OPTIONS' || typeof origin !== 'string' || typeof requested !== 'string') return undefined;
+  const headers = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  return { origin, method: requested, headers };
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -148,6 +161,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   async function handle(x: Exchange): Promise<void> {
     const admitted = await admit(x);
     if (admitted.kind !== 'admitted') return refuse(x, admitted);
+    if (admitted.mockAnswer) return answerWithMock(x, admitted.mockAnswer);
     answer(x, admitted.route, await invoke(admitted.route, admitted.event, `${x.trace};Sampled=0`));
   }
 
@@ -171,13 +185,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!stage) return { kind: 'no-stage', stages: stageNames, routes: routeDescriptions };
     const path = slash < 0 ? '/' : fullPath.slice(slash);
     const match = routes.match(method, path);
-    if (!match) return { kind: 'no-route', stage: stage.name, routes: routeDescriptions };
+    if (!match) {
+      const preflight = preflightOf(method, req);
+      return { kind: 'no-route', stage: stage.name, routes: routeDescriptions, ...(preflight ? { preflight } : {}) };
+    }
     const { route } = match;
 
     const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
     if (body === TOO_LARGE) return { kind: 'body-over-limit' };
     const decision = access.check(route, stage, { method, rawUrl, rawHeaders: req.rawHeaders, body }, req.headers['x-api-key']);
     if (decision.kind !== 'allowed') return decision;
+    if (route.mock) {
+      const mock = answerMock(route.mock, { rawHeaders: req.rawHeaders, query: q < 0 ? '' : rawUrl.slice(q + 1), pathParameters: match.pathParameters });
+      if (mock.kind === 'unsupported-media-type') return { kind: 'unsupported-media-type', route, contentType: mock.contentType, templates: [...route.mock.statusByContentType.keys()] };
+      return { kind: 'admitted', route, event: '', mockAnswer: mock.response };
+    }
     const invalid = route.validation && validateRequest(route.validation, { headers: req.headers, query: q < 0 ? '' : rawUrl.slice(q + 1), body });
     if (invalid) return { ...invalid, route };
     const event = JSON.stringify(
@@ -259,13 +281,30 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ]);
   }
 
-  /** API Gateway's own answer to `refusal`, and on the terminal why. */
+  /** A MOCK integration's answer; a CORS preflight the browser will refuse is explained. */
+  function answerWithMock(x: Exchange, response: HttpResponse): void {
+    const preflight = preflightOf(x.method, x.req);
+    if (preflight) {
+      const headers = new Map(response.headers.map(([name, value]) => [name.toLowerCase(), value]));
+      const why = explainPreflight(x, preflight, response.statusCode, headers);
+      if (why.length > 0) reporter.warn(why.join('\n'));
+    }
+    send(x, response, [
+      ['x-amzn-RequestId', x.requestId],
+      ['x-amz-apigw-id', x.apigwId],
+    ]);
+  }
+
+  /** API Gateway's own answer to `refusal` (with the template's GatewayResponse headers), and on the terminal why. */
   function refuse(x: Exchange, refusal: Refusal): void {
     reporter.warn(explainRefusal(refusal, x).join('\n'));
-    const g = gatewayResponse(refusalAnswer(refusal), refusalMessage(refusal));
+    const kind = refusalAnswer(refusal);
+    const g = gatewayResponse(kind, refusalMessage(refusal));
     const iam = iamRefusal(refusal);
     if (iam) Object.assign(g, { body: JSON.stringify({ message: iam.message }), errorType: iam.errorType });
-    const response = { statusCode: g.statusCode, headers: [['Content-Type', g.contentType]] as [string, string][], body: Buffer.from(g.body) };
+    const q = x.rawUrl.indexOf('?');
+    const custom = customizeGatewayAnswer(kind, g.statusCode, api.gatewayResponses, { rawHeaders: x.req.rawHeaders, query: q < 0 ? '' : x.rawUrl.slice(q + 1) });
+    const response = { statusCode: custom.statusCode, headers: [['Content-Type', g.contentType], ...custom.headers] as [string, string][], body: Buffer.from(g.body) };
     const extra: [string, string][] = g.errorType === undefined ? [] : [
       ['x-amzn-RequestId', x.requestId],
       ['x-amzn-ErrorType', g.errorType],

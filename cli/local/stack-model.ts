@@ -5,12 +5,14 @@
  * reader are its entry in cli/local/resources/; this file composes the readers.
  */
 import type { DynamoTableSpec } from './dynamodb.js';
+import type { LocalGatewayResponse } from './gateway-responses.js';
 import { TemplateResolver, type PseudoParameters } from './intrinsics.js';
 import type { QuotaSettings, ThrottleSettings } from './throttle.js';
 import { readApi } from './resources/api-gateway.js';
 import type { RequestValidation } from './resources/api-gateway-validation.js';
 import { dynamodbTable } from './resources/dynamodb.js';
 import { lambdaFunction } from './resources/lambda.js';
+import type { LocalMockIntegration } from './mock-integration.js';
 import { uuidFrom } from './resources/names.js';
 import { registry } from './resources/registry.js';
 import type { LoadedTemplate } from '../template/read-template.js';
@@ -39,6 +41,7 @@ export interface LocalRoute {
   resourceId: string;
   /** Upper case, or `ANY`. */
   httpMethod: string;
+  /** The function of an AWS_PROXY integration; '' for a MOCK (see `mock`). */
   functionLogicalId: string;
   apiKeyRequired: boolean;
   /** `NONE` or `AWS_IAM` (SigV4 signed requests). */
@@ -48,6 +51,8 @@ export interface LocalRoute {
   methodLogicalId: string;
   /** The method's request validator, models and required parameters (resources/api-gateway-validation.ts). */
   validation?: RequestValidation | undefined;
+  /** A MOCK integration (e.g. a CORS preflight): API Gateway answers it without a backend. */
+  mock?: LocalMockIntegration;
 }
 
 export interface LocalStage {
@@ -81,6 +86,8 @@ export interface LocalApi {
   /** Values of the enabled API keys (a generated value for keys without `Value`). */
   apiKeys: { logicalId: string; id: string; value: string }[];
   usagePlans: LocalUsagePlan[];
+  /** The AWS::ApiGateway::GatewayResponse resources: headers and status for API Gateway's own answers. */
+  gatewayResponses: LocalGatewayResponse[];
 }
 
 export interface StackModel {

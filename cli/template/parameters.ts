@@ -114,6 +114,13 @@ export function checkParameterValue(name: string, spec: CfnParameter, raw: strin
     if (spec.MaxLength !== undefined && length > Number(spec.MaxLength)) fail(`must be at most ${spec.MaxLength} characters, got ${length}`);
     if (spec.AllowedPattern !== undefined && !allowedPattern(name, spec.AllowedPattern).test(raw)) fail(`must match ${spec.AllowedPattern}; got "${raw}"`);
   }
+  // "When applied to a parameter of type CommaDelimitedList, the pattern must match each value in the list."
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+  if (type === 'CommaDelimitedList' && spec.AllowedPattern !== undefined) {
+    const pattern = allowedPattern(name, spec.AllowedPattern);
+    const bad = values.find((v) => !pattern.test(v));
+    if (bad !== undefined) fail(`has the value "${bad}", which does not match ${spec.AllowedPattern}`);
+  }
   return list ? values : raw;
 }
 

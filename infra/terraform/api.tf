@@ -116,6 +116,11 @@ resource "aws_api_gateway_deployment" "api" {
       aws_api_gateway_model.contract,
       aws_api_gateway_request_validator.contract,
       aws_api_gateway_method_response.contract,
+      aws_api_gateway_method.cors,
+      aws_api_gateway_method_response.cors,
+      aws_api_gateway_integration.cors,
+      aws_api_gateway_integration_response.cors,
+      aws_api_gateway_gateway_response.cors,
     ]))
   }
 

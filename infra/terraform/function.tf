@@ -150,6 +150,8 @@ resource "aws_lambda_function" "handler" {
   environment {
     variables = {
       TABLE_NAME = aws_dynamodb_table.items.name
+      # The origins the function reflects in Access-Control-Allow-Origin ("" = CORS off; cors.tf).
+      CORS_ALLOWED_ORIGINS = join(",", local.cors_origins)
     }
   }
 

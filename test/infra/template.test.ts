@@ -60,8 +60,8 @@ function iamStatements(t: CfnTemplate): Record<string, TemplateValue>[] {
   });
 }
 
-/** "METHOD /path" for every API Gateway method, found by walking ResourceId -> ParentId. */
-function routes(t: CfnTemplate): Map<string, TemplateResource> {
+/** "METHOD /path" for every API Gateway method (without the CORS preflights unless `withOptions`), found by walking ResourceId -> ParentId. */
+function routes(t: CfnTemplate, options: { withOptions?: boolean } = {}): Map<string, TemplateResource> {
   const pathOf = (resourceId: TemplateValue | undefined): string => {
     const ref = (resourceId as { Ref?: string; 'Fn::GetAtt'?: string[] })?.Ref;
     if (ref === undefined) return '';
@@ -73,9 +73,15 @@ function routes(t: CfnTemplate): Map<string, TemplateResource> {
   const out = new Map<string, TemplateResource>();
   for (const [, method] of resourcesOfType(t, 'AWS::ApiGateway::Method')) {
     const p = props(method);
+    if (p.HttpMethod === 'OPTIONS' && !options.withOptions) continue;
     out.set(`${String(p.HttpMethod)} ${pathOf(p.ResourceId) || '/'}`, method);
   }
   return out;
+}
+
+/** "METHOD /path" for every API Gateway method, the CORS preflights included. */
+function routesWithOptions(t: CfnTemplate): Map<string, TemplateResource> {
+  return routes(t, { withOptions: true });
 }
 
 describe('infra/cfn/template.yaml', () => {
@@ -202,7 +208,8 @@ describe('infra/cfn/template.yaml', () => {
 
   it('deploys the API to a stage with throttling, metrics and JSON access logs', () => {
     const [deploymentId, deployment] = only(t, 'AWS::ApiGateway::Deployment');
-    const methodIds = resourcesOfType(t, 'AWS::ApiGateway::Method').map(([id]) => id);
+    // Methods with a Condition (the CORS preflights) are waited for through Metadata: DependsOn cannot name them.
+    const methodIds = resourcesOfType(t, 'AWS::ApiGateway::Method').filter(([, m]) => m.Condition === undefined).map(([id]) => id);
     expect(deployment.DependsOn).to.have.members(methodIds);
     const [, stage] = only(t, 'AWS::ApiGateway::Stage');
     const p = props(stage);
@@ -249,5 +256,41 @@ describe('infra/cfn/template.yaml', () => {
       const apiScoped = r.Type === 'AWS::ApiGateway::Model' || r.Type === 'AWS::ApiGateway::RequestValidator';
       if (p.Name !== undefined && !apiScoped) expect(strings(p.Name).join(''), id).to.include('${AWS::StackName}');
     }
+  });
+
+  describe('CORS', () => {
+    /** The OPTIONS methods, by resource path. */
+    const preflights = () => new Map([...routesWithOptions(t)].filter(([route]) => route.startsWith('OPTIONS ')));
+
+    it('answers a preflight on every resource with methods (not the root), only when CorsEnabled, with a MOCK and no credentials', () => {
+      const found = preflights();
+      expect([...found.keys()].sort()).to.deep.equal(['OPTIONS /DynamoDBManager', 'OPTIONS /items', 'OPTIONS /items/{id}']);
+      for (const [route, method] of found) {
+        expect(method.Condition, route).to.equal('CorsEnabled');
+        const p = props(method);
+        expect(p.AuthorizationType, route).to.equal('NONE');
+        expect(p.ApiKeyRequired, route).to.equal(false);
+        const integration = p.Integration as Record<string, TemplateValue>;
+        expect(integration.Type).to.equal('MOCK');
+        expect(integration.PassthroughBehavior).to.equal('NEVER');
+        expect(integration).not.to.have.any.keys('Uri', 'IntegrationHttpMethod');
+      }
+    });
+
+    it('adds the headers to API Gateway’s own 4xx and 5xx answers, and the Deployment waits for all of it', () => {
+      const responses = resourcesOfType(t, 'AWS::ApiGateway::GatewayResponse');
+      expect(responses.map(([, r]) => props(r).ResponseType).sort()).to.deep.equal(['DEFAULT_4XX', 'DEFAULT_5XX']);
+      const conditional = [...resourcesOfType(t, 'AWS::ApiGateway::Method'), ...responses].filter(([, r]) => r.Condition === 'CorsEnabled').map(([id]) => ({ Ref: id }));
+      const [, deployment] = only(t, 'AWS::ApiGateway::Deployment');
+      expect((deployment.Metadata as Record<string, TemplateValue>).CorsDependency).to.deep.equal({ 'Fn::If': ['CorsEnabled', conditional, { Ref: 'AWS::NoValue' }] });
+    });
+
+    it('is off by default and lets a browser send JSON with the headers of every AuthMode', () => {
+      const p = t.Parameters ?? {};
+      expect(p.CorsAllowedOrigins).to.include({ Type: 'CommaDelimitedList', Default: '' });
+      expect(String(p.CorsAllowedHeaders?.Default).split(',')).to.have.members(['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Api-Key']);
+      const fn = props(only(t, 'AWS::Lambda::Function')[1]);
+      expect((fn.Environment as { Variables: Record<string, TemplateValue> }).Variables.CORS_ALLOWED_ORIGINS).to.deep.equal({ 'Fn::Join': [',', { Ref: 'CorsAllowedOrigins' }] });
+    });
   });
 });

@@ -138,17 +138,22 @@ function asTerraform(t: CfnTemplate, value: TemplateValue | undefined): Hcl {
   return value as Hcl;
 }
 
+/** The path of a template resource id (`{Ref: ItemResource}` -> `/items/{id}`; the root is ''), walking ParentId. */
+function cfnPathOf(t: CfnTemplate, id: TemplateValue | undefined): string {
+  const ref = (id as { Ref?: string } | null)?.Ref;
+  if (ref === undefined) return '';
+  const p = cfnProps(t.Resources[ref] as TemplateResource);
+  return `${cfnPathOf(t, p.ParentId)}/${String(p.PathPart)}`;
+}
+
 /** "METHOD /path" -> the method's Properties, walking ResourceId -> ParentId. */
 function cfnRoutes(t: CfnTemplate): Map<string, Record<string, TemplateValue>> {
-  const pathOf = (id: TemplateValue | undefined): string => {
-    const ref = (id as { Ref?: string } | null)?.Ref;
-    if (ref === undefined) return '';
-    const p = cfnProps(t.Resources[ref] as TemplateResource);
-    return `${pathOf(p.ParentId)}/${String(p.PathPart)}`;
-  };
+  const pathOf = (id: TemplateValue | undefined) => cfnPathOf(t, id);
   const out = new Map<string, Record<string, TemplateValue>>();
   for (const [, method] of cfnResources(t, 'AWS::ApiGateway::Method')) {
     const p = cfnProps(method);
+    // The CORS preflights (OPTIONS MOCK methods) have their own describe block.
+    if (p.HttpMethod === 'OPTIONS') continue;
     out.set(`${String(p.HttpMethod)} ${pathOf(p.ResourceId) || '/'}`, p);
   }
   return out;
@@ -181,6 +186,7 @@ function tfRoutes(tf: TerraformConfig): Map<string, TfRoute> {
     out.set(name, route);
   };
   for (const [name, method] of resourcesOf(tf, 'aws_api_gateway_method')) {
+    if (method.http_method === 'OPTIONS') continue;
     if (method.for_each === undefined) {
       add(undefined, { method: name, http_method: method.http_method as Hcl, resource_id: method.resource_id as Hcl, request_parameters: method.request_parameters ?? {} });
       continue;
@@ -255,7 +261,13 @@ describe('infra/terraform', () => {
       const name = snake(param);
       const conditions = (((tf.variables.get(name) as HclBody).validation as HclBody[] | undefined) ?? []).map((v) => String(v.condition));
       const all = conditions.join('\n');
-      if (typeof p.AllowedPattern === 'string') {
+      if (typeof p.AllowedPattern === 'string' && p.Type === 'CommaDelimitedList') {
+        // A comma-separated string variable: the pattern applies to each value, as CloudFormation's.
+        const m = /regex\("((?:[^"\\]|\\.)*)", trimspace\((\w+)\)\)/.exec(all);
+        expect(m, `${name} regex`).to.not.equal(null);
+        expect(JSON.parse(`"${m?.[1]}"`), `${name} pattern`).to.equal(p.AllowedPattern);
+        expect(all).to.include(`for ${m?.[2]} in split(",", var.${name})`);
+      } else if (typeof p.AllowedPattern === 'string') {
         const m = /regex\("((?:[^"\\]|\\.)*)", var\.(\w+)\)/.exec(all);
         expect(m, `${name} regex`).to.not.equal(null);
         expect(JSON.parse(`"${m?.[1]}"`), `${name} pattern`).to.equal(p.AllowedPattern);
@@ -402,6 +414,7 @@ describe('infra/terraform', () => {
     const [api] = onlyResource(tf, 'aws_api_gateway_rest_api');
     const [fnName] = onlyResource(tf, 'aws_lambda_function');
     for (const [name, method] of methods) {
+      if (method.http_method === 'OPTIONS') continue;
       expect(method.rest_api_id, name).to.equal(`\${aws_api_gateway_rest_api.${api}.id}`);
       expect(method.api_key_required, name).to.equal('${local.api_key_enabled}');
       // Each method resource has exactly one integration, for every instance (for_each over it).
@@ -440,11 +453,21 @@ describe('infra/terraform', () => {
     const m = /^\$\{sha1\(jsonencode\(\[(.*)\]\)\)\}$/.exec(trigger);
     expect(m, trigger).to.not.equal(null);
     const hashed = (m?.[1] as string).split(',').map((s) => s.trim());
-    const routeParts = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration'].flatMap((type) => [...resourcesOf(tf, type).keys()].map((n) => `${type}.${n}`));
-    expect(routeParts.length).to.equal(resourcesOf(tf, 'aws_api_gateway_resource').size + 2);
-    // The contract (contract.tf) is part of the deployed snapshot too, as Model and RequestValidator are in the template's hash.
-    const contractParts = ['aws_api_gateway_model', 'aws_api_gateway_request_validator', 'aws_api_gateway_method_response'].flatMap((type) => [...resourcesOf(tf, type).keys()].map((n) => `${type}.${n}`));
-    expect(hashed).to.have.members([...routeParts, ...contractParts]);
+    // The routes, the CORS preflights and gateway responses (cors.tf) and the contract (contract.tf)
+    // are all part of the deployed snapshot, as they are in the template's Deployment hash.
+    const snapshotTypes = [
+      'aws_api_gateway_resource',
+      'aws_api_gateway_method',
+      'aws_api_gateway_method_response',
+      'aws_api_gateway_integration',
+      'aws_api_gateway_integration_response',
+      'aws_api_gateway_gateway_response',
+      'aws_api_gateway_model',
+      'aws_api_gateway_request_validator',
+    ];
+    for (const type of snapshotTypes) expect(resourcesOf(tf, type).size, type).to.be.greaterThan(0);
+    const expected = snapshotTypes.flatMap((type) => [...resourcesOf(tf, type).keys()].map((n) => `${type}.${n}`));
+    expect(hashed).to.have.members(expected);
     const [, stage] = onlyResource(tf, 'aws_api_gateway_stage');
     expect(stage.deployment_id).to.equal(`\${aws_api_gateway_deployment.${deploymentName}.id}`);
   });
@@ -770,5 +793,99 @@ describe('infra/terraform security (issue 11 section 3: keys, deletion protectio
     const [, link] = onlyResource(tf, 'aws_wafv2_web_acl_association');
     const [stageName] = onlyResource(tf, 'aws_api_gateway_stage');
     expect(link).to.deep.include({ count: '${var.waf_enabled ? 1 : 0}', resource_arn: `\${aws_api_gateway_stage.${stageName}.arn}`, web_acl_arn: `\${aws_wafv2_web_acl.${aclName}[0].arn}` });
+  });
+});
+
+describe('infra/terraform CORS (cors.tf) against the template', () => {
+  let tf: TerraformConfig;
+  let t: CfnTemplate;
+  before(async () => {
+    ({ tf, t } = await readBoth());
+  });
+
+  /** The template's OPTIONS methods by resource path. */
+  function cfnPreflights(): Map<string, Record<string, TemplateValue>> {
+    const out = new Map<string, Record<string, TemplateValue>>();
+    for (const [, method] of cfnResources(t, 'AWS::ApiGateway::Method')) {
+      const p = cfnProps(method);
+      if (p.HttpMethod !== 'OPTIONS') continue;
+      expect(method.Condition).to.equal('CorsEnabled');
+      out.set(cfnPathOf(t, p.ResourceId), p);
+    }
+    return out;
+  }
+
+  /** The string literals of an HCL expression, decoded. */
+  const literals = (expression: string) => [...expression.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+
+  it('is off unless origins are given, as the CorsEnabled condition', () => {
+    expect(t.Conditions?.CorsEnabled).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', { Ref: 'CorsAllowedOrigins' }] }, ''] }] });
+    expect(tf.locals.get('cors_enabled')).to.equal('${length(local.cors_origins) > 0}');
+    expect(tf.locals.get('cors_origins')).to.equal('${compact([for o in split(",", var.cors_allowed_origins) : trimspace(o)])}');
+  });
+
+  it('has an OPTIONS method on the same resources, with no authorization and no API key', () => {
+    const preflights = cfnPreflights();
+    const resources = String(tf.locals.get('cors_resources'));
+    const tfPaths = new Map([...resources.matchAll(/"([^"]+)" = aws_api_gateway_resource\.(\w+)\.id/g)].map((m) => [m[1]!, m[2]!]));
+    expect([...tfPaths.keys()].sort()).to.deep.equal([...preflights.keys()].sort());
+    const tfResources = resourcesOf(tf, 'aws_api_gateway_resource');
+    for (const [path, name] of tfPaths) expect(`/${String(tfResources.get(name)?.path_part)}`, path).to.equal(`/${path.split('/').at(-1)}`);
+    const method = resourcesOf(tf, 'aws_api_gateway_method').get('cors') as HclBody;
+    expect(method).to.include({ for_each: '${local.cors_resources}', http_method: 'OPTIONS', authorization: 'NONE', api_key_required: false });
+    for (const p of preflights.values()) expect(p).to.deep.include({ AuthorizationType: 'NONE', ApiKeyRequired: false });
+  });
+
+  it('answers them with the same MOCK integration: request template, headers, response template', () => {
+    const integration = resourcesOf(tf, 'aws_api_gateway_integration').get('cors') as HclBody;
+    const response = resourcesOf(tf, 'aws_api_gateway_integration_response').get('cors') as HclBody;
+    const methodResponse = resourcesOf(tf, 'aws_api_gateway_method_response').get('cors') as HclBody;
+    const headers = tf.locals.get('cors_preflight_headers') as HclBody;
+    for (const [path, p] of cfnPreflights()) {
+      const i = p.Integration as Record<string, TemplateValue>;
+      expect(integration).to.include({ type: i.Type, passthrough_behavior: i.PassthroughBehavior });
+      expect(integration.request_templates, path).to.deep.equal(i.RequestTemplates);
+      const [ir] = i.IntegrationResponses as Record<string, TemplateValue>[];
+      const params = ir!.ResponseParameters as Record<string, TemplateValue>;
+      expect(Object.keys(headers).sort(), path).to.deep.equal(Object.keys(params).sort());
+      for (const name of ['method.response.header.Access-Control-Max-Age', 'method.response.header.Vary']) expect(headers[name], name).to.equal(params[name]);
+      expect(String(headers['method.response.header.Access-Control-Allow-Origin'])).to.equal(`'\${try(local.cors_origins[0], "")}'`);
+      expect(params['method.response.header.Access-Control-Allow-Origin']).to.deep.equal({ 'Fn::Sub': ["'${Origin}'", { Origin: { 'Fn::Select': [0, { Ref: 'CorsAllowedOrigins' }] } }] });
+      const [mr] = p.MethodResponses as Record<string, TemplateValue>[];
+      expect(Object.keys(mr!.ResponseParameters as object).sort()).to.deep.equal(Object.keys(params).sort());
+      expect(methodResponse.status_code).to.equal(mr!.StatusCode);
+      expect(String(response.status_code)).to.include('aws_api_gateway_method_response.cors[each.key].status_code');
+      // The response template: the same pieces, the origin list written as a JSON array by both.
+      const cfnParts = ((ir!.ResponseTemplates as Record<string, TemplateValue>)['application/json'] as { 'Fn::Join': [string, TemplateValue[]] })['Fn::Join'][1];
+      const tfParts = literals(String(tf.locals.get('cors_preflight_template'))).slice(1); // [0] is join's separator
+      expect(tfParts).to.have.length(cfnParts.length);
+      for (const i of [0, 1, 3]) expect(tfParts[i], `piece ${i}`).to.equal(cfnParts[i]);
+      expect(tfParts[2]).to.equal('#set($allowed = ${jsonencode(local.cors_origins)})');
+      expect(cfnParts[2]).to.deep.equal({ 'Fn::Sub': ['#set($allowed = ["${Origins}"])', { Origins: { 'Fn::Join': ['","', { Ref: 'CorsAllowedOrigins' }] } }] });
+    }
+    expect((response.response_templates as HclBody)['application/json']).to.equal('${local.cors_preflight_template}');
+  });
+
+  it('adds the same headers to the DEFAULT_4XX and DEFAULT_5XX gateway responses', () => {
+    const cfn = cfnResources(t, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => cfnProps(r));
+    expect(cfn.map((p) => p.ResponseType).sort()).to.deep.equal(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    const gw = resourcesOf(tf, 'aws_api_gateway_gateway_response').get('cors') as HclBody;
+    expect(literals(String(gw.for_each))).to.deep.equal(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    for (const p of cfn) {
+      const params = p.ResponseParameters as Record<string, TemplateValue>;
+      const tfParams = gw.response_parameters as HclBody;
+      expect(Object.keys(tfParams).sort()).to.deep.equal(Object.keys(params).sort());
+      expect(tfParams['gatewayresponse.header.Access-Control-Expose-Headers']).to.equal(params['gatewayresponse.header.Access-Control-Expose-Headers']);
+      // One origin: that origin; several: '*', in both.
+      expect((params['gatewayresponse.header.Access-Control-Allow-Origin'] as { 'Fn::If': TemplateValue[] })['Fn::If'][2]).to.equal("'*'");
+      expect(String(tfParams['gatewayresponse.header.Access-Control-Allow-Origin'])).to.match(/^\$\{length\(local\.cors_origins\) == 1 \? .* : "'\*'"\}$/);
+    }
+  });
+
+  it('hands the origins to the function as CORS_ALLOWED_ORIGINS', () => {
+    const c = cfnProps(cfnOnly(t, 'AWS::Lambda::Function'));
+    expect((c.Environment as { Variables: Record<string, TemplateValue> }).Variables.CORS_ALLOWED_ORIGINS).to.deep.equal({ 'Fn::Join': [',', { Ref: 'CorsAllowedOrigins' }] });
+    const [, fn] = onlyResource(tf, 'aws_lambda_function');
+    expect((block(fn, 'environment').variables as HclBody).CORS_ALLOWED_ORIGINS).to.equal('${join(",", local.cors_origins)}');
   });
 });

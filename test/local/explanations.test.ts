@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { GatewayErrorKind } from '../../cli/local/apigateway-event.js';
-import { explainRefusal, iamRefusal, refusalAnswer, routedRequest, type Refusal, type RequestLine } from '../../cli/local/explanations.js';
+import { explainPreflight, explainRefusal, iamRefusal, refusalAnswer, routedRequest, type Refusal, type RequestLine } from '../../cli/local/explanations.js';
 
 describe('cli/local/explanations', () => {
   const routes = [
@@ -258,6 +258,45 @@ describe('cli/local/explanations', () => {
   describe('routedRequest', () => {
     it('names the request and the route it reached', () => {
       expect(routedRequest({ method: 'PATCH', rawUrl: '/dev/files/a?x=1' }, proxy)).to.equal('PATCH /dev/files/a?x=1 -> ANY /{proxy+}');
+    });
+  });
+  // A browser's CORS check of a preflight answer (https://fetch.spec.whatwg.org/#cors-preflight-fetch):
+  // a 2xx status, the origin (or *), the method unless safelisted (GET, HEAD, POST), every requested header (or *).
+  describe('explainPreflight', () => {
+    const options = { method: 'OPTIONS', rawUrl: '/prod/items' };
+    const preflight = { origin: 'https://a.test', method: 'PUT', headers: ['content-type', 'authorization'] };
+    const answer = (extra: Record<string, string> = {}) =>
+      new Map(Object.entries({ 'access-control-allow-origin': 'https://a.test', 'access-control-allow-methods': 'GET,PUT', 'access-control-allow-headers': 'Content-Type,Authorization', ...extra }));
+
+    it('says nothing about a preflight the browser accepts', () => {
+      expect(explainPreflight(options, preflight, 200, answer())).to.deep.equal([]);
+      expect(explainPreflight(options, { ...preflight, method: 'POST' }, 200, answer({ 'access-control-allow-methods': 'GET' }))).to.deep.equal([]);
+      expect(explainPreflight(options, preflight, 204, answer({ 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }))).to.deep.equal([]);
+    });
+
+    it('names every reason the browser will block the request', () => {
+      const lines = explainPreflight(options, preflight, 403, new Map([['access-control-allow-origin', 'https://b.test'], ['access-control-allow-headers', 'content-type']]));
+      expect(lines).to.deep.equal([
+        'OPTIONS /prod/items: CORS preflight from https://a.test for PUT: the browser will block the request: its status is 403, not 2xx; Access-Control-Allow-Origin is https://b.test, not https://a.test (the origin is not in CorsAllowedOrigins); Access-Control-Allow-Methods (none) does not list PUT; Access-Control-Allow-Headers (content-type) does not list authorization.',
+        "  API Gateway answers the preflight from the template's OPTIONS method; set CorsAllowedOrigins, CorsAllowedMethods and CorsAllowedHeaders (--parameter-overrides) to allow it.",
+      ]);
+      expect(explainPreflight(options, preflight, 200, new Map())[0]).to.include('it has no Access-Control-Allow-Origin');
+    });
+  });
+
+  describe('CORS refusals', () => {
+    it('explains a preflight on a path without OPTIONS, and a MOCK without a template for the Content-Type', () => {
+      const noRoute = explainRefusal({ kind: 'no-route', stage: 'prod', routes: [], preflight: { origin: 'https://a.test', method: 'POST', headers: [] } }, { method: 'OPTIONS', rawUrl: '/prod/items' });
+      expect(noRoute.slice(-2)).to.deep.equal([
+        "  This is a browser's CORS preflight (Origin https://a.test, POST): the path has no OPTIONS method, so the browser blocks the request.",
+        '  Allow the origin with --parameter-overrides CorsAllowedOrigins=https://a.test (comma-separated for several); the template then answers preflights on every resource.',
+      ]);
+      const media: Refusal = { kind: 'unsupported-media-type', route: { httpMethod: 'OPTIONS', resourcePath: '/items', timeoutMs: 29_000 }, contentType: 'text/plain', templates: ['application/json'] };
+      expect(refusalAnswer(media)).to.equal('UNSUPPORTED_MEDIA_TYPE');
+      expect(explainRefusal(media, { method: 'OPTIONS', rawUrl: '/prod/items' })).to.deep.equal([
+        'OPTIONS /prod/items -> OPTIONS /items: the MOCK integration has no request template for Content-Type text/plain and PassthroughBehavior NEVER -> 415 Unsupported Media Type.',
+        '  Its request templates: application/json.',
+      ]);
     });
   });
 });

@@ -56,6 +56,10 @@ describe('cli/template/parameters', () => {
       { spec: { Type: 'CommaDelimitedList', AllowedValues: ['a', 'b'] }, value: 'a,b' },
       { spec: { Type: 'CommaDelimitedList', AllowedValues: ['a', 'b'] }, value: 'a,c', error: 'parameter P (test) must be one of a, b; got "a,c"' },
       { spec: { Type: 'List<Number>', MaxValue: 2 }, value: '1,3', error: 'parameter P (test) must be at most 2, got 3' },
+      // "When applied to a parameter of type CommaDelimitedList, the pattern must match each value in the list."
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+      { spec: { Type: 'CommaDelimitedList', AllowedPattern: '[a-z]+' }, value: 'ab, cd' },
+      { spec: { Type: 'CommaDelimitedList', AllowedPattern: '[a-z]+' }, value: 'ab,c1', error: 'parameter P (test) has the value "c1", which does not match [a-z]+' },
     ];
     for (const c of cases) {
       it(`${c.error ? 'refuses' : 'accepts'} ${JSON.stringify(c.value)} for ${JSON.stringify(c.spec)}`, () => {

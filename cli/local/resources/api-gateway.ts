@@ -5,7 +5,9 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-resource.html
  */
+import { readGatewayResponse } from '../gateway-responses.js';
 import { TemplateError, UnsupportedTemplateError, type TemplateResolver } from '../intrinsics.js';
+import { readMockIntegration } from '../mock-integration.js';
 import type { LocalApi, LocalFunction, LocalRoute, LocalStage, LocalUsagePlan } from '../stack-model.js';
 import type { QuotaSettings, ThrottleSettings } from '../throttle.js';
 import { readRequestValidation } from './api-gateway-validation.js';
@@ -64,6 +66,7 @@ export const restApi = {
     const binary = apiProps.BinaryMediaTypes === undefined ? [] : (resolver.resolve(apiProps.BinaryMediaTypes, `Resources.${apiLogicalId}.Properties.BinaryMediaTypes`) as unknown[]);
     const apiKeys = resolver.resourcesOfType(apiKey.type).flatMap((id) => apiKey.read(id, resolver, api) ?? []);
     const usagePlans = resolver.resourcesOfType(usagePlan.type).flatMap((id) => usagePlan.read(id, resolver, apiId) ?? []);
+    const gatewayResponses = childrenOf(gatewayResponse.type).map((id) => readGatewayResponse(id, resolver));
 
     return {
       logicalId: apiLogicalId,
@@ -74,6 +77,7 @@ export const restApi = {
       binaryMediaTypes: binary.map((t) => String(t).replace(/~1/g, '/')),
       apiKeys,
       usagePlans,
+      gatewayResponses,
     };
   },
 } satisfies ResourceType;
@@ -136,8 +140,14 @@ export const apiMethod = {
     const integration = resolver.resolve(props.Integration, p('Integration')) as
       | { Type?: string; Uri?: string; TimeoutInMillis?: number | string }
       | undefined;
+    const apiKeyRequired = props.ApiKeyRequired === undefined ? false : resolver.resolve(props.ApiKeyRequired, p('ApiKeyRequired'));
+    if (integration?.Type === 'MOCK') {
+      // API Gateway answers a MOCK itself: no function, no integration timeout to wait for.
+      const mock = readMockIntegration(integration as Record<string, unknown>, resolver.resolve(props.MethodResponses, p('MethodResponses')), (name) => resolver.where(p(name)));
+      return { resourcePath, resourceId, httpMethod, functionLogicalId: '', apiKeyRequired: apiKeyRequired === true || apiKeyRequired === 'true', authorizationType: authorization, timeoutMs: 29_000, methodLogicalId: id, mock };
+    }
     if (!integration || integration.Type !== 'AWS_PROXY') {
-      throw new UnsupportedTemplateError(`${resolver.where(p('Integration.Type'))}: integration type ${integration?.Type ?? '(none)'} is not emulated; the local stack runs Lambda proxy (AWS_PROXY) integrations`);
+      throw new UnsupportedTemplateError(`${resolver.where(p('Integration.Type'))}: integration type ${integration?.Type ?? '(none)'} is not emulated; the local stack runs Lambda proxy (AWS_PROXY) and MOCK integrations`);
     }
     // arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function arn>/invocations
     const target = /\/functions\/(.+)\/invocations$/.exec(String(integration.Uri ?? ''))?.[1];
@@ -145,7 +155,6 @@ export const apiMethod = {
     if (!fn) {
       throw new UnsupportedTemplateError(`${resolver.where(p('Integration.Uri'))}: ${integration.Uri} does not invoke a Lambda function of this template`);
     }
-    const apiKeyRequired = props.ApiKeyRequired === undefined ? false : resolver.resolve(props.ApiKeyRequired, p('ApiKeyRequired'));
     const timeoutMs = integration.TimeoutInMillis === undefined ? 29_000 : Number(integration.TimeoutInMillis);
     if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 29_000) {
       throw new TemplateError(`${resolver.where(p('Integration.TimeoutInMillis'))}: must be 50-29000, got ${integration.TimeoutInMillis}`);
@@ -304,4 +313,11 @@ export const usagePlanKey: ResourceType = {
   attributes: {},
 };
 
-export const API_GATEWAY_TYPES: readonly ResourceType[] = [restApi, apiResource, apiMethod, apiStage, apiDeployment, apiKey, usagePlan, usagePlanKey];
+/** Read by the API (readGatewayResponse); `Ref` is its id. */
+export const gatewayResponse: ResourceType = {
+  type: 'AWS::ApiGateway::GatewayResponse',
+  physicalId: apiGatewayId(6),
+  attributes: {},
+};
+
+export const API_GATEWAY_TYPES: readonly ResourceType[] = [restApi, apiResource, apiMethod, apiStage, apiDeployment, apiKey, usagePlan, usagePlanKey, gatewayResponse];
