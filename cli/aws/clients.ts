@@ -1,11 +1,12 @@
 /**
  * The one place AWS clients are built. Everything else sees the narrow interfaces (StackApi,
- * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi); every client shares one region,
+ * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, UserPoolApi); every client shares one region,
  * profile, endpoint and call counter.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -23,6 +24,7 @@ import { createCloudWatchLogsApi, type LogsApi } from './logs-api.js';
 import { keepErrorDetails } from './aws-errors.js';
 import { countCalls, createCallMetrics, type CallMetrics } from './metrics.js';
 import { createSdkStackApi, type StackApi } from './stack-api.js';
+import { createUserPoolApi, type UserPoolApi } from './user-pool-api.js';
 
 export interface AwsTarget {
   /** Undefined: the SDK chain decides (AWS_REGION, then the profile's region). */
@@ -45,6 +47,7 @@ export interface AwsClients {
   logs: LogsApi;
   tables: TableApi;
   apiKeys: ApiKeyApi;
+  userPools: UserPoolApi;
   metrics: CallMetrics;
   destroy(): void;
 }
@@ -81,6 +84,7 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   const logs = new CloudWatchLogsClient(withRegion);
   const dynamodb = new DynamoDBClient(withRegion);
   const apigateway = new APIGatewayClient(withRegion);
+  const cognito = new CognitoIdentityProviderClient(withRegion);
 
   const metrics = createCallMetrics();
   countCalls(cfn, 'CloudFormation', metrics);
@@ -89,7 +93,8 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   countCalls(logs, 'CloudWatchLogs', metrics);
   countCalls(dynamodb, 'DynamoDB', metrics);
   countCalls(apigateway, 'APIGateway', metrics);
-  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway]) keepErrorDetails(client);
+  countCalls(cognito, 'CognitoIdentityProvider', metrics);
+  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cognito]) keepErrorDetails(client);
 
   return {
     region,
@@ -101,9 +106,10 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
     logs: createCloudWatchLogsApi(logs),
     tables: createDynamoTableApi(dynamodb),
     apiKeys: createApiGatewayKeyApi(apigateway),
+    userPools: createUserPoolApi(cognito),
     metrics,
     destroy() {
-      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway]) client.destroy();
+      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cognito]) client.destroy();
     },
   };
 }

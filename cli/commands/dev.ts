@@ -140,6 +140,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
     const store = options.dynamodbEndpoint ? 'external' : options.dataDir ? `embedded, data in ${relative(process.cwd(), resolve(options.dataDir)) || '.'}` : 'embedded, in memory';
     row('DynamoDB', `${stack.dynamodbEndpoint} (${store}; tables: ${stack.tables.map((t) => t.name + (t.created ? '' : ' (existing)')).join(', ')})`);
     if (stack.apiKey) row('API key', `x-api-key: ${stack.apiKey}`);
+    if (stack.cognito) row('Cognito', `local issuer ${stack.cognito.issuer}, client ${stack.cognito.clientId}: -H "Authorization: $(npx cli token)"`);
     reporter.info(`  Routes:`);
     for (const r of stack.routes) reporter.info(`    ${formatRoute(r, stack.endpoint)}`);
     if (options.outputsFile) reporter.info(`  Outputs written to ${options.outputsFile}`);

@@ -17,6 +17,8 @@ export interface InvokeOptions {
   url?: string;
   outputsFile?: string;
   apiKey?: string;
+  /** The Authorization header's value (a Cognito token, `$(npx cli token --stage S ...)`). */
+  token?: string;
   /** A deployed stack (cli deploy): its ApiEndpoint output and API key. */
   stage?: string;
   stackName?: string;
@@ -55,6 +57,7 @@ export async function sendRequest(request: InvokeRequest, target: InvokeTarget, 
   const url = request.kind === 'rpc' ? target.rpcUrl : target.apiEndpoint + request.path;
   const headers: Record<string, string> = { ...request.headers };
   if (target.apiKey && headers['x-api-key'] === undefined) headers['x-api-key'] = target.apiKey;
+  if (target.authorization && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.Authorization = target.authorization;
   const started = performance.now();
   let response: Response;
   try {
@@ -124,9 +127,10 @@ export async function invoke(options: InvokeOptions, deps: InvokeDeps): Promise<
         apiEndpoint: e.url,
         rpcUrl: e.dynamoDbManagerUrl ?? `${e.url}/DynamoDBManager`,
         apiKey: options.apiKey ?? e.apiKey,
+        ...(options.token !== undefined ? { authorization: options.token } : {}),
         source: `stack ${e.stackName} (${e.region})`,
       }))
-    : await resolveInvokeTarget({ url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey, devStateDir: options.devStateDir }, deps);
+    : await resolveInvokeTarget({ url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey, devStateDir: options.devStateDir, ...(options.token !== undefined ? { token: options.token } : {}) }, deps);
 
   const results: InvokeResult[] = [];
   for (const request of requests) {

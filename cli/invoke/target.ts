@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
 import { DEFAULT_PORT, isLoopbackEndpoint } from '../local/defaults.js';
+import { invokeToken } from '../token/token.js';
 
 export interface InvokeTarget {
   /** The stage's base URL: REST paths are appended to it. */
@@ -16,6 +17,8 @@ export interface InvokeTarget {
   /** Where RPC payloads go (the DynamoDBManager route). */
   rpcUrl: string;
   apiKey?: string;
+  /** The Authorization header to send (a Cognito token: --token, or minted for a running cli dev with a Cognito authorizer). */
+  authorization?: string;
   /** Where the key came from, for messages: `--api-key`, `CLI_API_KEY`, the file it was read from. */
   apiKeySource?: string;
   /** How it was chosen, for messages: `--url`, `--outputs-file F`, `cli dev (pid N)`, `local cli dev`. */
@@ -38,6 +41,8 @@ export interface TargetOptions {
   apiKey?: string;
   /** Where running `cli dev`s leave their state (default <root>/.local/cli-dev; tests use their own). */
   devStateDir?: string;
+  /** --token: the Authorization header's value. */
+  token?: string;
 }
 
 const RPC_PATH = '/DynamoDBManager';
@@ -80,6 +85,8 @@ function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey
     rpcUrl: state.outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH,
     source: `cli dev (pid ${state.pid}, ${file})`,
     ...(state.outputs[API_KEY_VALUE_OUTPUT] ? { fileKey: state.outputs[API_KEY_VALUE_OUTPUT] } : {}),
+    // A stack with a Cognito authorizer gets a token of its local issuer, as `cli token` mints it.
+    ...(state.cognito ? { authorization: invokeToken(state.cognito, Math.floor(Date.now() / 1000)) } : {}),
   };
 }
 
@@ -116,6 +123,7 @@ export async function resolveInvokeTarget(options: TargetOptions, deps: { root: 
       : { ...(await localDevTarget(deps.root)), local: { via: 'default', stateDir: shownDir } };
   }
   const { fileKey, ...rest } = target;
+  if (options.token !== undefined) rest.authorization = options.token;
   const [apiKey, apiKeySource] =
     options.apiKey !== undefined
       ? [options.apiKey, '--api-key']

@@ -15,6 +15,7 @@ import { lockDataDir } from './data-dir.js';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION } from './defaults.js';
 import { ensureTables, LOCAL_CREDENTIALS, resolveDynamoCredentials, startEmbeddedDynamo, type DynamoCredentials, type DynamoCredentialSource, type EnsuredTable } from './dynamodb.js';
 import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
+import { cognitoState, createLocalIssuer, loadSigningKey, localizeIssuerOutputs, type CognitoState, type LocalIssuer } from './cognito-issuer.js';
 import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
 import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
 import { createRouteTable, type RouteDescription } from './routes.js';
@@ -68,6 +69,8 @@ export interface LocalStack {
   dynamodbEndpoint: string;
   /** The local API key value when any method requires one. */
   apiKey?: string;
+  /** The local Cognito issuer, when a method has a COGNITO_USER_POOLS authorizer. */
+  cognito?: CognitoState;
   model: StackModel;
   tables: EnsuredTable[];
   /** Every method of every resource of the API. */
@@ -280,6 +283,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
 
     const routes = createRouteTable(model.api.routes);
+    const signing = model.api.userPools.length > 0 ? await loadSigningKey(options.dataDir ? resolve(options.dataDir) : undefined) : undefined;
+    let issuer: LocalIssuer | undefined;
     const server: ApiServer = await startApiServer({
       host: options.host ?? DEFAULT_HOST,
       port: options.port ?? DEFAULT_PORT,
@@ -288,6 +293,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       accountId: model.pseudo.accountId,
       reporter,
       invoke: (logicalId, event, requestId) => runtimes.get(logicalId)!.invoke(event, requestId),
+      ...(signing ? { cognito: (origin: string) => (issuer = createLocalIssuer(origin, model.api.userPools, signing)) } : {}),
     }).catch((err: unknown) => {
       throw listenError(err, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
     });
@@ -319,7 +325,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const defaultStage = model.api.stages[0]!.name;
-    const outputs = localizeOutputs(model.outputs, model, server.origin);
+    const outputs = localizeIssuerOutputs(localizeOutputs(model.outputs, model, server.origin), model, issuer);
     const needsKey = model.api.routes.some((r) => r.apiKeyRequired);
     let stopping: Promise<void> | undefined;
     return {
@@ -328,6 +334,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       origin: server.origin,
       dynamodbEndpoint,
       ...(needsKey && model.api.apiKeys[0] ? { apiKey: model.api.apiKeys[0].value } : {}),
+      ...(issuer ? { cognito: cognitoState(issuer, model) } : {}),
       model,
       tables,
       routes: routes.describe(),

@@ -20,6 +20,7 @@ import {
   type HttpResponse,
 } from './apigateway-event.js';
 import { explainRefusal, refusalAnswer, routedRequest, type Refusal } from './explanations.js';
+import type { LocalIssuer } from './cognito-issuer.js';
 import type { InvokeOutcome } from './lambda-runtime.js';
 import type { RouteTable } from './routes.js';
 import type { LocalApi, LocalRoute } from './stack-model.js';
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   accountId: string;
   invoke(functionLogicalId: string, event: string, requestId: string): Promise<InvokeOutcome>;
   reporter: Reporter;
+  /** The local Cognito issuer, made once the origin is known: its documents and the methods' Cognito authorizers. */
+  cognito?: (origin: string) => LocalIssuer;
 }
 
 export interface ApiServer {
@@ -123,9 +126,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let closing = false;
   /** Requests in progress per connection (more than one only when a client pipelines). */
   const busy = new Map<Socket, number>();
+  let issuer: LocalIssuer | undefined;
 
   /** A request through the stages: admitted or refused, then invoked and answered. */
   async function handle(x: Exchange): Promise<void> {
+    const document = issuer?.document(x.method, x.rawUrl.split('?')[0]!);
+    if (document) return send(x, { statusCode: document.statusCode, headers: [['Content-Type', 'application/json']], body: Buffer.from(document.body) }, []);
     const admitted = await admit(x);
     if (admitted.kind !== 'admitted') return refuse(x, admitted);
     answer(x, admitted.route, await invoke(admitted.route, admitted.event));
@@ -153,6 +159,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const match = routes.match(method, path);
     if (!match) return { kind: 'no-route', stage: stage.name, routes: routeDescriptions };
     const { route } = match;
+
+    let authorizer: { claims: Record<string, string> } | undefined;
+    if (route.cognito) {
+      const decision = issuer!.authorize(route.cognito, req.headers.authorization, Math.floor(x.epoch / 1000));
+      if (!decision.ok) return { kind: decision.status === 403 ? 'cognito-scope' : 'cognito-unauthorized', route, reason: decision.reason };
+      authorizer = { claims: decision.claims };
+    }
 
     let apiKey: { value: string; id: string } | undefined;
     if (route.apiKeyRequired) {
@@ -191,6 +204,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           binaryMediaTypes: api.binaryMediaTypes,
           deploymentId: stage.deploymentId,
           ...(apiKey ? { apiKey } : {}),
+          ...(authorizer ? { authorizer } : {}),
         },
       ),
     );
@@ -331,6 +345,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const { port } = server.address() as AddressInfo;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  issuer = options.cognito?.(`http://${hostForUrl}:${port}`);
   let stopping: Promise<void> | undefined;
   return {
     origin: `http://${hostForUrl}:${port}`,

@@ -8,6 +8,7 @@ import type { DynamoTableSpec } from './dynamodb.js';
 import { TemplateResolver, type PseudoParameters } from './intrinsics.js';
 import { readApi } from './resources/api-gateway.js';
 import { dynamodbTable } from './resources/dynamodb.js';
+import type { LocalCognitoAuth, LocalUserPool } from './resources/cognito.js';
 import { lambdaFunction } from './resources/lambda.js';
 import { uuidFrom } from './resources/names.js';
 import { registry } from './resources/registry.js';
@@ -42,6 +43,8 @@ export interface LocalRoute {
   /** Integration timeout (TimeoutInMillis, 29 s by default). */
   timeoutMs: number;
   methodLogicalId: string;
+  /** Set when the method's AuthorizationType is COGNITO_USER_POOLS. */
+  cognito?: LocalCognitoAuth;
 }
 
 export interface LocalStage {
@@ -60,6 +63,8 @@ export interface LocalApi {
   binaryMediaTypes: string[];
   /** Values of the enabled API keys (a generated value for keys without `Value`). */
   apiKeys: { logicalId: string; id: string; value: string }[];
+  /** The user pools the methods' Cognito authorizers name (served by the local issuer). */
+  userPools: LocalUserPool[];
 }
 
 export interface StackModel {

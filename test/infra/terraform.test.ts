@@ -369,8 +369,8 @@ describe('infra/terraform', () => {
     for (const [route, r] of routes) {
       const c = cfn.get(route) as Record<string, TemplateValue>;
       expect(r.request_parameters, route).to.deep.equal(c.RequestParameters ?? {});
-      expect(c.AuthorizationType, `template ${route}`).to.deep.equal({ 'Fn::If': ['AuthIam', 'AWS_IAM', 'NONE'] });
-      expect(methods.get(r.method)?.authorization, route).to.equal('${var.auth_mode == "AWS_IAM" ? "AWS_IAM" : "NONE"}');
+      expect(c.AuthorizationType, `template ${route}`).to.deep.equal({ 'Fn::If': ['AuthIam', 'AWS_IAM', { 'Fn::If': ['AuthCognito', 'COGNITO_USER_POOLS', 'NONE'] }] });
+      expect(methods.get(r.method)?.authorization, route).to.equal('${var.auth_mode == "AWS_IAM" ? "AWS_IAM" : (local.auth_cognito ? "COGNITO_USER_POOLS" : "NONE")}');
       expect((c.Integration as { Type: string }).Type, `template ${route}`).to.equal('AWS_PROXY');
       expect(c.ApiKeyRequired, `template ${route}`).to.deep.equal({ 'Fn::If': ['ApiKeyEnabled', true, false] });
     }

@@ -7,6 +7,7 @@
  */
 import { TemplateError, UnsupportedTemplateError, type TemplateResolver } from '../intrinsics.js';
 import type { LocalApi, LocalFunction, LocalRoute, LocalStage } from '../stack-model.js';
+import { readCognitoAuth, readUserPools } from './cognito.js';
 import { generatedName, shortId } from './names.js';
 import type { ResourceType, ResourceValue } from './resource-type.js';
 
@@ -70,6 +71,7 @@ export const restApi = {
       // CloudFormation accepts `image/png`; the API Gateway API itself escapes `/` as `~1`.
       binaryMediaTypes: binary.map((t) => String(t).replace(/~1/g, '/')),
       apiKeys,
+      userPools: readUserPools(resolver, routes.flatMap((r) => r.cognito ?? [])),
     };
   },
 } satisfies ResourceType;
@@ -126,9 +128,10 @@ export const apiMethod = {
     const resourcePath = api.pathOf(resourceId, p('ResourceId'));
     const httpMethod = resolver.resolveString(props.HttpMethod, p('HttpMethod')).toUpperCase();
     const authorization = props.AuthorizationType === undefined ? 'NONE' : resolver.resolveString(props.AuthorizationType, p('AuthorizationType'));
-    if (authorization !== 'NONE') {
-      throw new UnsupportedTemplateError(`${resolver.where(p('AuthorizationType'))}: ${authorization} authorization is not emulated by the local stack (NONE and API keys are)`);
+    if (authorization !== 'NONE' && authorization !== 'COGNITO_USER_POOLS') {
+      throw new UnsupportedTemplateError(`${resolver.where(p('AuthorizationType'))}: ${authorization} authorization is not emulated by the local stack (NONE, COGNITO_USER_POOLS and API keys are)`);
     }
+    const cognito = authorization === 'COGNITO_USER_POOLS' ? readCognitoAuth(id, resolver) : undefined;
     const integration = resolver.resolve(props.Integration, p('Integration')) as
       | { Type?: string; Uri?: string; TimeoutInMillis?: number | string }
       | undefined;
@@ -154,6 +157,7 @@ export const apiMethod = {
       apiKeyRequired: apiKeyRequired === true || apiKeyRequired === 'true',
       timeoutMs,
       methodLogicalId: id,
+      ...(cognito ? { cognito } : {}),
     };
   },
 } satisfies ResourceType;
