@@ -15,10 +15,19 @@ bench. Everything else is moto as installed in .venv.
    belongs to. The CLI names change sets after the clock (to the second), so two stacks deployed
    within a second share a name: lookups by name take the newest one of the stack named, as
    DescribeChangeSet and ExecuteChangeSet already take the newest.
+4. moto reads the YAML short form `!Condition Name` (a condition used inside Fn::And, Fn::Or,
+   Fn::Not) as {"Fn::Condition": "Name"}, which its condition parser does not know, so the
+   condition counts as false; CloudFormation's long form is {"Condition": "Name"}
+   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html).
+   The YAML constructor is wrapped to produce that.
+5. CloudFormation support for Cognito user pools, app clients, resource servers and API Gateway
+   authorizers, which moto lacks (moto_cognito.py).
 """
 import sys
 
-from moto.cloudformation import models, parsing
+import moto_cognito  # noqa: F401  (registers its CloudFormation models before moto lists them)
+
+from moto.cloudformation import models, parsing, responses, utils
 from moto.server import main
 
 def find_change_set(backend, change_set_name, stack_name=None):
@@ -68,6 +77,18 @@ def build_resource_diff(self, other_template, parameters=None):
 
 
 parsing.ResourceMap.build_resource_diff = build_resource_diff
+
+_yaml_tag_constructor = utils.yaml_tag_constructor
+
+
+def yaml_tag_constructor(loader, tag, node):
+    if tag == "!Condition":
+        return {"Condition": node.value}
+    return _yaml_tag_constructor(loader, tag, node)
+
+
+models.yaml_tag_constructor = yaml_tag_constructor
+responses.yaml_tag_constructor = yaml_tag_constructor
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
