@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { authorizeCognito, claimDate, claimsForEvent } from '../../cli/local/cognito-authorizer.js';
+import { authorizeCognito, claimDate, claimsForEvent, type CognitoAuthorizerConfig } from '../../cli/local/cognito-authorizer.js';
 import { cognitoClaims } from '../../cli/local/cognito-tokens.js';
 import { signJwt, verifyJwt, type JwtClaims } from '../../cli/local/jwt.js';
 
@@ -31,12 +31,12 @@ const sign = (claims: JwtClaims, k = key, kid = KID) => signJwt(claims, k, kid);
 
 describe('cli/local/cognito-authorizer', () => {
   describe('authorizeCognito', () => {
-    const noScopes = { issuer: ISSUER, keys, clientIds: [CLIENT], scopes: [] };
+    const noScopes: CognitoAuthorizerConfig = { issuer: ISSUER, keys, clientIds: [CLIENT], scopes: [] };
     const scoped = { ...noScopes, scopes: ['items/write', 'items/admin'] };
     const goodClaims = idClaims();
     const good = sign(goodClaims);
     const [h, p] = good.split('.') as [string, string];
-    const rows: { name: string; header: string | undefined; config?: typeof noScopes; status: 200 | 401 | 403; reason?: RegExp }[] = [
+    const rows: { name: string; header: string | undefined; config?: CognitoAuthorizerConfig; status: 200 | 401 | 403; reason?: RegExp }[] = [
       { name: 'a valid ID token of an app client of the pool', header: good, status: 200 },
       { name: 'surrounding spaces (API Gateway trims the header)', header: ` ${good} `, status: 200 },
       { name: 'no Authorization header', header: undefined, status: 401, reason: /no Authorization header/ },
