@@ -37,8 +37,10 @@ export interface TokenDeps {
   reporter: Reporter;
   root: string;
   env: NodeJS.ProcessEnv;
-  /** Asks for the password without echoing it (default: on the terminal, when there is one). */
+  /** Asks for the password without echoing it (default: on the terminal, when `terminal`). */
   readPassword?: (question: string) => Promise<string | undefined>;
+  /** Whether stdin is a terminal to ask on (default: process.stdin.isTTY). */
+  terminal?: boolean;
   now?: () => number;
 }
 
@@ -92,7 +94,7 @@ export async function runningCognito(stateDirOption: string | undefined, root: s
 async function password(deps: TokenDeps, user: string): Promise<string> {
   const fromEnv = deps.env.CLI_TOKEN_PASSWORD;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const read = deps.readPassword ?? (process.stdin.isTTY ? readHidden : undefined);
+  const read = deps.readPassword ?? ((deps.terminal ?? process.stdin.isTTY === true) ? readHidden : undefined);
   if (!read) throw new UsageError(`no password for ${user}: set CLI_TOKEN_PASSWORD (or run on a terminal to be asked)`);
   const answer = await read(`Password for ${user}: `);
   if (answer === undefined || answer === '') throw new UsageError(`no password given for ${user}`);
