@@ -9,7 +9,7 @@ import { relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
 import { DEFAULT_PORT, isLoopbackEndpoint } from '../local/defaults.js';
-import { invokeToken } from '../token/token.js';
+import type { CognitoState } from '../local/cognito-issuer.js';
 
 export interface InvokeTarget {
   /** The stage's base URL: REST paths are appended to it. */
@@ -78,15 +78,14 @@ async function fromOutputsFile(file: string): Promise<Omit<InvokeTarget, 'apiKey
   };
 }
 
-function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string } {
+function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; cognito?: CognitoState } {
   const apiEndpoint = state.outputs.ApiEndpoint ?? `${state.origin}/${state.stage}`;
   return {
     apiEndpoint,
     rpcUrl: state.outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH,
     source: `cli dev (pid ${state.pid}, ${file})`,
     ...(state.outputs[API_KEY_VALUE_OUTPUT] ? { fileKey: state.outputs[API_KEY_VALUE_OUTPUT] } : {}),
-    // A stack with a Cognito authorizer gets a token of its local issuer, as `cli token` mints it.
-    ...(state.cognito ? { authorization: invokeToken(state.cognito, Math.floor(Date.now() / 1000)) } : {}),
+    ...(state.cognito ? { cognito: state.cognito } : {}),
   };
 }
 
@@ -103,7 +102,7 @@ export async function resolveInvokeTarget(options: TargetOptions, deps: { root: 
   if (options.url !== undefined && options.outputsFile !== undefined) throw new UsageError('--url and --outputs-file exclude each other');
   const stateDir = options.devStateDir ?? devStateDir(deps.root);
   const shownDir = relative(process.cwd(), stateDir) || '.';
-  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string };
+  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; cognito?: CognitoState };
   if (options.url !== undefined) {
     target = fromUrl(options.url, '--url');
     if (isLoopbackEndpoint(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
@@ -122,8 +121,14 @@ export async function resolveInvokeTarget(options: TargetOptions, deps: { root: 
       ? { ...fromDevState(state, `${shownDir}/${state.pid}.json`), local: { via: 'state', pid: state.pid, stateDir: shownDir } }
       : { ...(await localDevTarget(deps.root)), local: { via: 'default', stateDir: shownDir } };
   }
-  const { fileKey, ...rest } = target;
+  const { fileKey, cognito, ...rest } = target;
   if (options.token !== undefined) rest.authorization = options.token;
+  else if (cognito) {
+    // A stack with a Cognito authorizer gets a token of its local issuer, as `cli token` mints it
+    // (loaded only then: node:crypto and the token claims).
+    const { invokeToken } = await import('../token/token.js');
+    rest.authorization = invokeToken(cognito, Math.floor(Date.now() / 1000));
+  }
   const [apiKey, apiKeySource] =
     options.apiKey !== undefined
       ? [options.apiKey, '--api-key']

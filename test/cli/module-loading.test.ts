@@ -97,6 +97,7 @@ describe('cli/program (what each command loads)', function () {
     const cases: { args: () => string[]; what: string; local: string[]; loads: string }[] = [
       { args: () => ['outputs', '--help'], what: '`cli outputs --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/outputs.ts' },
       { args: () => ['dev', '--help'], what: '`cli dev --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/dev.ts' },
+      { args: () => ['token', '--help'], what: '`cli token --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/token.ts' },
       {
         args: () => ['invoke', 'samples/ping.json', '--url', url],
         what: '`cli invoke --url URL` (the emulator is only for the default target)',
