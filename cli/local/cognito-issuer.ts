@@ -16,7 +16,10 @@ import { publicJwk } from './jwt.js';
 import type { LocalCognitoAuth, LocalUserPool } from './resources/cognito.js';
 import type { StackModel } from './stack-model.js';
 
-/** Where issuers live on the emulator's origin: `_local` is a valid stage name, so the stack refuses a stage of that name. */
+/**
+ * Where issuers live on the emulator's origin. Their two documents are answered before routing
+ * (`_local` is a valid stage name, but a stage would have to serve exactly these paths to collide).
+ */
 export const ISSUER_PREFIX = '/_local/cognito-idp/';
 export const SIGNING_KEY_FILE = 'cognito-signing-key.pem';
 
