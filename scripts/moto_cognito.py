@@ -20,32 +20,57 @@ def _backend(account_id: str, region_name: str):
     return cognito.cognitoidp_backends[account_id][region_name]
 
 
-class CfnUserPool(CloudFormationModel):
-    # moto files every model under the service its module path names (moto.<service>....).
-    __module__ = "moto.cognitoidp.cfn"
+class _Wrapped:
+    """A moto backend object as a CloudFormation resource: `Ref` is `ref()`, Fn::GetAtt reads `attributes()`.
 
-    def __init__(self, pool: Any):
-        self.pool = pool
+    A mixin: moto lists the direct subclasses of CloudFormationModel only, so each model below is
+    one, and sets __module__ because moto files every model under the service its module path
+    names (moto.<service>....).
+    """
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::UserPool"
+    TYPE = ""
+    NAME = "Name"
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "UserPoolName"
+    def __init__(self, obj: Any):
+        self.obj = obj
+
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.TYPE
+
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.NAME
+
+    def ref(self) -> str:
+        return self.obj.id
+
+    def attributes(self) -> dict[str, str]:
+        return {}
 
     @property
     def physical_resource_id(self) -> str:
-        return self.pool.id
+        return self.ref()
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ["Arn", "ProviderName", "ProviderURL", "UserPoolId"]
+        return attr in cls.ATTRIBUTES
+
+    ATTRIBUTES: tuple[str, ...] = ()
 
     def get_cfn_attribute(self, attribute_name: str) -> str:
-        provider = f"cognito-idp.{self.pool.region}.amazonaws.com/{self.pool.id}"
-        return {"Arn": self.pool.arn, "ProviderName": provider, "ProviderURL": f"https://{provider}", "UserPoolId": self.pool.id}[attribute_name]
+        return self.attributes()[attribute_name]
+
+
+class CfnUserPool(_Wrapped, CloudFormationModel):
+    __module__ = "moto.cognitoidp.cfn"
+    TYPE = "AWS::Cognito::UserPool"
+    NAME = "UserPoolName"
+    ATTRIBUTES = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
+
+    def attributes(self) -> dict[str, str]:
+        provider = f"cognito-idp.{self.obj.region}.amazonaws.com/{self.obj.id}"
+        return {"Arn": self.obj.arn, "ProviderName": provider, "ProviderURL": f"https://{provider}", "UserPoolId": self.obj.id}
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> "CfnUserPool":
@@ -58,30 +83,14 @@ class CfnUserPool(CloudFormationModel):
         _backend(account_id, region_name).delete_user_pool(resource_name)
 
 
-class CfnUserPoolClient(CloudFormationModel):
+class CfnUserPoolClient(_Wrapped, CloudFormationModel):
     __module__ = "moto.cognitoidp.cfn"
+    TYPE = "AWS::Cognito::UserPoolClient"
+    NAME = "ClientName"
+    ATTRIBUTES = ("ClientId", "Name")
 
-    def __init__(self, client: Any):
-        self.client = client
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::UserPoolClient"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "ClientName"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.client.id
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ["ClientId", "Name"]
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return {"ClientId": self.client.id, "Name": self.client.extended_config.get("ClientName")}[attribute_name]
+    def attributes(self) -> dict[str, str]:
+        return {"ClientId": self.obj.id, "Name": self.obj.extended_config.get("ClientName")}
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> "CfnUserPoolClient":
@@ -92,55 +101,26 @@ class CfnUserPoolClient(CloudFormationModel):
         return cls(_backend(account_id, region_name).create_user_pool_client(pool_id, generate_secret, props))
 
 
-class CfnUserPoolResourceServer(CloudFormationModel):
+class CfnUserPoolResourceServer(_Wrapped, CloudFormationModel):
     __module__ = "moto.cognitoidp.cfn"
+    TYPE = "AWS::Cognito::UserPoolResourceServer"
 
-    def __init__(self, server: Any):
-        self.server = server
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Cognito::UserPoolResourceServer"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.server.identifier
+    def ref(self) -> str:
+        return self.obj.identifier
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> "CfnUserPoolResourceServer":
         props = cloudformation_json.get("Properties", {})
-        server = _backend(account_id, region_name).create_resource_server(props["UserPoolId"], props["Identifier"], props.get("Name", resource_name), props.get("Scopes", []))
-        return cls(server)
+        return cls(_backend(account_id, region_name).create_resource_server(props["UserPoolId"], props["Identifier"], props.get("Name", resource_name), props.get("Scopes", [])))
 
 
-class CfnAuthorizer(CloudFormationModel):
+class CfnAuthorizer(_Wrapped, CloudFormationModel):
     __module__ = "moto.apigateway.cfn"
+    TYPE = "AWS::ApiGateway::Authorizer"
+    ATTRIBUTES = ("AuthorizerId",)
 
-    def __init__(self, authorizer: Any):
-        self.authorizer = authorizer
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ApiGateway::Authorizer"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.authorizer.id
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "AuthorizerId"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.authorizer.id
+    def attributes(self) -> dict[str, str]:
+        return {"AuthorizerId": self.obj.id}
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any) -> "CfnAuthorizer":

@@ -210,13 +210,17 @@ function docOf(policyJson: Hcl | undefined): string {
   return match?.[1] as string;
 }
 
+/** The Terraform configuration and the template, read for one describe block. */
+async function loadBoth(): Promise<{ tf: TerraformConfig; t: CfnTemplate }> {
+  const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
+  return { tf: mergeFiles(files), t: parseTemplate(text, { file: 'infra/cfn/template.yaml' }) };
+}
+
 describe('infra/terraform', () => {
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await loadBoth());
   });
 
   it('parses as HCL in every file and pins terraform >= 1.5 and the hashicorp/aws provider 6.x', () => {
@@ -537,9 +541,7 @@ describe('infra/terraform/cognito.tf (AuthMode COGNITO_USER_POOLS)', () => {
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await loadBoth());
   });
   const props = (type: string) => cfnProps(cfnOnly(t, type));
 

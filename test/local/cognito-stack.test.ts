@@ -23,7 +23,7 @@ import { SIGNING_KEY_FILE } from '../../cli/local/cognito-issuer.js';
 import { cognitoClaims } from '../../cli/local/cognito-tokens.js';
 import { startLocalStack, type LocalStack } from '../../cli/local/index.js';
 import { signJwt } from '../../cli/local/jwt.js';
-import { token } from '../../cli/token/token.js';
+import { localToken, token } from '../../cli/token/token.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
 import { useTempDir } from '../support/temp-dir.js';
 
@@ -81,6 +81,9 @@ async function cognitoFixture(): Promise<string> {
   await writeFile(file, text.replace(proxy, '$1COGNITO_USER_POOLS\n      AuthorizerId: !Ref Authorizer\n').replace('\n  Deployment:\n', `${COGNITO_RESOURCES}  Deployment:\n`));
   return dir;
 }
+
+/** A token of the stack's local issuer, as `cli token` mints it. */
+const tokenOf = (stack: LocalStack) => localToken(stack.cognito!, {}, Math.floor(Date.now() / 1000));
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
@@ -256,6 +259,21 @@ describe('cli/local Cognito authorizer (AuthMode=COGNITO_USER_POOLS)', () => {
         return { sameKey: header.kid === state.cognito.kid, outputs: state.outputs };
       }, dataDir);
       expect(again.value.sameKey).to.equal(true);
+    });
+
+    it("with UserPoolArn, issues for that pool (the stack's client is added to it) and creates none", async () => {
+      const arn = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Existing1';
+      const stack = await startLocalStack({ root: ROOT, port: 0, concurrency: 1, parameterOverrides: { AuthMode: 'COGNITO_USER_POOLS', UserPoolArn: arn } });
+      try {
+        expect(stack.cognito?.userPoolId).to.equal('us-east-1_Existing1');
+        expect(stack.outputs.UserPoolId).to.equal('us-east-1_Existing1');
+        expect(stack.outputs.UserPoolIssuerUrl).to.equal(`${stack.origin}/_local/cognito-idp/us-east-1_Existing1`);
+        expect(stack.model.api.userPools).to.deep.equal([{ id: 'us-east-1_Existing1', clientIds: [stack.outputs.UserPoolClientId] }]);
+        const res = await fetch(stack.outputs.ItemsUrl!, { headers: { Authorization: tokenOf(stack) } });
+        expect(res.status).to.equal(200);
+      } finally {
+        await stack.stop();
+      }
     });
 
     it('cli token says what to do when no cli dev runs, or it has no Cognito authorizer', async () => {
