@@ -108,16 +108,17 @@ export function createLocalIssuer(origin: string, pools: readonly LocalUserPool[
       }
     },
     authorize(auth, header, nowSeconds) {
-      // A token of any of the authorizer's pools passes (ProviderARNs may list several).
-      let last: CognitoDecision = { ok: false, status: 401, reason: 'the authorizer names no user pool' };
-      for (const poolId of auth.userPoolIds) {
+      // A token of any of the authorizer's pools passes (ProviderARNs may list several); refused by
+      // all, the answer is the one of a pool that found it valid but short of a scope (403), if any.
+      const decisions = auth.userPoolIds.flatMap((poolId) => {
         const pool = byId.get(poolId);
-        if (!pool) continue;
-        const decision = authorizeCognito(header, { issuer: issuerOf(poolId), keys, clientIds: pool.clientIds, scopes: auth.scopes }, nowSeconds);
-        if (decision.ok) return decision;
-        if (last.ok === false && (last.reason === 'the authorizer names no user pool' || decision.status === 403)) last = decision;
-      }
-      return last;
+        return pool ? [authorizeCognito(header, { issuer: issuerOf(poolId), keys, clientIds: pool.clientIds, scopes: auth.scopes }, nowSeconds)] : [];
+      });
+      return (
+        decisions.find((d) => d.ok) ??
+        decisions.find((d) => !d.ok && d.status === 403) ??
+        decisions[0] ?? { ok: false, status: 401, reason: 'the authorizer names no user pool of this template' }
+      );
     },
   };
 }

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { authorizeCognito, claimDate, claimsForEvent, type CognitoAuthorizerConfig } from '../../cli/local/cognito-authorizer.js';
 import { cognitoClaims } from '../../cli/local/cognito-tokens.js';
+import { createLocalIssuer } from '../../cli/local/cognito-issuer.js';
 import { signJwt, verifyJwt, type JwtClaims } from '../../cli/local/jwt.js';
 
 const ISSUER = 'http://127.0.0.1:3000/_local/cognito-idp/us-east-1_abc123def';
@@ -120,6 +121,43 @@ describe('cli/local/jwt', () => {
       const input = `${b64({ kid: KID, alg: 'RS256' })}.${Buffer.from('[1,').toString('base64url')}`;
       const token = `${input}.${signJwt({}, key, KID).split('.')[2]}`;
       expect(verifyJwt(token, keys)).to.deep.include({ ok: false });
+    });
+  });
+});
+
+describe('cli/local/cognito-issuer', () => {
+  describe('createLocalIssuer', () => {
+    const origin = 'http://127.0.0.1:3000';
+    const pools = [
+      { id: 'us-east-1_first0000', clientIds: ['c1'] },
+      { id: 'us-east-1_second000', clientIds: ['c2'] },
+    ];
+    const signing = { privateKey: key, privateKeyPem: key.export({ format: 'pem', type: 'pkcs8' }).toString(), kid: KID };
+    const issuer = createLocalIssuer(origin, pools, signing);
+    const of = (pool: string, client: string, use: 'id' | 'access', scopes: string[] = []) =>
+      signJwt(cognitoClaims({ issuer: issuer.issuerOf(pool), clientId: client, user: 'u@example.com', tokenUse: use, scopes, nowSeconds: NOW }), key, KID);
+
+    it("passes a token of any pool the authorizer names (ProviderARNs may list several)", () => {
+      const auth = { userPoolIds: pools.map((p) => p.id), scopes: [] };
+      expect(issuer.authorize(auth, of('us-east-1_second000', 'c2', 'id'), NOW).ok).to.equal(true);
+      expect(issuer.authorize({ ...auth, userPoolIds: ['us-east-1_first0000'] }, of('us-east-1_second000', 'c2', 'id'), NOW)).to.deep.include({ ok: false, status: 401 });
+    });
+
+    it('answers 403 when a pool finds the access token valid but short of a scope, 401 when none knows it', () => {
+      const auth = { userPoolIds: pools.map((p) => p.id), scopes: ['items/write'] };
+      expect(issuer.authorize(auth, of('us-east-1_second000', 'c2', 'access', ['items/read']), NOW)).to.deep.include({ ok: false, status: 403 });
+      expect(issuer.authorize({ userPoolIds: ['us-east-1_unknown00'], scopes: [] }, of('us-east-1_first0000', 'c1', 'id'), NOW)).to.deep.equal({
+        ok: false,
+        status: 401,
+        reason: 'the authorizer names no user pool of this template',
+      });
+    });
+
+    it('serves its documents for GET only, for its pools only', () => {
+      expect(issuer.document('GET', '/_local/cognito-idp/us-east-1_first0000/.well-known/jwks.json')?.statusCode).to.equal(200);
+      expect(issuer.document('POST', '/_local/cognito-idp/us-east-1_first0000/.well-known/jwks.json')).to.equal(undefined);
+      expect(issuer.document('GET', '/_local/cognito-idp/us-east-1_other0000/.well-known/jwks.json')).to.equal(undefined);
+      expect(issuer.document('GET', '/_local/cognito-idp/us-east-1_first0000/oauth2/token')).to.equal(undefined);
     });
   });
 });
