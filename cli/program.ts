@@ -19,6 +19,7 @@ import { postmanCommand } from './commands/postman.js';
 import { openapiCommand } from './commands/openapi.js';
 import { metricsCommand } from './commands/metrics.js';
 import { tracesCommand } from './commands/traces.js';
+import { tokenCommand } from './commands/token.js';
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')
@@ -58,6 +59,7 @@ Examples:
   program.addCommand(openapiCommand(deps));
   program.addCommand(metricsCommand(deps));
   program.addCommand(tracesCommand(deps));
+  program.addCommand(tokenCommand(deps));
 
   // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
   // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.

@@ -1,4 +1,4 @@
-"""moto_server with eleven fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+"""moto_server with twelve fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
 bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -63,9 +63,13 @@ bench. Everything else is moto as installed in .venv.
    a list of the Default too, `''` being `['']`
    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html,
    aws-cloudformation/cfn-language-discussion#102: a blank list parameter "becomes [""]").
+12. CloudFormation support for Cognito user pools, app clients, resource servers and API Gateway
+    authorizers, which moto lacks (moto_cognito.py).
 """
 import json
 import sys
+
+import moto_cognito  # noqa: F401  (registers its CloudFormation models before moto lists them)
 
 from moto.cloudformation import models, parsing, responses, utils
 from moto.iam import models as iam_models

@@ -1,12 +1,13 @@
 /**
  * The one place AWS clients are built. Everything else sees the narrow interfaces (StackApi,
- * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, CloudWatchApi, TraceApi); every client shares one region,
+ * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, CloudWatchApi, TraceApi, UserPoolApi); every client shares one region,
  * profile, endpoint and call counter.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -28,6 +29,7 @@ import { createCloudWatchLogsApi, type LogsApi } from './logs-api.js';
 import { keepErrorDetails } from './aws-errors.js';
 import { countCalls, createCallMetrics, type CallMetrics } from './metrics.js';
 import { createSdkStackApi, type StackApi } from './stack-api.js';
+import { createUserPoolApi, type UserPoolApi } from './user-pool-api.js';
 
 export interface AwsTarget {
   /** Undefined: the SDK chain decides (AWS_REGION, then the profile's region). */
@@ -52,6 +54,7 @@ export interface AwsClients {
   apiKeys: ApiKeyApi;
   cloudwatch: CloudWatchApi;
   traces: TraceApi;
+  userPools: UserPoolApi;
   metrics: CallMetrics;
   destroy(): void;
 }
@@ -93,6 +96,7 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   // CloudWatch endpoint does (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/making-api-requests.html).
   const cloudwatch = new CloudWatchClient({ ...withRegion, protocol: AwsQueryProtocol });
   const xray = new XRayClient(withRegion);
+  const cognito = new CognitoIdentityProviderClient(withRegion);
 
   const metrics = createCallMetrics();
   countCalls(cfn, 'CloudFormation', metrics);
@@ -103,7 +107,8 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   countCalls(apigateway, 'APIGateway', metrics);
   countCalls(cloudwatch, 'CloudWatch', metrics);
   countCalls(xray, 'XRay', metrics);
-  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray]) keepErrorDetails(client);
+  countCalls(cognito, 'CognitoIdentityProvider', metrics);
+  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray, cognito]) keepErrorDetails(client);
 
   return {
     region,
@@ -117,9 +122,10 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
     apiKeys: createApiGatewayKeyApi(apigateway),
     cloudwatch: createCloudWatchApi(cloudwatch),
     traces: createXRayTraceApi(xray),
+    userPools: createUserPoolApi(cognito),
     metrics,
     destroy() {
-      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray]) client.destroy();
+      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray, cognito]) client.destroy();
     },
   };
 }

@@ -154,6 +154,7 @@ export async function dev(options: DevOptions, deps: DevDeps): Promise<DevResult
       row('AWS_IAM signing', `AWS_ACCESS_KEY_ID=${stack.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${stack.credentials.secretAccessKey}`);
       row('', c.dim(`curl --aws-sigv4 "aws:amz:${stack.model.pseudo.region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" ${stack.endpoint}/items`));
     }
+    if (stack.cognito) row('Cognito', `local issuer ${stack.cognito.issuer}, client ${stack.cognito.clientId}: -H "Authorization: $(npx cli token)"`);
     reporter.info(`  Routes:`);
     for (const r of stack.routes) reporter.info(`    ${formatRoute(r, stack.endpoint)}`);
     if (options.outputsFile) reporter.info(`  Outputs written to ${options.outputsFile}`);

@@ -12,6 +12,7 @@ export function invokeCommand(deps: ProgramDeps): Command {
     .option('--url <url>', 'the API endpoint (stage base URL, or its /DynamoDBManager URL)')
     .option('--outputs-file <file>', 'take ApiEndpoint and DynamoDBManagerUrl from this JSON (as written by cli dev / cli deploy --outputs-file)')
     .option('--api-key <key>', 'send this x-api-key header (env CLI_API_KEY)')
+    .option('--token <token>', 'send this Authorization header (a Cognito token: $(npx cli token ...)); a running cli dev with a Cognito authorizer gets one minted without it')
     .option('--stage <stage>', "a deployed stage: its stack's ApiEndpoint output (and API key, if it has one)")
     .option('--stack-name <name>', 'a deployed stack, by name')
     .option('--region <region>', 'AWS region of the deployed stack; for --url, the region requests are signed for')

@@ -18,6 +18,8 @@ export interface InvokeOptions {
   url?: string;
   outputsFile?: string;
   apiKey?: string;
+  /** The Authorization header's value (a Cognito token, `$(npx cli token --stage S ...)`). */
+  token?: string;
   /** A deployed stack (cli deploy): its ApiEndpoint output and API key. */
   stage?: string;
   stackName?: string;
@@ -56,6 +58,7 @@ export async function sendRequest(request: InvokeRequest, target: InvokeTarget, 
   const url = request.kind === 'rpc' ? target.rpcUrl : target.apiEndpoint + request.path;
   let headers: Record<string, string> = { ...request.headers };
   if (target.apiKey && headers['x-api-key'] === undefined) headers['x-api-key'] = target.apiKey;
+  if (target.authorization && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.Authorization = target.authorization;
   // Signed last, over every header sent: a method with AuthorizationType AWS_IAM requires it, the others ignore it.
   if (target.signer && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
     headers = await signRequest({ url, method: request.method, headers, ...(request.body !== undefined ? { body: request.body } : {}) }, target.signer);
@@ -129,11 +132,20 @@ export async function invoke(options: InvokeOptions, deps: InvokeDeps): Promise<
         apiEndpoint: e.url,
         rpcUrl: e.dynamoDbManagerUrl ?? `${e.url}/DynamoDBManager`,
         apiKey: options.apiKey ?? e.apiKey,
+        ...(options.token !== undefined ? { authorization: options.token } : {}),
         source: `stack ${e.stackName} (${e.region})`,
         signer: chainSigner(e.region, options.profile ?? deps.env.AWS_PROFILE),
       }))
     : await resolveInvokeTarget(
-        { url: options.url, outputsFile: options.outputsFile, apiKey: options.apiKey, devStateDir: options.devStateDir, region: options.region, profile: options.profile },
+        {
+          url: options.url,
+          outputsFile: options.outputsFile,
+          apiKey: options.apiKey,
+          devStateDir: options.devStateDir,
+          region: options.region,
+          profile: options.profile,
+          ...(options.token !== undefined ? { token: options.token } : {}),
+        },
         deps,
       );
 

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { API_KEY_VALUE_OUTPUT, devStateDir, readDevStates, type DevState } from '../local/dev-state.js';
 import { DEFAULT_PORT, DEFAULT_REGION, isLoopbackEndpoint } from '../local/defaults.js';
 import { LOCAL_CALLER } from '../local/local-caller.js';
+import type { CognitoState } from '../local/cognito-issuer.js';
 import { chainSigner, executeApiRegion, type RequestSigner } from './sign-request.js';
 
 export interface InvokeTarget {
@@ -18,6 +19,8 @@ export interface InvokeTarget {
   /** Where RPC payloads go (the DynamoDBManager route). */
   rpcUrl: string;
   apiKey?: string;
+  /** The Authorization header to send (a Cognito token: --token, or minted for a running cli dev with a Cognito authorizer). */
+  authorization?: string;
   /** Where the key came from, for messages: `--api-key`, `CLI_API_KEY`, the file it was read from. */
   apiKeySource?: string;
   /** How it was chosen, for messages: `--url`, `--outputs-file F`, `cli dev (pid N)`, `local cli dev`. */
@@ -46,6 +49,8 @@ export interface TargetOptions {
   region?: string;
   /** AWS profile whose credentials sign requests to a non-local --url. */
   profile?: string;
+  /** --token: the Authorization header's value. */
+  token?: string;
 }
 
 const RPC_PATH = '/DynamoDBManager';
@@ -81,7 +86,7 @@ async function fromOutputsFile(file: string): Promise<Omit<InvokeTarget, 'apiKey
   };
 }
 
-function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; region?: string } {
+function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; region?: string; cognito?: CognitoState } {
   const apiEndpoint = state.outputs.ApiEndpoint ?? `${state.origin}/${state.stage}`;
   return {
     ...(state.region ? { region: state.region } : {}),
@@ -89,6 +94,7 @@ function fromDevState(state: DevState, file: string): Omit<InvokeTarget, 'apiKey
     rpcUrl: state.outputs.DynamoDBManagerUrl ?? apiEndpoint + RPC_PATH,
     source: `cli dev (pid ${state.pid}, ${file})`,
     ...(state.outputs[API_KEY_VALUE_OUTPUT] ? { fileKey: state.outputs[API_KEY_VALUE_OUTPUT] } : {}),
+    ...(state.cognito ? { cognito: state.cognito } : {}),
   };
 }
 
@@ -105,7 +111,7 @@ export async function resolveInvokeTarget(options: TargetOptions, deps: { root: 
   if (options.url !== undefined && options.outputsFile !== undefined) throw new UsageError('--url and --outputs-file exclude each other');
   const stateDir = options.devStateDir ?? devStateDir(deps.root);
   const shownDir = relative(process.cwd(), stateDir) || '.';
-  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; region?: string };
+  let target: Omit<InvokeTarget, 'apiKey'> & { fileKey?: string; region?: string; cognito?: CognitoState };
   if (options.url !== undefined) {
     target = fromUrl(options.url, '--url');
     if (isLoopbackEndpoint(target.apiEndpoint)) target.local = { via: 'given', stateDir: shownDir };
@@ -124,12 +130,19 @@ export async function resolveInvokeTarget(options: TargetOptions, deps: { root: 
       ? { ...fromDevState(state, `${shownDir}/${state.pid}.json`), local: { via: 'state', pid: state.pid, stateDir: shownDir } }
       : { ...(await localDevTarget(deps.root)), local: { via: 'default', stateDir: shownDir } };
   }
-  const { fileKey, region: stateRegion, ...rest } = target;
+  const { fileKey, region: stateRegion, cognito, ...rest } = target;
   // A local stack accepts the local credentials only; anything else is signed as the caller.
   const region = options.region ?? stateRegion ?? executeApiRegion(rest.apiEndpoint) ?? deps.env.AWS_REGION ?? deps.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
   rest.signer = rest.local
     ? { region, source: 'the local credentials of cli dev', credentials: () => Promise.resolve(LOCAL_CALLER) }
     : chainSigner(region, options.profile ?? deps.env.AWS_PROFILE, { warn: (text) => deps.reporter?.warn(text) });
+  if (options.token !== undefined) rest.authorization = options.token;
+  else if (cognito) {
+    // A stack with a Cognito authorizer gets a token of its local issuer, as `cli token` mints it
+    // (loaded only then: node:crypto and the token claims).
+    const { invokeToken } = await import('../token/token.js');
+    rest.authorization = invokeToken(cognito, Math.floor(Date.now() / 1000));
+  }
   const [apiKey, apiKeySource] =
     options.apiKey !== undefined
       ? [options.apiKey, '--api-key']

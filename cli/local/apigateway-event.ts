@@ -54,6 +54,8 @@ export interface ProxyEventContext {
   apiKey?: { value: string; id: string };
   /** The IAM caller of an AWS_IAM method, as SigV4 verification found it. */
   iam?: { accountId: string; caller: string; user: string; userArn: string; accessKey: string };
+  /** What the method's authorizer passes on: `{claims}` for a Cognito user pool authorizer. */
+  authorizer?: { claims: Record<string, string> };
 }
 
 /** `h.example:3000` -> `h.example`, `[::1]:3000` -> `[::1]`: AWS's domainName is the host name only. */
@@ -234,7 +236,7 @@ export function buildProxyEvent(request: ProxyRequest, ctx: ProxyEventContext): 
       },
       domainName,
       apiId: ctx.apiId,
-      authorizer: undefined,
+      authorizer: ctx.authorizer,
     } as unknown as APIGatewayProxyEvent['requestContext'],
     // A text body is decoded as UTF-8 with U+FFFD in place of invalid bytes, as API Gateway does:
     // AWS answers recorded in LocalStack's validated tests/aws/services/apigateway/test_apigateway_s3.snapshot.json
@@ -359,6 +361,8 @@ export function parseProxyResult(
 
 export type GatewayErrorKind =
   | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'UNAUTHORIZED'
+  | 'ACCESS_DENIED'
   | 'INVALID_API_KEY'
   | 'FORBIDDEN'
   | 'INTERNAL_ERROR'
@@ -393,6 +397,14 @@ export function gatewayResponse(kind: GatewayErrorKind, message?: string): Gatew
       return { statusCode: 400, body: JSON.stringify({ message: message ?? 'Missing required request parameters: []' }), contentType: 'application/json', errorType: 'BadRequestException' };
     case 'MISSING_AUTHENTICATION_TOKEN':
       return { statusCode: 403, body: '{"message":"Missing Authentication Token"}', contentType: 'application/json', errorType: 'MissingAuthenticationTokenException' };
+    // A Cognito authorizer's refusal: 401 for a missing, invalid or expired token, 403 for a valid
+    // access token without a scope of the method (ACCESS_DENIED's default status):
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+    // https://repost.aws/knowledge-center/api-gateway-cognito-401-unauthorized
+    case 'UNAUTHORIZED':
+      return { statusCode: 401, body: '{"message":"Unauthorized"}', contentType: 'application/json', errorType: 'UnauthorizedException' };
+    case 'ACCESS_DENIED':
+      return { statusCode: 403, body: '{"message":"Unauthorized"}', contentType: 'application/json', errorType: 'AccessDeniedException' };
     case 'INVALID_API_KEY':
     // A stage the API does not have: https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
     case 'FORBIDDEN':

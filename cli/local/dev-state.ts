@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../fs/atomic-write.js';
+import type { CognitoState } from './cognito-issuer.js';
 import type { LocalStack } from './index.js';
 
 /**
@@ -33,6 +34,8 @@ export interface DevState {
   outputs: Record<string, string>;
   /** When it was ready (ISO time), for messages. */
   startedAt: string;
+  /** The local Cognito issuer and its signing key, when a method has a Cognito authorizer (`cli token` mints with it). */
+  cognito?: CognitoState;
 }
 
 export interface DevStateFile {
@@ -50,14 +53,22 @@ export function localOutputs(stack: Pick<LocalStack, 'outputs' | 'apiKey'>): Rec
   return { ...stack.outputs, [API_KEY_VALUE_OUTPUT]: stack.apiKey };
 }
 
-export function devState(stack: Pick<LocalStack, 'outputs' | 'apiKey' | 'origin' | 'model'>, pid = process.pid, now = new Date()): DevState {
-  return { pid, origin: stack.origin, stage: stack.model.api.stages[0]!.name, region: stack.model.pseudo.region, outputs: localOutputs(stack), startedAt: now.toISOString() };
+export function devState(stack: Pick<LocalStack, 'outputs' | 'apiKey' | 'origin' | 'model' | 'cognito'>, pid = process.pid, now = new Date()): DevState {
+  return {
+    pid,
+    origin: stack.origin,
+    stage: stack.model.api.stages[0]!.name,
+    region: stack.model.pseudo.region,
+    outputs: localOutputs(stack),
+    startedAt: now.toISOString(),
+    ...(stack.cognito ? { cognito: stack.cognito } : {}),
+  };
 }
 
 export async function writeDevState(dir: string, state: DevState): Promise<DevStateFile> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${state.pid}.json`);
-  // It holds the local API key: readable by this user only.
+  // It holds the local API key and the local Cognito signing key: readable by this user only.
   await writeFileAtomically(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   // A process that ends without stopping the stack (a forced exit) removes its file all the same.
   const onExit = () => rmSync(file, { force: true });

@@ -33,6 +33,10 @@ export type Refusal =
   | { kind: 'no-stage'; stages: readonly string[]; routes: readonly RouteDescription[] }
   /** No resource of the stage has this method (or ANY) on this path; `preflight` when it is a browser's CORS preflight. */
   | { kind: 'no-route'; stage: string; routes: readonly RouteDescription[]; preflight?: Preflight }
+  /** The method's Cognito authorizer refused the token (401): none, invalid, expired, wrong pool, client or token_use. */
+  | { kind: 'cognito-unauthorized'; route: ReachedRoute; reason: string }
+  /** A valid access token without one of the method's AuthorizationScopes (403). */
+  | { kind: 'cognito-scope'; route: ReachedRoute; reason: string }
   /** The method requires an API key; `keyToSend` is the local key, when the template has one. */
   | { kind: 'no-api-key'; header: 'missing' | 'unknown'; keyToSend: string | undefined }
   /** An AWS_IAM method and a request without a valid SigV4 signature of a known key. */
@@ -127,6 +131,18 @@ const REFUSALS: { [K in Refusal['kind']]: Entry<K> } = {
           ]
         : []),
     ],
+  },
+  'cognito-unauthorized': {
+    answer: 'UNAUTHORIZED',
+    explain: (r, q) => [
+      `401 Unauthorized for ${routedRequest(q, r.route)}: the method's Cognito authorizer refused the token: ${r.reason}.`,
+      `  Send a token of the local user pool as the Authorization header: -H "Authorization: $(npx cli token)"`,
+      `  (npx cli invoke sends one by itself).`,
+    ],
+  },
+  'cognito-scope': {
+    answer: 'ACCESS_DENIED',
+    explain: (r, q) => [`403 for ${routedRequest(q, r.route)}: ${r.reason}. Ask for one: npx cli token --scope <scope>`],
   },
   'no-api-key': {
     answer: 'INVALID_API_KEY',

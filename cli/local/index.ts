@@ -16,6 +16,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION } from './defaults.js';
 import { ensureTables, LOCAL_CREDENTIALS, resolveDynamoCredentials, startEmbeddedDynamo, type DynamoCredentials, type DynamoCredentialSource, type EnsuredTable } from './dynamodb.js';
 import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
 import { createFunctionLogSink } from './function-logs.js';
+import { cognitoState, createLocalIssuer, loadSigningKey, localizeIssuerOutputs, type CognitoState, type LocalIssuer } from './cognito-issuer.js';
 import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
 import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
 import { createRouteTable, type RouteDescription } from './routes.js';
@@ -78,6 +79,8 @@ export interface LocalStack {
   apiKey?: string;
   /** The credentials requests must be signed with when any method has AuthorizationType AWS_IAM. */
   credentials?: LocalCaller;
+  /** The local Cognito issuer, when a method has a COGNITO_USER_POOLS authorizer. */
+  cognito?: CognitoState;
   model: StackModel;
   tables: EnsuredTable[];
   /** Every method of every resource of the API. */
@@ -294,6 +297,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
 
     const routes = createRouteTable(model.api.routes);
+    const signing = model.api.userPools.length > 0 ? await loadSigningKey(options.dataDir ? resolve(options.dataDir) : undefined) : undefined;
+    let issuer: LocalIssuer | undefined;
     const server: ApiServer = await startApiServer({
       host: options.host ?? DEFAULT_HOST,
       port: options.port ?? DEFAULT_PORT,
@@ -306,6 +311,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.now ? { now: options.now } : {}),
       reporter,
       invoke: (logicalId, event, requestId, traceId) => runtimes.get(logicalId)!.invoke(event, requestId, traceId),
+      ...(signing ? { cognito: (origin: string) => (issuer = createLocalIssuer(origin, model.api.userPools, signing)) } : {}),
     }).catch((err: unknown) => {
       throw listenError(err, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
     });
@@ -337,7 +343,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const defaultStage = model.api.stages[0]!.name;
-    const outputs = localizeOutputs(model.outputs, model, server.origin);
+    const outputs = localizeIssuerOutputs(localizeOutputs(model.outputs, model, server.origin), model, issuer);
     const needsKey = model.api.routes.some((r) => r.apiKeyRequired);
     let stopping: Promise<void> | undefined;
     return {
@@ -347,6 +353,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint,
       ...(needsKey && model.api.apiKeys[0] ? { apiKey: model.api.apiKeys[0].value } : {}),
       ...(model.api.routes.some((r) => r.authorizationType === 'AWS_IAM') ? { credentials: LOCAL_CALLER } : {}),
+      ...(issuer ? { cognito: cognitoState(issuer, model) } : {}),
       model,
       tables,
       routes: routes.describe(),

@@ -24,6 +24,7 @@ import { explainPreflight, explainRefusal, iamRefusal, refusalAnswer, refusalMes
 import { formatAccessLine, type RequestTiming } from './access-line.js';
 import { customizeGatewayAnswer } from './gateway-responses.js';
 import { answerMock } from './mock-integration.js';
+import type { LocalIssuer } from './cognito-issuer.js';
 import type { InvokeOutcome } from './lambda-runtime.js';
 import { validateRequest } from './request-validation.js';
 import type { RouteTable } from './routes.js';
@@ -46,6 +47,8 @@ export interface ApiServerOptions {
   /** `traceId`: the function's _X_AMZN_TRACE_ID for this invocation. */
   invoke(functionLogicalId: string, event: string, requestId: string, traceId: string): Promise<InvokeOutcome>;
   reporter: Reporter;
+  /** The local Cognito issuer, made once the origin is known: its documents and the methods' Cognito authorizers. */
+  cognito?: (origin: string) => LocalIssuer;
 }
 
 export interface ApiServer {
@@ -156,9 +159,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let closing = false;
   /** Requests in progress per connection (more than one only when a client pipelines). */
   const busy = new Map<Socket, number>();
+  let issuer: LocalIssuer | undefined;
 
   /** A request through the stages: admitted or refused, then invoked and answered. */
   async function handle(x: Exchange): Promise<void> {
+    const document = issuer?.document(x.method, x.rawUrl.split('?')[0]!);
+    if (document) return send(x, { statusCode: document.statusCode, headers: [['Content-Type', 'application/json']], body: Buffer.from(document.body) }, []);
     const admitted = await admit(x);
     if (admitted.kind !== 'admitted') return refuse(x, admitted);
     if (admitted.mockAnswer) return answerWithMock(x, admitted.mockAnswer);
@@ -190,6 +196,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return { kind: 'no-route', stage: stage.name, routes: routeDescriptions, ...(preflight ? { preflight } : {}) };
     }
     const { route } = match;
+
+    // A Cognito authorizer runs before the API key and the limits (access-control.ts); a method
+    // has either it or AWS_IAM, never both.
+    let authorizer: { claims: Record<string, string> } | undefined;
+    if (route.cognito) {
+      const verdict = issuer!.authorize(route.cognito, req.headers.authorization, Math.floor(x.epoch / 1000));
+      if (!verdict.ok) return { kind: verdict.status === 403 ? 'cognito-scope' : 'cognito-unauthorized', route, reason: verdict.reason };
+      authorizer = { claims: verdict.claims };
+    }
 
     const body = await readBody(req, MAX_REQUEST_BODY_BYTES);
     if (body === TOO_LARGE) return { kind: 'body-over-limit' };
@@ -229,6 +244,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           binaryMediaTypes: api.binaryMediaTypes,
           deploymentId: stage.deploymentId,
           ...decision.identity,
+          ...(authorizer ? { authorizer } : {}),
         },
       ),
     );
@@ -388,6 +404,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const { port } = server.address() as AddressInfo;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  issuer = options.cognito?.(`http://${hostForUrl}:${port}`);
   let stopping: Promise<void> | undefined;
   return {
     origin: `http://${hostForUrl}:${port}`,

@@ -11,6 +11,7 @@ import type { QuotaSettings, ThrottleSettings } from './throttle.js';
 import { readApi } from './resources/api-gateway.js';
 import type { RequestValidation } from './resources/api-gateway-validation.js';
 import { dynamodbTable } from './resources/dynamodb.js';
+import type { LocalCognitoAuth, LocalUserPool } from './resources/cognito.js';
 import { lambdaFunction } from './resources/lambda.js';
 import type { LocalMockIntegration } from './mock-integration.js';
 import { uuidFrom } from './resources/names.js';
@@ -53,6 +54,8 @@ export interface LocalRoute {
   validation?: RequestValidation | undefined;
   /** A MOCK integration (e.g. a CORS preflight): API Gateway answers it without a backend. */
   mock?: LocalMockIntegration;
+  /** Set when the method's AuthorizationType is COGNITO_USER_POOLS. */
+  cognito?: LocalCognitoAuth;
 }
 
 export interface LocalStage {
@@ -88,6 +91,8 @@ export interface LocalApi {
   usagePlans: LocalUsagePlan[];
   /** The AWS::ApiGateway::GatewayResponse resources: headers and status for API Gateway's own answers. */
   gatewayResponses: LocalGatewayResponse[];
+  /** The user pools the methods' Cognito authorizers name (served by the local issuer). */
+  userPools: LocalUserPool[];
 }
 
 export interface StackModel {

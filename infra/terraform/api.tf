@@ -54,12 +54,14 @@ locals {
 resource "aws_api_gateway_method" "route" {
   for_each = local.routes
 
-  rest_api_id        = aws_api_gateway_rest_api.api.id
-  resource_id        = each.value.resource_id
-  http_method        = each.value.http_method
-  authorization      = var.auth_mode == "AWS_IAM" ? "AWS_IAM" : "NONE"
-  api_key_required   = local.api_key_enabled
-  request_parameters = each.value.request_parameters
+  rest_api_id          = aws_api_gateway_rest_api.api.id
+  resource_id          = each.value.resource_id
+  http_method          = each.value.http_method
+  authorization        = var.auth_mode == "AWS_IAM" ? "AWS_IAM" : (local.auth_cognito ? "COGNITO_USER_POOLS" : "NONE")
+  authorizer_id        = local.auth_cognito ? aws_api_gateway_authorizer.cognito[0].id : null
+  authorization_scopes = local.cognito_scopes ? local.authorization_scopes : null
+  api_key_required     = local.api_key_enabled
+  request_parameters   = each.value.request_parameters
 
   # The contract (contract.tf): the route's request validator and body model.
   request_validator_id = aws_api_gateway_request_validator.contract[local.route_contract[each.key].validator].id

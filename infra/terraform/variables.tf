@@ -184,4 +184,19 @@ variable "waf_rate_limit" {
     condition     = var.waf_rate_limit >= 10 && var.waf_rate_limit <= 2000000000 && floor(var.waf_rate_limit) == var.waf_rate_limit
     error_message = "waf_rate_limit: a whole number of requests from 10 to 2000000000."
   }
+variable "user_pool_arn" {
+  type        = string
+  default     = ""
+  description = "With auth_mode COGNITO_USER_POOLS: an existing user pool's ARN whose users may call the API (an app client is added to it); empty creates a user pool."
+
+  validation {
+    condition     = can(regex("^(arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:[0-9]{12}:userpool/[a-z0-9-]+_[0-9a-zA-Z]+)?$", var.user_pool_arn))
+    error_message = "user_pool_arn: empty, or a user pool ARN (arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>)."
+  }
+}
+
+variable "authorization_scopes" {
+  type        = string
+  default     = ""
+  description = "With auth_mode COGNITO_USER_POOLS: comma-separated OAuth scopes of which a caller's access token needs one on every route (e.g. items/write); empty: none, callers send their ID token."
 }

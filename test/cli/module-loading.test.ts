@@ -99,6 +99,7 @@ describe('cli/program (what each command loads)', function () {
       { args: () => ['dev', '--help'], what: '`cli dev --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/dev.ts' },
       { args: () => ['metrics', '--help'], what: '`cli metrics --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/metrics.ts' },
       { args: () => ['traces', '--help'], what: '`cli traces --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/traces.ts' },
+      { args: () => ['token', '--help'], what: '`cli token --help`', local: ['cli/local/defaults.ts'], loads: 'cli/commands/token.ts' },
       {
         args: () => ['invoke', 'samples/ping.json', '--url', url],
         what: '`cli invoke --url URL` (the emulator is only for the default target)',

@@ -102,7 +102,7 @@ describe('README commands (end to end)', () => {
     it('lists every command with examples', async () => {
       const run = await cli(['--help']);
       expect(run.code).to.equal(0);
-      for (const command of ['build', 'lint', 'dev', 'invoke', 'deploy', 'outputs', 'status', 'delete', 'publish', 'logs', 'metrics', 'traces']) {
+      for (const command of ['build', 'lint', 'dev', 'invoke', 'token', 'deploy', 'outputs', 'status', 'delete', 'publish', 'logs', 'metrics', 'traces']) {
         expect(run.stdout).to.match(new RegExp(`^  ${command} `, 'm'));
       }
       expect(run.stdout).to.contain('Examples:');

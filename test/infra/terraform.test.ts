@@ -406,8 +406,8 @@ describe('infra/terraform', () => {
     for (const [route, r] of routes) {
       const c = cfn.get(route) as Record<string, TemplateValue>;
       expect(r.request_parameters, route).to.deep.equal(c.RequestParameters ?? {});
-      expect(c.AuthorizationType, `template ${route}`).to.deep.equal({ 'Fn::If': ['AuthIam', 'AWS_IAM', 'NONE'] });
-      expect(methods.get(r.method)?.authorization, route).to.equal('${var.auth_mode == "AWS_IAM" ? "AWS_IAM" : "NONE"}');
+      expect(c.AuthorizationType, `template ${route}`).to.deep.equal({ 'Fn::If': ['AuthIam', 'AWS_IAM', { 'Fn::If': ['AuthCognito', 'COGNITO_USER_POOLS', 'NONE'] }] });
+      expect(methods.get(r.method)?.authorization, route).to.equal('${var.auth_mode == "AWS_IAM" ? "AWS_IAM" : (local.auth_cognito ? "COGNITO_USER_POOLS" : "NONE")}');
       expect((c.Integration as { Type: string }).Type, `template ${route}`).to.equal('AWS_PROXY');
       expect(c.ApiKeyRequired, `template ${route}`).to.deep.equal({ 'Fn::If': ['ApiKeyEnabled', true, false] });
     }
@@ -887,5 +887,82 @@ describe('infra/terraform CORS (cors.tf) against the template', () => {
     expect((c.Environment as { Variables: Record<string, TemplateValue> }).Variables.CORS_ALLOWED_ORIGINS).to.deep.equal({ 'Fn::Join': [',', { Ref: 'CorsAllowedOrigins' }] });
     const [, fn] = onlyResource(tf, 'aws_lambda_function');
     expect((block(fn, 'environment').variables as HclBody).CORS_ALLOWED_ORIGINS).to.equal('${join(",", local.cors_origins)}');
+  });
+});
+
+describe('infra/terraform/cognito.tf (AuthMode COGNITO_USER_POOLS)', () => {
+  let tf: TerraformConfig;
+  let t: CfnTemplate;
+  before(async () => {
+    ({ tf, t } = await readBoth());
+  });
+  const props = (type: string) => cfnProps(cfnOnly(t, type));
+
+  it('has the same conditions as the template: Cognito mode, a pool unless user_pool_arn names one, scopes when given', () => {
+    expect(t.Conditions?.AuthCognito).to.deep.equal({ 'Fn::Equals': [{ Ref: 'AuthMode' }, 'COGNITO_USER_POOLS'] });
+    expect(t.Conditions?.CreateUserPool).to.deep.equal({ 'Fn::And': [{ Condition: 'AuthCognito' }, { 'Fn::Equals': [{ Ref: 'UserPoolArn' }, ''] }] });
+    const locals = tf.locals;
+    expect(locals.get('auth_cognito')).to.equal('${var.auth_mode == "COGNITO_USER_POOLS"}');
+    expect(locals.get('create_user_pool')).to.equal('${local.auth_cognito && var.user_pool_arn == ""}');
+    expect(locals.get('cognito_scopes')).to.equal('${local.auth_cognito && length(local.authorization_scopes) > 0}');
+    expect(cfnOnly(t, 'AWS::Cognito::UserPool').Condition).to.equal('CreateUserPool');
+    expect(onlyResource(tf, 'aws_cognito_user_pool')[1].count).to.equal('${local.create_user_pool ? 1 : 0}');
+    expect(cfnOnly(t, 'AWS::Cognito::UserPoolResourceServer').Condition).to.equal('CreateResourceServer');
+    expect(onlyResource(tf, 'aws_cognito_resource_server')[1].count).to.equal('${local.create_user_pool && local.cognito_scopes ? 1 : 0}');
+    for (const [type, tfType] of [['AWS::Cognito::UserPoolClient', 'aws_cognito_user_pool_client'], ['AWS::ApiGateway::Authorizer', 'aws_api_gateway_authorizer']]) {
+      expect(cfnOnly(t, type!).Condition, type).to.equal('AuthCognito');
+      expect(onlyResource(tf, tfType!)[1].count, tfType).to.equal('${local.auth_cognito ? 1 : 0}');
+    }
+  });
+
+  it('creates the same user pool: email sign-in, admin-only sign-up, password policy, recovery, protected from deletion', () => {
+    const p = props('AWS::Cognito::UserPool');
+    const cfn = cfnOnly(t, 'AWS::Cognito::UserPool');
+    const [, pool] = onlyResource(tf, 'aws_cognito_user_pool');
+    expect(pool.username_attributes).to.deep.equal(p.UsernameAttributes);
+    expect(pool.auto_verified_attributes).to.deep.equal(p.AutoVerifiedAttributes);
+    expect(pool.deletion_protection).to.equal(p.DeletionProtection);
+    expect(block(pool, 'admin_create_user_config').allow_admin_create_user_only).to.equal((p.AdminCreateUserConfig as Record<string, unknown>).AllowAdminCreateUserOnly);
+    const policy = (p.Policies as { PasswordPolicy: Record<string, unknown> }).PasswordPolicy;
+    expect(block(pool, 'password_policy')).to.deep.equal(Object.fromEntries(Object.entries(policy).map(([k, v]) => [snake(k), v])));
+    const mechanisms = (p.AccountRecoverySetting as { RecoveryMechanisms: Record<string, unknown>[] }).RecoveryMechanisms;
+    expect(block(pool, 'account_recovery_setting').recovery_mechanism).to.deep.equal(mechanisms.map((m) => ({ name: m.Name, priority: m.Priority })));
+    // The template retains the pool (its users are data); Terraform refuses to destroy it.
+    expect(cfn.DeletionPolicy).to.equal('Retain');
+    expect(block(pool, 'lifecycle').prevent_destroy).to.equal(true);
+  });
+
+  it('creates the same public app client, resource server and authorizer', () => {
+    const c = props('AWS::Cognito::UserPoolClient');
+    const [, client] = onlyResource(tf, 'aws_cognito_user_pool_client');
+    expect(client.generate_secret).to.equal(c.GenerateSecret);
+    expect(client.explicit_auth_flows).to.deep.equal(c.ExplicitAuthFlows);
+    expect(client.prevent_user_existence_errors).to.equal(c.PreventUserExistenceErrors);
+    expect(client.enable_token_revocation).to.equal(c.EnableTokenRevocation);
+    expect([client.access_token_validity, client.id_token_validity, client.refresh_token_validity]).to.deep.equal([c.AccessTokenValidity, c.IdTokenValidity, c.RefreshTokenValidity]);
+    expect(block(client, 'token_validity_units')).to.deep.equal(Object.fromEntries(Object.entries(c.TokenValidityUnits as Record<string, unknown>).map(([k, v]) => [snake(k), v])));
+    expect(client.user_pool_id).to.equal('${local.user_pool_id}');
+
+    const s = props('AWS::Cognito::UserPoolResourceServer');
+    const [, server] = onlyResource(tf, 'aws_cognito_resource_server');
+    expect(server.identifier).to.equal(s.Identifier);
+    expect(server.scope).to.deep.equal((s.Scopes as Record<string, unknown>[]).map((x) => ({ scope_name: x.ScopeName, scope_description: x.ScopeDescription })));
+
+    const a = props('AWS::ApiGateway::Authorizer');
+    const [, authorizer] = onlyResource(tf, 'aws_api_gateway_authorizer');
+    expect(authorizer.type).to.equal(a.Type);
+    expect(authorizer.identity_source).to.equal(a.IdentitySource);
+    expect(authorizer.provider_arns).to.deep.equal(['${local.create_user_pool ? aws_cognito_user_pool.users[0].arn : var.user_pool_arn}']);
+  });
+
+  it('puts every method behind the authorizer, with the scopes when given, as the template does', () => {
+    for (const [route, c] of cfnRoutes(t)) {
+      expect(c.AuthorizerId, route).to.deep.equal({ 'Fn::If': ['AuthCognito', { Ref: 'ApiAuthorizer' }, { Ref: 'AWS::NoValue' }] });
+      expect(c.AuthorizationScopes, route).to.deep.equal({ 'Fn::If': ['CognitoScopes', { Ref: 'AuthorizationScopes' }, { Ref: 'AWS::NoValue' }] });
+    }
+    for (const [name, method] of resourcesOf(tf, 'aws_api_gateway_method')) {
+      expect(method.authorizer_id, name).to.equal('${local.auth_cognito ? aws_api_gateway_authorizer.cognito[0].id : null}');
+      expect(method.authorization_scopes, name).to.equal('${local.cognito_scopes ? local.authorization_scopes : null}');
+    }
   });
 });

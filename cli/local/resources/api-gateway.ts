@@ -11,6 +11,7 @@ import { readMockIntegration } from '../mock-integration.js';
 import type { LocalApi, LocalFunction, LocalRoute, LocalStage, LocalUsagePlan } from '../stack-model.js';
 import type { QuotaSettings, ThrottleSettings } from '../throttle.js';
 import { readRequestValidation } from './api-gateway-validation.js';
+import { readCognitoAuth, readUserPools } from './cognito.js';
 import { generatedName, shortId } from './names.js';
 import type { ResourceType, ResourceValue } from './resource-type.js';
 
@@ -78,6 +79,7 @@ export const restApi = {
       apiKeys,
       usagePlans,
       gatewayResponses,
+      userPools: readUserPools(resolver, routes.flatMap((r) => r.cognito ?? [])),
     };
   },
 } satisfies ResourceType;
@@ -134,9 +136,10 @@ export const apiMethod = {
     const resourcePath = api.pathOf(resourceId, p('ResourceId'));
     const httpMethod = resolver.resolveString(props.HttpMethod, p('HttpMethod')).toUpperCase();
     const authorization = props.AuthorizationType === undefined ? 'NONE' : resolver.resolveString(props.AuthorizationType, p('AuthorizationType'));
-    if (authorization !== 'NONE' && authorization !== 'AWS_IAM') {
-      throw new UnsupportedTemplateError(`${resolver.where(p('AuthorizationType'))}: ${authorization} authorization is not emulated by the local stack (NONE, AWS_IAM and API keys are)`);
+    if (authorization !== 'NONE' && authorization !== 'AWS_IAM' && authorization !== 'COGNITO_USER_POOLS') {
+      throw new UnsupportedTemplateError(`${resolver.where(p('AuthorizationType'))}: ${authorization} authorization is not emulated by the local stack (NONE, AWS_IAM, COGNITO_USER_POOLS and API keys are)`);
     }
+    const cognito = authorization === 'COGNITO_USER_POOLS' ? readCognitoAuth(id, resolver) : undefined;
     const integration = resolver.resolve(props.Integration, p('Integration')) as
       | { Type?: string; Uri?: string; TimeoutInMillis?: number | string }
       | undefined;
@@ -169,6 +172,7 @@ export const apiMethod = {
       timeoutMs,
       methodLogicalId: id,
       validation: readRequestValidation(id, resolver),
+      ...(cognito ? { cognito } : {}),
     };
   },
 } satisfies ResourceType;

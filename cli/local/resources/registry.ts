@@ -6,6 +6,7 @@
 import { UnsupportedTemplateError, type ResourceResolver } from '../intrinsics.js';
 import { API_GATEWAY_TYPES } from './api-gateway.js';
 import { VALIDATION_TYPES } from './api-gateway-validation.js';
+import { COGNITO_TYPES } from './cognito.js';
 import { DYNAMODB_TYPES } from './dynamodb.js';
 import { IAM_TYPES } from './iam.js';
 import { LAMBDA_TYPES } from './lambda.js';
@@ -13,7 +14,7 @@ import { LOGS_TYPES } from './logs.js';
 import { generatedName } from './names.js';
 import type { ResourceType } from './resource-type.js';
 
-export const RESOURCE_TYPES: readonly ResourceType[] = [...LAMBDA_TYPES, ...DYNAMODB_TYPES, ...API_GATEWAY_TYPES, ...VALIDATION_TYPES, ...IAM_TYPES, ...LOGS_TYPES];
+export const RESOURCE_TYPES: readonly ResourceType[] = [...LAMBDA_TYPES, ...DYNAMODB_TYPES, ...API_GATEWAY_TYPES, ...VALIDATION_TYPES, ...IAM_TYPES, ...LOGS_TYPES, ...COGNITO_TYPES];
 
 const byType = new Map(RESOURCE_TYPES.map((entry) => [entry.type, entry]));
 
