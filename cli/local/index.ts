@@ -18,6 +18,7 @@ import { createHandlerBuilder, type HandlerBuilder } from './handler-build.js';
 import { startHotReloader, type HotReloader, type ReloadEvent } from './hot-reload.js';
 import { FunctionInitError, LambdaRuntime } from './lambda-runtime.js';
 import { createRouteTable, type RouteDescription } from './routes.js';
+import { formatFunctionLog } from './function-log.js';
 import { startApiServer, type ApiServer } from './server.js';
 import { localizeOutputs } from './local-endpoints.js';
 import { buildStackModel, type LocalFunction, type StackModel } from './stack-model.js';
@@ -98,6 +99,11 @@ export function functionEnvironment(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
+    // With LogFormat JSON, Lambda tells the runtime the format and ApplicationLogLevel (INFO when
+    // unset) in these two; its Node.js runtime formats and filters console.* by them
+    // (aws-lambda-nodejs-runtime-interface-client src/LogPatch.js), and so does the handler.
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
+    ...(fn.logging?.format === 'JSON' && { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: fn.logging.applicationLogLevel ?? 'INFO' }),
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
@@ -266,7 +272,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
           code: build.code,
           concurrency,
-          onLog: (line) => reporter.info(line),
+          onLog: (line) => reporter.info(formatFunctionLog(line)),
         }).catch((err: unknown) => {
           if (err instanceof FunctionInitError) {
             throw new CliError(`the function ${fn.logicalId} failed to initialise: ${err.error.errorType}: ${err.error.errorMessage}`, {
