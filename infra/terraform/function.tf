@@ -99,19 +99,28 @@ resource "aws_lambda_function" "handler" {
   memory_size   = var.function_memory_size
   timeout       = var.function_timeout
 
+  # X-Ray active tracing and JSON logs filtered by level, as the template (observability.tf).
+  tracing_config {
+    mode = "Active"
+  }
+
   logging_config {
-    log_format = "Text"
-    log_group  = aws_cloudwatch_log_group.function.name
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.function.name
+    application_log_level = var.log_level
+    system_log_level      = var.system_log_level
   }
 
   environment {
     variables = {
-      TABLE_NAME = aws_dynamodb_table.items.name
+      TABLE_NAME        = aws_dynamodb_table.items.name
+      METRICS_NAMESPACE = "ItemsApi/${var.name}"
     }
   }
 
   depends_on = [
     aws_iam_role_policy.table_items,
     aws_iam_role_policy.own_log_group,
+    aws_iam_role_policy.xray_write,
   ]
 }
