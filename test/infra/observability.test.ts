@@ -80,7 +80,7 @@ describe('infra/cfn/template.yaml monitoring', () => {
   it('has each alarm of the issue, on this stack\'s API, function or table, its threshold a documented parameter, notifying the topic', () => {
     const alarms = ofType(t, 'AWS::CloudWatch::Alarm').map(([id]) => id);
     expect(alarms.sort()).to.deep.equal(Object.keys(ALARMS).sort());
-    const groups = (t.Metadata?.['AWS::CloudFormation::Interface'] as { ParameterGroups: { Parameters: string[] }[] }).ParameterGroups.flatMap((g) => g.Parameters);
+    const groups = ((t.Metadata as Record<string, TemplateValue>)['AWS::CloudFormation::Interface'] as unknown as { ParameterGroups: { Parameters: string[] }[] }).ParameterGroups.flatMap((g) => g.Parameters);
     for (const [id, expected] of Object.entries(ALARMS)) {
       const p = props(t, id);
       expect(p.Threshold, id).to.deep.equal({ Ref: expected.threshold });
