@@ -353,6 +353,11 @@ resource "aws_cloudwatch_metric_alarm" "function_concurrency" {
   }
 }
 
+locals {
+  # The operations the function role may call: each DynamoDB alarm sums their metrics.
+  dynamodb_operations = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Scan"]
+}
+
 resource "aws_cloudwatch_metric_alarm" "dynamodb_throttles" {
   alarm_name          = "${var.name}-dynamodb-throttles"
   alarm_description   = "${var.name} table requests throttled by DynamoDB"
@@ -364,77 +369,21 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_throttles" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]
 
-  metric_query {
-    id = "getitem"
+  dynamic "metric_query" {
+    for_each = local.dynamodb_operations
 
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ThrottledRequests"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "GetItem"
-      }
-    }
-  }
+    content {
+      id = lower(metric_query.value)
 
-  metric_query {
-    id = "putitem"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ThrottledRequests"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "PutItem"
-      }
-    }
-  }
-
-  metric_query {
-    id = "updateitem"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ThrottledRequests"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "UpdateItem"
-      }
-    }
-  }
-
-  metric_query {
-    id = "deleteitem"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ThrottledRequests"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "DeleteItem"
-      }
-    }
-  }
-
-  metric_query {
-    id = "scan"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ThrottledRequests"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "Scan"
+      metric {
+        namespace   = "AWS/DynamoDB"
+        metric_name = "ThrottledRequests"
+        period      = 60
+        stat        = "Sum"
+        dimensions = {
+          TableName = aws_dynamodb_table.items.name
+          Operation = metric_query.value
+        }
       }
     }
   }
@@ -458,77 +407,21 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_system_errors" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]
 
-  metric_query {
-    id = "getitem"
+  dynamic "metric_query" {
+    for_each = local.dynamodb_operations
 
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "SystemErrors"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "GetItem"
-      }
-    }
-  }
+    content {
+      id = lower(metric_query.value)
 
-  metric_query {
-    id = "putitem"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "SystemErrors"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "PutItem"
-      }
-    }
-  }
-
-  metric_query {
-    id = "updateitem"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "SystemErrors"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "UpdateItem"
-      }
-    }
-  }
-
-  metric_query {
-    id = "deleteitem"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "SystemErrors"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "DeleteItem"
-      }
-    }
-  }
-
-  metric_query {
-    id = "scan"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "SystemErrors"
-      period      = 60
-      stat        = "Sum"
-      dimensions = {
-        TableName = aws_dynamodb_table.items.name
-        Operation = "Scan"
+      metric {
+        namespace   = "AWS/DynamoDB"
+        metric_name = "SystemErrors"
+        period      = 60
+        stat        = "Sum"
+        dimensions = {
+          TableName = aws_dynamodb_table.items.name
+          Operation = metric_query.value
+        }
       }
     }
   }

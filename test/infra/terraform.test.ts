@@ -210,13 +210,32 @@ function docOf(policyJson: Hcl | undefined): string {
   return match?.[1] as string;
 }
 
+/**
+ * The blocks a `dynamic "<name>"` makes, for the one shape used here: for_each over a local list
+ * of strings, content using `<name>.value` and `lower(<name>.value)`.
+ */
+function expandDynamic(tf: TerraformConfig, body: HclBody, name: string): HclBody[] {
+  const blocks = ((body.dynamic as HclBody[] | undefined) ?? []).map((d) => d[name] as HclBody | undefined).filter((d): d is HclBody => d !== undefined);
+  return blocks.flatMap((d) => {
+    const local = /^\$\{local\.(\w+)\}$/.exec(String(d.for_each))?.[1];
+    const values = tf.locals.get(local ?? '') as string[] | undefined;
+    expect(values, `${name} for_each ${String(d.for_each)}`).to.be.an('array');
+    const content = JSON.stringify(block(d, 'content'));
+    return values!.map((v) => JSON.parse(content.split(`\${lower(${name}.value)}`).join(v.toLowerCase()).split(`\${${name}.value}`).join(v)) as HclBody);
+  });
+}
+
+/** The Terraform configuration and the template, each parsed. */
+async function loadBoth(): Promise<{ tf: TerraformConfig; t: CfnTemplate }> {
+  const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
+  return { tf: mergeFiles(files), t: parseTemplate(text, { file: 'infra/cfn/template.yaml' }) };
+}
+
 describe('infra/terraform', () => {
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await loadBoth());
   });
 
   it('parses as HCL in every file and pins terraform >= 1.5 and the hashicorp/aws provider 6.x', () => {
@@ -553,9 +572,7 @@ describe('infra/terraform observability.tf (the template\'s monitoring)', () => 
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await loadBoth());
   });
 
   /** Template alarm id -> Terraform resource name: Api5xxRateAlarm -> api5xx_rate. */
@@ -591,7 +608,7 @@ describe('infra/terraform observability.tf (the template\'s monitoring)', () => 
         expect([a.namespace, a.metric_name, a.statistic ?? a.extended_statistic, a.period], id).to.deep.equal([c.Namespace, c.MetricName, c.Statistic ?? c.ExtendedStatistic, c.Period]);
         expect(Object.keys(a.dimensions as HclBody).sort(), id).to.deep.equal((c.Dimensions as { Name: string }[]).map((d) => d.Name).sort());
       } else {
-        const queries = a.metric_query as HclBody[];
+        const queries = [...expandDynamic(tf, a, 'metric_query'), ...((a.metric_query as HclBody[] | undefined) ?? [])];
         const cfnQueries = c.Metrics as { Id: string; Expression?: TemplateValue; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: TemplateValue }[] }; Stat: string; Period: number } }[];
         expect(queries.map((q) => q.id), id).to.deep.equal(cfnQueries.map((q) => q.Id));
         cfnQueries.forEach((q, i) => {
