@@ -207,7 +207,7 @@ export function createHandler(options: HandlerOptions): ProxyHandler {
 
     const status = response.statusCode;
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const dynamodbMs = calls.reduce((sum, c) => sum + (c.endedAt - c.startedAt), 0);
+    const dynamodbMs = Math.round(calls.reduce((sum, c) => sum + (c.endedAt - c.startedAt), 0) * 100) / 100;
     if (namespace) {
       metrics(
         emfDocument(namespace, {

@@ -77,7 +77,7 @@ export function emfDocument(namespace: string, m: RequestMetrics): EmfDocument {
   if (first) {
     directives.push({ Namespace: namespace, Dimensions: [['DynamoDBOperation']], Metrics: DYNAMODB_METRICS });
     doc.DynamoDBOperation = first.operation;
-    const latency = m.dynamodb.map((c) => c.endedAt - c.startedAt);
+    const latency = m.dynamodb.map((c) => Math.round((c.endedAt - c.startedAt) * 100) / 100);
     const capacity = m.dynamodb.map((c) => c.capacityUnits);
     doc.DynamoDBLatency = latency.length === 1 ? latency[0] : latency;
     doc.DynamoDBConsumedCapacity = capacity.length === 1 ? capacity[0] : capacity;

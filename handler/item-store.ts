@@ -156,14 +156,17 @@ async function call<T extends { $metadata: unknown }>(
   send: () => Promise<T>,
   onConditionFailed?: OnConditionFailed,
 ): Promise<Output<T>> {
+  // Epoch ms for the trace, advanced by the monotonic clock, so a call's duration is exact and
+  // never longer than the request's (measured with performance.now too).
   const startedAt = Date.now();
+  const started = performance.now();
   const report = (answer: Answer | undefined, errorName?: string) => {
     const meta = answer?.$metadata;
     table.observe?.({
       operation,
       table: table.name,
       startedAt,
-      endedAt: Date.now(),
+      endedAt: startedAt + (performance.now() - started),
       ...(meta?.httpStatusCode !== undefined && { httpStatus: meta.httpStatusCode }),
       ...(meta?.requestId !== undefined && { awsRequestId: meta.requestId }),
       retries: Math.max(0, (meta?.attempts ?? 1) - 1),
