@@ -57,6 +57,12 @@ describe('cli/stack/logs', () => {
       expect(line.fields).to.deep.equal({ apiRequestId: API_ID, traceId: '1-5759e988-bd862e3fe1be46a994272793', route: 'POST /DynamoDBManager', status: 500 });
     });
 
+    it('shows an EMF document as its dimensions and values', () => {
+      const doc = JSON.stringify({ _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'n', Dimensions: [['Route']], Metrics: [{ Name: 'Requests', Unit: 'Count' }] }] }, Route: 'GET /items', Requests: 1 });
+      const line = parseLogLine({ eventId: '12', timestamp: 0, message: doc + '\n' });
+      expect(formatLogLine(line, plain)).to.equal('1970-01-01T00:00:00.000Z metrics {"Route":"GET /items","Requests":1}');
+    });
+
     it("drops the handler's requestId when it is Lambda's (a direct invoke) and names platform events of the JSON format", () => {
       const direct = parseLogLine({ eventId: '7', timestamp: 0, message: `1970-01-01T00:00:00.000Z\t${LAMBDA_ID}\tINFO\t{"level":"info","requestId":"${LAMBDA_ID}","status":200}` });
       expect(formatLogLine(direct, plain)).to.equal(`1970-01-01T00:00:00.000Z INFO  ${LAMBDA_ID} {"status":200}`);
