@@ -48,7 +48,7 @@ describe('cli/local/function-log', () => {
         const shown = await waitFor(terminal, /\tINFO\tGET \/items 200 /);
         // Lambda's request id, then API Gateway's and the trace id (the local API sends X-Amzn-Trace-Id).
         expect(shown).to.match(/\t[0-9a-f-]{36}\tINFO\tGET \/items 200 \{"apiRequestId":"[^"]+","traceId":"1-[0-9a-f]{8}-[0-9a-f]{24}","route":"GET \/items","status":200,/);
-        expect(shown).to.match(/metrics Route=GET \/items DynamoDBOperation=Scan: Requests=1 Errors4xx=0 Errors5xx=0 Latency=[\d.]+ms DynamoDBLatency=\d+ms DynamoDBConsumedCapacity=[\d.]+/);
+        expect(shown).to.match(/metrics Route=GET \/items DynamoDBOperation=Scan: Requests=1 Errors4xx=0 Errors5xx=0 Latency=[\d.]+ms DynamoDBLatency=[\d.]+ms DynamoDBConsumedCapacity=[\d.]+/);
       } finally {
         await stack.stop();
       }
