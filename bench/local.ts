@@ -229,7 +229,7 @@ async function reloadLatency(): Promise<number[]> {
  * index.js (Lambda's Init phase), as wall and CPU ms; with a map, also what the first mapped stack
  * trace costs (Node parses the map at load, and decodes its mappings on first use).
  */
-const INIT_PROBE = `
+export const INIT_PROBE = `
 const t0 = process.hrtime.bigint(); const c0 = process.cpuUsage();
 require(process.argv[1]);
 const initMs = Number(process.hrtime.bigint() - t0) / 1e6; const cpu = process.cpuUsage(c0);
@@ -244,7 +244,7 @@ if (process.execArgv.includes('--enable-source-maps')) {
 process.send({ initMs, initCpuMs: (cpu.user + cpu.system) / 1000, firstTraceMs });
 `;
 
-interface InitSample {
+export interface InitSample {
   initMs: number;
   initCpuMs: number;
   firstTraceMs: number;
@@ -291,7 +291,7 @@ export async function sourceMapInitCost(runs: number): Promise<{ samples: Record
   }
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }

@@ -165,21 +165,27 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
 /** npm install of the pinned versions into bench/peers/<peer>/, skipped when they are already there. */
 async function installPeer(peer: PeerTool, log: (line: string) => void): Promise<string> {
   const dir = join(PEERS_DIR, peer);
-  const wanted = PEER_PACKAGES[peer] as Record<string, string>;
+  await installPinned(dir, PEER_PACKAGES[peer] as Record<string, string>, log);
+  return dir;
+}
+
+/**
+ * npm install of pinned `{package: version}` into `dir` (with a package.json of its own, so npm
+ * installs there and not into the project above), skipped when they are already there.
+ */
+export async function installPinned(dir: string, wanted: Record<string, string>, log: (line: string) => void): Promise<void> {
   const present = await Promise.all(Object.entries(wanted).map(async ([pkg, version]) => (await installedVersion(dir, pkg)) === version));
-  if (present.every(Boolean)) return dir;
+  if (present.every(Boolean)) return;
   await mkdir(dir, { recursive: true });
-  // Its own package.json, so npm installs here and not into the project above.
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ private: true, description: 'bench/peers.ts: peer installed for the benchmark' }, null, 2) + '\n');
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ private: true, description: 'installed by bench/ for a benchmark' }, null, 2) + '\n');
   const specs = Object.entries(wanted).map(([pkg, version]) => `${pkg}@${version}`);
-  log(`peers: npm install ${specs.join(' ')} into ${dir} ...`);
+  log(`npm install ${specs.join(' ')} into ${dir} ...`);
   // --ignore-scripts: serverless' postinstall only prints a banner; nothing here needs a native build.
   await run('npm', ['install', '--prefix', dir, '--save-exact', '--no-audit', '--no-fund', '--ignore-scripts', '--no-update-notifier', ...specs], {
     cwd: dir,
     env: cleanEnv({}),
     timeoutMs: 10 * 60_000,
   });
-  return dir;
 }
 
 function post(url: string, body: string): Promise<{ status: number; body: string }> {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const suites = ['local.ts', 'deploy.ts', 'handler-input.ts'].filter((f) => existsSync(join(here, f)));
+const suites = ['local.ts', 'cold-start.ts', 'deploy.ts', 'handler-input.ts'].filter((f) => existsSync(join(here, f)));
 let failed = 0;
 for (const suite of suites) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, suite), ...process.argv.slice(2)], {

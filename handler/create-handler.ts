@@ -1,7 +1,7 @@
 /**
- * The Lambda proxy handler: routing, the error-to-response edge, and one log line per request.
- * The document client and table are injected, so tests and `cli dev` run the same code against a
- * local store.
+ * The Lambda proxy handler: routing, the error-to-response edge, and per request one log line,
+ * one EMF metrics document and an X-Ray subsegment per DynamoDB call. The document client and
+ * table are injected, so tests and `cli dev` run the same code against a local store.
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -9,15 +9,33 @@ import { callerIdentity, type Caller } from './caller-identity.js';
 import { hasExactNumbers, type DocumentClient } from './document-client.js';
 import { dynamoDbManager, RPC_BODY_BUDGET } from './dynamodb-manager.js';
 import { corsHeaders } from './cors.js';
+import type { DynamoDbCall } from './dynamodb-call.js';
+import { emfDocument, UNMATCHED_ROUTE, type EmfDocument } from './emf.js';
 import { BadRequestError, ConfigurationError, HttpError, MethodNotAllowedError, RouteNotFoundError } from './errors.js';
 import { jsonResponse, readJsonBody } from './http.js';
 import type { Table } from './item-store.js';
 import { checkKeyValue } from './item-key.js';
 import { createItem, listItems, patchItem, readItem, removeItem, replaceItem } from './items-api.js';
+import { createLogOutput, type LogLevel } from './log-output.js';
+import { currentTraceHeader } from './trace-header.js';
+import { createSubsegmentEmitter, type SubsegmentEmitter } from './xray-subsegments.js';
 
+/**
+ * The request's log line. Its fields are top-level JSON (see log-output.ts), named as Lambda
+ * names its own: `timestamp`, `level`, `requestId` (Lambda's), so CloudWatch Logs Insights
+ * queries and `cli logs` read this line and the runtime's alike. Never item contents or tokens.
+ */
 export interface LogLine {
-  level: 'info' | 'warn' | 'error';
-  requestId: string;
+  timestamp: string;
+  level: Extract<LogLevel, 'INFO' | 'WARN' | 'ERROR'>;
+  /** `route status`, for a reader. */
+  message: string;
+  /** Lambda's request id (context.awsRequestId). */
+  requestId?: string;
+  /** API Gateway's request id: the one in error bodies and in the access log. */
+  apiRequestId?: string;
+  /** The X-Ray trace id (Root of the trace header). */
+  traceId?: string;
   /** `METHOD /resource`, e.g. `GET /items/{id}` (the template, never the id). */
   route: string;
   /** The RPC operation of `POST /DynamoDBManager`, once known. */
@@ -26,6 +44,8 @@ export interface LogLine {
   durationMs: number;
   /** Who called (caller-identity.ts), when the event says. */
   caller?: Caller;
+  /** Time spent in DynamoDB calls. */
+  dynamodbMs?: number;
   /** Only on 5xx: what went wrong, for the operator. Never item contents. */
   error?: { name: string; message: string; stack?: string };
 }
@@ -38,13 +58,24 @@ export interface HandlerOptions {
   db: DocumentClient;
   /** The one table this function serves (env TABLE_NAME). Unset -> every request is a logged 500. */
   tableName: string | undefined;
-  /** Receives one line per request; default: `console.log` of the JSON. */
+  /** Receives one line per request; default: a JSON line on stdout, filtered by AWS_LAMBDA_LOG_LEVEL. */
   log?: (line: LogLine) => void;
   /** Origins whose requests get CORS headers (env CORS_ALLOWED_ORIGINS); none = CORS off. */
   allowedOrigins?: readonly string[];
+  /** Receives one EMF document per request; default: a line on stdout when METRICS_NAMESPACE is set. */
+  metrics?: (doc: EmfDocument) => void;
+  /** CloudWatch namespace of the metrics; default: env METRICS_NAMESPACE (no metrics when unset). */
+  metricsNamespace?: string;
+  /** X-Ray subsegments of the DynamoDB calls; default: to AWS_XRAY_DAEMON_ADDRESS, silent without it. */
+  subsegments?: SubsegmentEmitter;
+  /** Where the trace header and the defaults above are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context?: Pick<Context, 'awsRequestId'>) => Promise<APIGatewayProxyResult>;
+
+/** RPC operations are a closed set; a caller's unknown one must not become a metric dimension. */
+const RPC_OPERATIONS = new Set(['create', 'read', 'update', 'delete', 'list', 'echo', 'ping']);
 
 interface RequestScope {
   event: APIGatewayProxyEvent;
@@ -122,24 +153,29 @@ function errorDetails(error: unknown): LogLine['error'] {
   return { name: 'NonError', message: String(error) };
 }
 
-/**
- * One console method per level, because Lambda's Node.js runtime records console.error as ERROR,
- * console.warn as WARN and console.info as INFO (in both log formats), and `cli logs --filter
- * ERROR` and a metric filter on the level see only that.
- * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html
- */
-const defaultLog = (line: LogLine): void => console[line.level](JSON.stringify(line));
-
 export function createHandler(options: HandlerOptions): ProxyHandler {
-  const { db, tableName, log = defaultLog, allowedOrigins = [] } = options;
+  const { db, tableName, env = process.env, allowedOrigins = [] } = options;
+  const output = options.log && options.metrics ? undefined : createLogOutput(env);
+  const log = options.log ?? ((line: LogLine) => output!.write(line.level, line));
+  const namespace = options.metricsNamespace ?? env.METRICS_NAMESPACE;
+  const metrics = options.metrics ?? ((doc: EmfDocument) => output!.write('INFO', doc));
+  const subsegments = options.subsegments ?? createSubsegmentEmitter(env);
 
   return async function handler(event, context) {
     const started = performance.now();
     const validEvent = typeof event === 'object' && event !== null;
-    const requestId = (validEvent && event.requestContext?.requestId) || context?.awsRequestId || randomUUID();
+    const apiRequestId = (validEvent && event.requestContext?.requestId) || undefined;
+    const requestId = apiRequestId || context?.awsRequestId || randomUUID();
+    const trace = currentTraceHeader(env, validEvent ? event.headers : undefined);
     const method = validEvent && typeof event.httpMethod === 'string' ? event.httpMethod.toUpperCase() : '';
     let routeName = `${method || '?'} ${validEvent ? (event.resource ?? event.path ?? '?') : '?'}`;
+    let matched = false;
     let operation: string | undefined;
+    const calls: DynamoDbCall[] = [];
+    const observe = (call: DynamoDbCall) => {
+      calls.push(call);
+      subsegments.emit(call, trace);
+    };
 
     let response: APIGatewayProxyResult;
     let failure: unknown;
@@ -155,9 +191,10 @@ export function createHandler(options: HandlerOptions): ProxyHandler {
       const methods = ROUTES.get(route.resource)!;
       const run = methods.get(method);
       if (!run) throw new MethodNotAllowedError(method, route.resource, [...methods.keys()]);
+      matched = true;
       response = await run({
         event,
-        table: { db, name: tableName },
+        table: { db, name: tableName, observe },
         id: () => pathId(event, route),
         setOperation: (name) => {
           operation = name;
@@ -178,14 +215,33 @@ export function createHandler(options: HandlerOptions): ProxyHandler {
     if (Object.keys(cors).length > 0) response = { ...response, headers: { ...response.headers, ...cors } };
     const status = response.statusCode;
     const caller = validEvent ? callerIdentity(event) : undefined;
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    const dynamodbMs = Math.round(calls.reduce((sum, c) => sum + (c.endedAt - c.startedAt), 0) * 100) / 100;
+    if (namespace) {
+      metrics(
+        emfDocument(namespace, {
+          route: matched ? routeName : UNMATCHED_ROUTE,
+          ...(operation && RPC_OPERATIONS.has(operation) && { operation }),
+          status,
+          latencyMs: durationMs,
+          dynamodb: calls,
+          timestamp: Date.now(),
+        }),
+      );
+    }
     log({
-      level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
-      requestId,
+      timestamp: new Date().toISOString(),
+      level: status >= 500 ? 'ERROR' : status >= 400 ? 'WARN' : 'INFO',
+      message: `${routeName} ${status}`,
+      ...(context?.awsRequestId && { requestId: context.awsRequestId }),
+      ...(apiRequestId && { apiRequestId }),
+      ...(trace && { traceId: trace.root }),
       route: routeName,
       ...(operation && { operation }),
       ...(caller && { caller }),
       status,
-      durationMs: Math.round(performance.now() - started),
+      durationMs,
+      ...(calls.length > 0 && { dynamodbMs }),
       ...(failure !== undefined && { error: errorDetails(failure) }),
     });
     return response;

@@ -22,12 +22,20 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { DocumentClient } from './document-client.js';
+import type { DynamoDbObserver } from './dynamodb-call.js';
 import { BadRequestError, ServiceUnavailableError, UnrepresentableItemError, type HttpError } from './errors.js';
 import { childPath } from './item-value.js';
 
 export interface Table {
   db: DocumentClient;
   name: string;
+  /**
+   * Sees every call (operation, timing, consumed capacity) for the request's metrics and trace.
+   * When set, calls ask for ReturnConsumedCapacity TOTAL, which costs nothing extra
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html#DDB-GetItem-request-ReturnConsumedCapacity);
+   * the answer's ConsumedCapacity is not passed on to the caller.
+   */
+  observe?: DynamoDbObserver;
 }
 
 type Input<T> = Omit<T, 'TableName'>;
@@ -123,34 +131,76 @@ function guarded<C>(command: C): C {
 }
 
 function withoutMetadata<T extends { $metadata: unknown }>(output: T): Output<T> {
-  const { $metadata: _, ...rest } = output;
-  return rest;
+  const { $metadata: _, ConsumedCapacity: _capacity, ...rest } = output as T & { ConsumedCapacity?: unknown };
+  return rest as Output<T>;
 }
 
-async function call<T extends { $metadata: unknown }>(send: () => Promise<T>, onConditionFailed?: OnConditionFailed): Promise<Output<T>> {
+interface SdkMetadata {
+  httpStatusCode?: number;
+  requestId?: string;
+  attempts?: number;
+}
+
+interface Answer {
+  $metadata?: SdkMetadata;
+  ConsumedCapacity?: { CapacityUnits?: number };
+}
+
+function observed<T extends object>(input: T, table: Table): T {
+  return table.observe ? { ...input, ReturnConsumedCapacity: 'TOTAL' } : input;
+}
+
+async function call<T extends { $metadata: unknown }>(
+  table: Table,
+  operation: string,
+  send: () => Promise<T>,
+  onConditionFailed?: OnConditionFailed,
+): Promise<Output<T>> {
+  // Epoch ms for the trace, advanced by the monotonic clock, so a call's duration is exact and
+  // never longer than the request's (measured with performance.now too).
+  const startedAt = Date.now();
+  const started = performance.now();
+  const report = (answer: Answer | undefined, errorName?: string) => {
+    const meta = answer?.$metadata;
+    table.observe?.({
+      operation,
+      table: table.name,
+      startedAt,
+      endedAt: startedAt + (performance.now() - started),
+      ...(meta?.httpStatusCode !== undefined && { httpStatus: meta.httpStatusCode }),
+      ...(meta?.requestId !== undefined && { awsRequestId: meta.requestId }),
+      retries: Math.max(0, (meta?.attempts ?? 1) - 1),
+      capacityUnits: answer?.ConsumedCapacity?.CapacityUnits ?? 0,
+      ...(errorName !== undefined && { errorName }),
+    });
+  };
+  let output: T;
   try {
-    return withoutMetadata(await send());
+    output = await send();
   } catch (error) {
+    if (table.observe) report(typeof error === 'object' && error !== null ? (error as Answer) : undefined, error instanceof Error ? error.name : 'NonError');
     throw toDomainError(error, onConditionFailed);
   }
+  if (table.observe) report(output as Answer);
+  return withoutMetadata(output);
 }
 
 export function putItem(table: Table, input: Input<PutCommandInput>, onConditionFailed?: OnConditionFailed): Promise<Output<PutCommandOutput>> {
-  return call(() => table.db.send(guarded(new PutCommand({ ...input, TableName: table.name }))), onConditionFailed);
+  return call(table, 'PutItem', () => table.db.send(guarded(new PutCommand(observed({ ...input, TableName: table.name }, table)))), onConditionFailed);
 }
 
 export function getItem(table: Table, input: Input<GetCommandInput>): Promise<Output<GetCommandOutput>> {
-  return call(() => table.db.send(guarded(new GetCommand({ ...input, TableName: table.name }))));
+  return call(table, 'GetItem', () => table.db.send(guarded(new GetCommand(observed({ ...input, TableName: table.name }, table)))));
 }
 
 export function updateItem(table: Table, input: Input<UpdateCommandInput>, onConditionFailed: OnConditionFailed): Promise<Output<UpdateCommandOutput>> {
-  return call(() => table.db.send(guarded(new UpdateCommand({ ...input, TableName: table.name }))), onConditionFailed);
+  return call(table, 'UpdateItem', () => table.db.send(guarded(new UpdateCommand(observed({ ...input, TableName: table.name }, table)))), onConditionFailed);
 }
 
 export function deleteItem(table: Table, input: Input<DeleteCommandInput>, onConditionFailed: OnConditionFailed): Promise<Output<DeleteCommandOutput>> {
-  return call(() => table.db.send(guarded(new DeleteCommand({ ...input, TableName: table.name }))), onConditionFailed);
+  return call(table, 'DeleteItem', () => table.db.send(guarded(new DeleteCommand(observed({ ...input, TableName: table.name }, table)))), onConditionFailed);
 }
 
 export function scanItems(table: Table, input: Input<ScanCommandInput>): Promise<Output<ScanCommandOutput>> {
-  return call(() => table.db.send(guarded(new ScanCommand({ ...input, TableName: table.name }))));
+  return call(table, 'Scan', () => table.db.send(guarded(new ScanCommand(observed({ ...input, TableName: table.name }, table)))));
 }

@@ -1,4 +1,4 @@
-"""moto_server with twelve fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+"""moto_server with fourteen fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
 bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -26,11 +26,13 @@ bench. Everything else is moto as installed in .venv.
    Statistics.get_statistics_for_type is wrapped to do the same (nearest rank), and to leave a
    period out when only statistic sets were published (CloudWatch cannot compute percentiles
    from those either).
-6. moto's CloudFormation has no model for AWS::CloudWatch::Alarm or AWS::CloudWatch::CompositeAlarm:
-   the stack lists them with no type and no physical id and creates nothing. Two small models
-   create them through moto's own PutMetricAlarm / PutCompositeAlarm backend, physical id the
-   alarm name, `Fn::GetAtt Arn` the alarm ARN
-   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html).
+6. moto 5.2.5 implements PutMetricAlarm and PutCompositeAlarm (one backend call, composite
+   alarms being alarms with a rule) but has no CloudFormation model for AWS::CloudWatch::Alarm or
+   AWS::CloudWatch::CompositeAlarm: a stack skips them ("No Moto CloudFormation support") and
+   Ref/GetAtt of them fail. The models below create, replace and delete them through that call,
+   with CloudFormation's generated name (<stack>-<logical id>-<suffix>) when AlarmName is absent,
+   Ref the name and Fn::GetAtt Arn the ARN.
+   https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#aws-resource-cloudwatch-alarm-return-values
 7. moto's X-Ray GetTraceSummaries truncates Duration to whole seconds, answers ResponseTime 1 and
    an empty Http for every trace, and fails (HTTP 500) on any FilterExpression. X-Ray's Duration
    is the root segment's start to the last segment's end and ResponseTime the root segment's
@@ -65,6 +67,13 @@ bench. Everything else is moto as installed in .venv.
    aws-cloudformation/cfn-language-discussion#102: a blank list parameter "becomes [""]").
 12. CloudFormation support for Cognito user pools, app clients, resource servers and API Gateway
     authorizers, which moto lacks (moto_cognito.py).
+13. moto's CreateFunction keeps TracingConfig, but its AWS::Lambda::Function model passes only a
+    few properties on, so a stack's function always reads Mode PassThrough. The wrapped model keeps
+    the template's TracingConfig, on create and on update.
+14. moto implements Subscribe but has no model for AWS::SNS::Subscription (only the Subscription
+    list of AWS::SNS::Topic): a stack skips it. The model below subscribes on create, unsubscribes
+    on delete; Ref is the subscription ARN.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html
 """
 import json
 import sys
@@ -183,44 +192,52 @@ def get_metric_data(self, *args, **kwargs):
 cloudwatch_models.CloudWatchBackend.get_metric_data = get_metric_data
 
 
-# 6. AWS::CloudWatch::Alarm and AWS::CloudWatch::CompositeAlarm in CloudFormation.
+# 6, 13, 14. CloudWatch alarms, Lambda TracingConfig and SNS subscriptions in CloudFormation.
+from moto.awslambda import models as awslambda
+from moto.cloudwatch import models as cloudwatch
+from moto.sns import models as sns
 from moto.core.common_models import CloudFormationModel
 
 
-def _metric_queries(metrics):
+def metric_queries(metrics):
+    """AWS::CloudWatch::Alarm Metrics (MetricDataQuery) as moto's PutMetricAlarm handler builds them."""
     queries = []
-    for metric in metrics or []:
-        stat = metric.get("MetricStat")
+    for m in metrics or []:
+        stat = m.get("MetricStat")
         metric_stat = None
         if stat:
-            m = stat["Metric"]
-            metric_stat = cloudwatch_models.MetricStat(
-                metric=cloudwatch_models.Metric(
-                    metric_name=m.get("MetricName"),
-                    namespace=m.get("Namespace"),
-                    dimensions=m.get("Dimensions", []),
+            metric = stat["Metric"]
+            metric_stat = cloudwatch.MetricStat(
+                metric=cloudwatch.Metric(
+                    metric_name=metric["MetricName"],
+                    namespace=metric["Namespace"],
+                    dimensions=[cloudwatch.Dimension(name=d["Name"], value=d["Value"]) for d in metric.get("Dimensions", [])],
                 ),
                 period=stat.get("Period"),
                 stat=stat.get("Stat"),
                 unit=stat.get("Unit"),
             )
         queries.append(
-            cloudwatch_models.MetricDataQuery(
-                query_id=metric.get("Id"),
-                label=metric.get("Label"),
-                period=metric.get("Period"),
-                return_data=metric.get("ReturnData"),
-                expression=metric.get("Expression"),
+            cloudwatch.MetricDataQuery(
+                query_id=m["Id"],
+                label=m.get("Label"),
+                period=m.get("Period"),
+                return_data=m.get("ReturnData", True),
+                expression=m.get("Expression"),
                 metric_stat=metric_stat,
             )
         )
     return queries
 
 
-class _StackAlarm:
-    # moto's model registry keys on the module (moto.<service>.*) and lists direct subclasses.
-    def __init__(self, alarm):
+class StackAlarm:
+    """One alarm of a stack: Ref is its name, Fn::GetAtt Arn its ARN. A mixin: moto finds models
+    among the direct subclasses of CloudFormationModel (parsing.get_model_list)."""
+
+    def __init__(self, alarm, account_id, region_name):
         self.alarm = alarm
+        self.account_id = account_id
+        self.region_name = region_name
 
     @property
     def physical_resource_id(self):
@@ -233,7 +250,7 @@ class _StackAlarm:
     def get_cfn_attribute(self, attribute_name):
         if attribute_name == "Arn":
             return self.alarm.alarm_arn
-        raise parsing.UnformattedGetAttTemplateException()
+        raise NotImplementedError(attribute_name)
 
     @staticmethod
     def cloudformation_name_type():
@@ -242,17 +259,19 @@ class _StackAlarm:
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         p = cloudformation_json.get("Properties", {})
-        backend = cloudwatch_models.cloudwatch_backends[account_id][region_name]
+        backend = cloudwatch.cloudwatch_backends[account_id][region_name]
+        number = lambda key: float(p[key]) if p.get(key) is not None else None
+        whole = lambda key: int(p[key]) if p.get(key) is not None else None
         alarm = backend.put_metric_alarm(
             name=p.get("AlarmName") or resource_name,
             namespace=p.get("Namespace"),
             metric_name=p.get("MetricName"),
-            metric_data_queries=_metric_queries(p.get("Metrics")),
+            metric_data_queries=metric_queries(p.get("Metrics")) or None,
             comparison_operator=p.get("ComparisonOperator"),
-            evaluation_periods=p.get("EvaluationPeriods"),
-            datapoints_to_alarm=p.get("DatapointsToAlarm"),
-            period=p.get("Period"),
-            threshold=p.get("Threshold"),
+            evaluation_periods=whole("EvaluationPeriods"),
+            datapoints_to_alarm=whole("DatapointsToAlarm"),
+            period=whole("Period"),
+            threshold=number("Threshold"),
             statistic=p.get("Statistic"),
             extended_statistic=p.get("ExtendedStatistic"),
             description=p.get("AlarmDescription"),
@@ -263,27 +282,28 @@ class _StackAlarm:
             unit=p.get("Unit"),
             actions_enabled=str(p.get("ActionsEnabled", True)).lower() != "false",
             treat_missing_data=p.get("TreatMissingData"),
+            evaluate_low_sample_count_percentile=p.get("EvaluateLowSampleCountPercentile"),
             threshold_metric_id=p.get("ThresholdMetricId"),
             rule=p.get("AlarmRule"),
-            tags=p.get("Tags", []),
         )
-        return cls(alarm)
+        return cls(alarm, account_id, region_name)
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-        cls.delete_from_cloudformation_json(original_resource.physical_resource_id, cloudformation_json, account_id, region_name)
+        # PutMetricAlarm replaces an alarm of the same name; a new name is a new alarm.
+        cloudwatch.cloudwatch_backends[account_id][region_name].delete_alarms([original_resource.alarm.name])
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        name = cloudformation_json.get("Properties", {}).get("AlarmName") or resource_name
-        cloudwatch_models.cloudwatch_backends[account_id][region_name].delete_alarms([name])
+        cloudwatch.cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
 
     def delete(self, account_id, region_name):
-        cloudwatch_models.cloudwatch_backends[account_id][region_name].delete_alarms([self.alarm.name])
+        cloudwatch.cloudwatch_backends[account_id][region_name].delete_alarms([self.alarm.name])
 
 
-class StackMetricAlarm(_StackAlarm, CloudFormationModel):
+class StackMetricAlarm(StackAlarm, CloudFormationModel):
+    # moto files each model under the service its module is in (moto.<service>.models).
     __module__ = "moto.cloudwatch.models"
 
     @staticmethod
@@ -291,12 +311,74 @@ class StackMetricAlarm(_StackAlarm, CloudFormationModel):
         return "AWS::CloudWatch::Alarm"
 
 
-class StackCompositeAlarm(_StackAlarm, CloudFormationModel):
+class StackCompositeAlarm(StackAlarm, CloudFormationModel):
     __module__ = "moto.cloudwatch.models"
 
     @staticmethod
     def cloudformation_type():
         return "AWS::CloudWatch::CompositeAlarm"
+
+
+_create_function = awslambda.LambdaFunction.create_from_cloudformation_json.__func__
+_update_function = awslambda.LambdaFunction.update_from_cloudformation_json.__func__
+
+
+def keep_tracing(fn, cloudformation_json):
+    tracing = cloudformation_json.get("Properties", {}).get("TracingConfig")
+    if tracing:
+        fn.tracing_config = tracing
+    return fn
+
+
+def create_function(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    return keep_tracing(_create_function(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs), cloudformation_json)
+
+
+def update_function(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    return keep_tracing(_update_function(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name), cloudformation_json)
+
+
+awslambda.LambdaFunction.create_from_cloudformation_json = classmethod(create_function)
+awslambda.LambdaFunction.update_from_cloudformation_json = classmethod(update_function)
+
+
+class StackSubscription(CloudFormationModel):
+    __module__ = "moto.sns.models"
+
+    def __init__(self, subscription, account_id, region_name):
+        self.subscription = subscription
+        self.account_id = account_id
+        self.region_name = region_name
+
+    @property
+    def physical_resource_id(self):
+        return self.subscription.arn
+
+    @staticmethod
+    def cloudformation_name_type():
+        return ""
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::SNS::Subscription"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        p = cloudformation_json["Properties"]
+        backend = sns.sns_backends[account_id][region_name]
+        return cls(backend.subscribe(p["TopicArn"], p["Endpoint"], p["Protocol"]), account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        original_resource.delete(account_id, region_name)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        sns.sns_backends[account_id][region_name].unsubscribe(resource_name)
+
+    def delete(self, account_id, region_name):
+        sns.sns_backends[account_id][region_name].unsubscribe(self.subscription.arn)
 
 
 # 7. X-Ray trace summaries: fractional durations, Http, and service("name") filters.
@@ -467,6 +549,11 @@ class CloudFormationGatewayResponse(CloudFormationModel):
         backend = apigateway_models.apigateway_backends[account_id][region_name]
         backend.delete_gateway_response(properties["RestApiId"], properties["ResponseType"])
 
+
+# The model list is cached on first use; these classes exist before it is built.
+parsing.get_model_list.cache_clear()
+parsing.get_model_map.cache_clear()
+parsing.get_name_type_map.cache_clear()
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { formatFinding, runCfnLint, type LintResult } from '../lint/cfn-lint.js';
+
+const SERVERLESS_HINT = 'install it into the same Python environment (pip install -r requirements-dev.txt; npm test does it in .venv)';
 import { TEMPLATE_PATH } from '../template/project.js';
 import type { ProgramDeps } from './deps.js';
 
@@ -18,6 +20,9 @@ export interface LintOptions {
 export async function lint(options: LintOptions, deps: ProgramDeps): Promise<LintResult> {
   const result = await runCfnLint({ root: deps.root, templates: options.templates, env: deps.env });
   const { reporter } = deps;
+  if (result.serverlessRules === 'missing') {
+    reporter.warn(`the serverless rules did not run: cfn-lint-serverless is not installed next to cfn-lint; ${SERVERLESS_HINT}`);
+  }
   if (options.json) {
     reporter.result(JSON.stringify(result, null, 2));
   } else {
@@ -44,7 +49,9 @@ export function lintCommand(deps: ProgramDeps): Command {
       'after',
       `
 Prints one line per finding, "file:line:col rule level message", then a summary on stderr.
-Exit code 1 when there is any error or warning. Settings come from .cfnlintrc.
+Exit code 1 when there is any error or warning. Settings come from .cfnlintrc. awslabs'
+serverless rules (cfn-lint-serverless) are appended; without the plugin cfn-lint's own rules
+run and a warning says so.
 cfn-lint is looked up at $CFN_LINT, then .venv/bin/cfn-lint (made by \`npm test\`), then PATH.
 
 Examples:

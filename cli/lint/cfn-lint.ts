@@ -27,7 +27,19 @@ export interface LintResult {
   errors: number;
   warnings: number;
   informational: number;
+  /** Whether awslabs' serverless rules ran ('missing': cfn-lint-serverless is not installed next to cfn-lint). */
+  serverlessRules?: 'applied' | 'missing';
 }
+
+/**
+ * awslabs' serverless rules (https://github.com/awslabs/serverless-rules), a cfn-lint plugin
+ * (pip package cfn-lint-serverless, pinned in requirements-dev.txt): tracing, log retention,
+ * dead-letter queues, ... appended to cfn-lint's own rules.
+ */
+export const SERVERLESS_RULES_MODULE = 'cfn_lint_serverless.rules';
+
+/** What cfn-lint prints when an --append-rules module cannot be imported. */
+const PLUGIN_MISSING = /No module named '?cfn_lint_serverless/;
 
 export interface RunCfnLintOptions {
   root: string;
@@ -89,9 +101,16 @@ export async function runCfnLint(options: RunCfnLintOptions): Promise<LintResult
   const args = ['--format', 'json'];
   const rc = join(options.root, '.cfnlintrc');
   if (await isReadable(rc)) args.push('--config-file', rc);
-  args.push('--', ...templates);
+  const withPlugin = ['--append-rules', SERVERLESS_RULES_MODULE];
 
-  const { stdout, stderr, error } = await run(bin, args, { cwd: options.root, env });
+  let serverlessRules: LintResult['serverlessRules'] = 'applied';
+  let outcome = await run(bin, [...args, ...withPlugin, '--', ...templates], { cwd: options.root, env });
+  if (outcome.error && PLUGIN_MISSING.test(outcome.stderr)) {
+    // The plugin is optional for a cfn-lint outside the project; cfn-lint's own rules still run.
+    serverlessRules = 'missing';
+    outcome = await run(bin, [...args, '--', ...templates], { cwd: options.root, env });
+  }
+  const { stdout, stderr, error } = outcome;
   if (error?.code === 'ENOENT' || error?.code === 'EACCES') throw new CfnLintNotInstalledError(env.CFN_LINT || undefined);
   let raw: unknown;
   try {
@@ -109,6 +128,7 @@ export async function runCfnLint(options: RunCfnLintOptions): Promise<LintResult
     errors: findings.filter((f) => f.level === 'error').length,
     warnings: findings.filter((f) => f.level === 'warning').length,
     informational: findings.filter((f) => f.level === 'informational').length,
+    serverlessRules,
   };
 }
 

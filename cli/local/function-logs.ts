@@ -1,9 +1,11 @@
 /**
- * Where the function's output goes in `cli dev`: log lines to the terminal as they come, EMF
+ * Where the function's output goes in `cli dev`: log lines to the terminal as they come (JSON ones
+ * made readable by function-log.ts), EMF
  * documents into a summary printed every few seconds (instead of raw JSON flooding the terminal).
  */
 import type { Reporter } from '../ui/reporter.js';
 import { emfMetrics } from './emf.js';
+import { formatFunctionLog } from './function-log.js';
 import { EmfAggregator, formatMetricsSummary } from './metrics-summary.js';
 
 export interface FunctionLogSink {
@@ -30,7 +32,8 @@ export function createFunctionLogSink(reporter: Reporter, options: { summaryEver
     line(text) {
       const metrics = emfMetrics(text);
       if (metrics) aggregator.add(metrics);
-      else reporter.info(text);
+      // The handler's JSON lines (LogFormat JSON) as Lambda's text format would show them.
+      else reporter.info(formatFunctionLog(text));
     },
     flushMetrics,
     stop() {

@@ -113,6 +113,11 @@ export function functionEnvironment(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
     AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
+    // With LogFormat JSON, Lambda tells the runtime the format and ApplicationLogLevel (INFO when
+    // unset) in these two; its Node.js runtime formats and filters console.* by them
+    // (aws-lambda-nodejs-runtime-interface-client src/LogPatch.js), and so does the handler.
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
+    ...(fn.logging?.format === 'JSON' && { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: fn.logging.applicationLogLevel ?? 'INFO' }),
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',

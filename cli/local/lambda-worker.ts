@@ -5,7 +5,7 @@
  *
  * It loads the handler bundle once (init), then serves one invocation at a time, as Lambda does:
  * module state survives between invocations (warm), console output is formatted as the Node.js
- * runtime formats it (`<time>\t<requestId>\tINFO\t<message>`), and the result is serialised to
+ * runtime formats it (see `log` below), and the result is serialised to
  * JSON exactly as Lambda returns it to API Gateway.
  * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html
  */
@@ -70,8 +70,39 @@ function takeLogs(): string[] {
   return logs;
 }
 
+/**
+ * The Node.js runtime's console, in the function's log format (AWS_LAMBDA_LOG_FORMAT, JSON with
+ * LoggingConfig LogFormat JSON) and filtered by AWS_LAMBDA_LOG_LEVEL, as
+ * aws-lambda-nodejs-runtime-interface-client src/LogPatch.js does: text lines are
+ * `<time>\t<requestId>\t<LEVEL>\t<message>`, JSON lines `{"timestamp","level","requestId","message"}`
+ * with a single argument kept as the message itself, several formatted into one string.
+ * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html
+ */
+const LEVELS: Record<string, number> = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
+const jsonFormat = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+const threshold = LEVELS[process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? ''] ?? LEVELS.TRACE!;
+
+function errorFields(value: unknown): Record<string, unknown> {
+  if (!(value instanceof Error)) return {};
+  return { errorType: value.constructor?.name ?? 'UnknownError', errorMessage: value.message, stackTrace: typeof value.stack === 'string' ? value.stack.split('\n') : [] };
+}
+
+function jsonLine(level: string, args: unknown[]): string {
+  const head = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+  if (args.length === 1) {
+    try {
+      const only = args[0];
+      return JSON.stringify({ ...head, message: only instanceof Error ? { ...errorFields(only), ...only } : only });
+    } catch {
+      return JSON.stringify({ ...head, message: format(args[0]) });
+    }
+  }
+  return JSON.stringify({ ...head, message: format(...args), ...errorFields(args.find((a) => a instanceof Error)) });
+}
+
 function log(level: string, args: unknown[]): void {
-  pendingLogs.push(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}`);
+  if ((LEVELS[level] ?? LEVELS.INFO!) < threshold) return;
+  pendingLogs.push(jsonFormat ? jsonLine(level, args) : `${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}`);
   // Lines logged during an invocation usually travel with its result; anything else goes soon after.
   if (!flushScheduled) {
     flushScheduled = true;

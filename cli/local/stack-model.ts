@@ -29,6 +29,8 @@ export interface LocalFunction {
   memorySize: number;
   environment: Record<string, string>;
   logGroupName: string;
+  /** LoggingConfig: JSON sets AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL, as Lambda does. */
+  logging?: { format: 'Text' | 'JSON'; applicationLogLevel?: string };
 }
 
 export interface LocalTable {

@@ -114,6 +114,13 @@ export function parseLogLine(event: LogEvent): PrettyLine {
   }
   let fields: JsonObject | undefined;
   let message = body;
+  if (record && isObject(record._aws) && Array.isArray(record._aws.CloudWatchMetrics)) {
+    // An embedded-metric-format document (handler/emf.ts): its dimensions and values, without the
+    // metric directives. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+    const { _aws: _directives, ...values } = record;
+    void _directives;
+    return { time, level, requestId, message: 'metrics', fields: values, isError: false, isPlatform: false };
+  }
   if (record) {
     const { level: l, message: msg, msg: msg2, time: _t, timestamp: _ts, requestId: rid, ...rest } = record;
     void _t;

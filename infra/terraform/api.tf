@@ -203,6 +203,9 @@ resource "aws_api_gateway_stage" "this" {
   stage_name    = var.stage_name
   deployment_id = aws_api_gateway_deployment.api.id
 
+  # X-Ray: API Gateway starts the trace and passes it to the function.
+  xray_tracing_enabled = true
+
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.access.arn
     format = jsonencode({

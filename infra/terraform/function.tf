@@ -142,14 +142,22 @@ resource "aws_lambda_function" "handler" {
   # https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
   reserved_concurrent_executions = var.reserved_concurrency
 
+  # X-Ray active tracing and JSON logs filtered by level, as the template (observability.tf).
+  tracing_config {
+    mode = "Active"
+  }
+
   logging_config {
-    log_format = "Text"
-    log_group  = aws_cloudwatch_log_group.function.name
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.function.name
+    application_log_level = var.log_level
+    system_log_level      = var.system_log_level
   }
 
   environment {
     variables = {
-      TABLE_NAME = aws_dynamodb_table.items.name
+      TABLE_NAME        = aws_dynamodb_table.items.name
+      METRICS_NAMESPACE = "ItemsApi/${var.name}"
       # The origins the function reflects in Access-Control-Allow-Origin ("" = CORS off; cors.tf).
       CORS_ALLOWED_ORIGINS = join(",", local.cors_origins)
     }
@@ -159,5 +167,6 @@ resource "aws_lambda_function" "handler" {
     aws_iam_role_policy.table_items,
     aws_iam_role_policy.own_log_group,
     aws_iam_role_policy.table_key,
+    aws_iam_role_policy.xray_write,
   ]
 }

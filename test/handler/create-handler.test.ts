@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { createHandler, type LogLine } from '../../handler/create-handler.js';
 import { createDocumentClient } from '../../handler/document-client.js';
 import { LOCAL_CREDENTIALS } from '../support/dynamo.js';
-import { captureConsoleLog, startHarness, toReply, type Harness } from './harness.js';
+import { captureStdout, startHarness, toReply, type Harness } from './harness.js';
 import { proxyEvent } from './proxy-event.js';
 
 describe('handler/create-handler', () => {
@@ -92,23 +92,23 @@ describe('handler/create-handler', () => {
 
   describe('logging', () => {
     it('writes exactly one JSON line per request, without item contents', async () => {
-      const { lines, methods } = await captureConsoleLog(async () => {
-        const handler = createHandler({ db: h.db, tableName: h.tableName });
-        await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'create', payload: { Item: { id: 'secret-id-1', ssn: 'SECRET-VALUE' } } }, requestId: 'log-1' }));
-        await handler(proxyEvent('GET', '/items/secret-id-1', { requestId: 'log-2' }));
-        await handler(proxyEvent('POST', '/items', { body: { id: 'secret-id-1', ssn: 'SECRET-VALUE' }, requestId: 'log-3' }));
-        await handler(proxyEvent('POST', '/DynamoDBManager', { body: '{"operation":"create","payload":{"Item":{"id":"x","n":1e999}}}', requestId: 'log-4' }));
+      const { lines } = await captureStdout(async () => {
+        const handler = createHandler({ db: h.db, tableName: h.tableName, env: {} });
+        await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'create', payload: { Item: { id: 'secret-id-1', ssn: 'SECRET-VALUE' } } }, requestId: 'log-1' }), { awsRequestId: 'lambda-1' });
+        await handler(proxyEvent('GET', '/items/secret-id-1', { requestId: 'log-2' }), { awsRequestId: 'lambda-2' });
+        await handler(proxyEvent('POST', '/items', { body: { id: 'secret-id-1', ssn: 'SECRET-VALUE' }, requestId: 'log-3' }), { awsRequestId: 'lambda-3' });
+        await handler(proxyEvent('POST', '/DynamoDBManager', { body: '{"operation":"create","payload":{"Item":{"id":"x","n":1e999}}}', requestId: 'log-4' }), { awsRequestId: 'lambda-4' });
       });
-      // The console method carries the level to Lambda's log (INFO, WARN, ERROR).
-      expect(methods).to.deep.equal(['info', 'info', 'warn', 'warn']);
       expect(lines).to.have.length(4);
       const parsed = lines.map((line) => JSON.parse(line) as LogLine);
-      expect(parsed.map(({ durationMs, ...rest }) => (expect(durationMs).to.be.a('number').and.at.least(0), rest))).to.deep.equal([
-        { level: 'info', requestId: 'log-1', route: 'POST /DynamoDBManager', operation: 'create', status: 200 },
-        { level: 'info', requestId: 'log-2', route: 'GET /items/{id}', status: 200 },
-        { level: 'warn', requestId: 'log-3', route: 'POST /items', status: 409 },
-        { level: 'warn', requestId: 'log-4', route: 'POST /DynamoDBManager', operation: 'create', status: 400 },
+      // The `level` key is what Lambda files a JSON line under (INFO, WARN, ERROR) and filters by.
+      expect(parsed.map(({ durationMs, timestamp, dynamodbMs: _, ...rest }) => (expect(durationMs).to.be.a('number').and.at.least(0), expect(Date.parse(timestamp)).to.be.a('number').and.not.NaN, rest))).to.deep.equal([
+        { level: 'INFO', message: 'POST /DynamoDBManager 200', requestId: 'lambda-1', apiRequestId: 'log-1', route: 'POST /DynamoDBManager', operation: 'create', status: 200 },
+        { level: 'INFO', message: 'GET /items/{id} 200', requestId: 'lambda-2', apiRequestId: 'log-2', route: 'GET /items/{id}', status: 200 },
+        { level: 'WARN', message: 'POST /items 409', requestId: 'lambda-3', apiRequestId: 'log-3', route: 'POST /items', status: 409 },
+        { level: 'WARN', message: 'POST /DynamoDBManager 400', requestId: 'lambda-4', apiRequestId: 'log-4', route: 'POST /DynamoDBManager', operation: 'create', status: 400 },
       ]);
+      expect(parsed.map((l) => typeof l.dynamodbMs)).to.deep.equal(['number', 'number', 'number', 'undefined']);
       for (const line of lines) expect(line).to.not.include('SECRET-VALUE').and.not.include('secret-id-1').and.not.include('1e999');
     });
   });
@@ -121,7 +121,7 @@ describe('handler/create-handler', () => {
       expect(reply.status).to.equal(500);
       expect(reply.json).to.deep.equal({ message: 'Internal server error', requestId: 'err-1' });
       expect(logs).to.have.length(1);
-      expect(logs[0]).to.include({ level: 'error', status: 500, requestId: 'err-1' });
+      expect(logs[0]).to.include({ level: 'ERROR', status: 500, apiRequestId: 'err-1' });
       expect(logs[0]!.error!.name).to.equal('ResourceNotFoundException');
       expect(logs[0]!.error!.stack).to.be.a('string');
     });
@@ -157,7 +157,7 @@ describe('handler/create-handler', () => {
         expect(reply.status).to.equal(503);
         expect(reply.headers['Retry-After']).to.equal('1');
         expect(reply.json.message).to.equal('The table is busy (request throttled by DynamoDB); retry later');
-        expect(logs[0]!.level).to.equal('error');
+        expect(logs[0]!.level).to.equal('ERROR');
       });
     }
 

@@ -69,26 +69,19 @@ export async function startHarness(tableName = 'lambda-apigateway'): Promise<Har
 }
 
 /**
- * Runs `run` with the console captured (the handler's default log sink), each line prefixed with
- * the console method that wrote it: Lambda's Node.js runtime gives console.error lines the level
- * ERROR, console.warn WARN and console.log/info INFO
- * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html), so a 500 must be written
- * with console.error for `cli logs --filter ERROR` to find it.
+ * Runs `run` with process.stdout captured, one entry per line: the handler writes its log lines
+ * and EMF documents there as JSON, not through console.* (handler/log-output.ts says why).
  */
-export async function captureConsoleLog<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[]; methods: string[] }> {
+export async function captureStdout<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
   const lines: string[] = [];
-  const methods: string[] = [];
-  const names = ['log', 'info', 'warn', 'error'] as const;
-  const original = names.map((name) => console[name]);
-  for (const name of names) {
-    console[name] = (...args: unknown[]) => {
-      methods.push(name);
-      lines.push(args.map(String).join(' '));
-    };
-  }
+  const original = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter((l) => l !== ''));
+    return true;
+  }) as typeof process.stdout.write;
   try {
-    return { result: await run(), lines, methods };
+    return { result: await run(), lines };
   } finally {
-    names.forEach((name, i) => (console[name] = original[i]!));
+    process.stdout.write = original;
   }
 }

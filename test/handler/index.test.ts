@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type * as EntryPoint from '../../handler/index.js';
 import { LOCAL_CREDENTIALS, startTestDynamo, type TestDynamo } from '../support/dynamo.js';
-import { captureConsoleLog, toReply } from './harness.js';
+import { captureStdout, toReply } from './harness.js';
 import { proxyEvent } from './proxy-event.js';
 
 /** The deployed entry point, configured only through the environment as Lambda configures it. */
@@ -33,7 +33,7 @@ describe('handler/index', () => {
       // A fresh module instance (query string), so no other test file shares this configured one.
       const fresh = '../../handler/index.js?with-table-name';
       const { handler } = (await import(fresh)) as typeof EntryPoint;
-      const { lines } = await captureConsoleLog(async () => {
+      const { lines } = await captureStdout(async () => {
         const created = toReply(await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'create', tableName: 'index-table', payload: { Item: { id: 'i1', price: 12.75 } } } }), { awsRequestId: 'a' }));
         expect(created.status).to.equal(200);
         const read = toReply(await handler(proxyEvent('GET', '/items/i1')));
@@ -42,6 +42,7 @@ describe('handler/index', () => {
         expect(other.status).to.equal(400);
         expect(other.json.message).to.match(/^tableName "lambda-apigateway" is not this function's table "index-table"/);
       });
+      // TABLE_NAME alone: no METRICS_NAMESPACE, so log lines only.
       expect(lines.map((line) => JSON.parse(line).status)).to.deep.equal([200, 200, 400]);
     });
 
@@ -49,14 +50,14 @@ describe('handler/index', () => {
       delete process.env.TABLE_NAME;
       // A query string gives a fresh module instance, evaluated with the current environment.
       const fresh = '../../handler/index.js?without-table-name';
-      const { result: status, lines, methods } = await captureConsoleLog(async () => {
+      const { result: status, lines } = await captureStdout(async () => {
         const { handler } = (await import(fresh)) as typeof EntryPoint;
         return (await handler(proxyEvent('POST', '/DynamoDBManager', { body: { operation: 'ping' } }))).statusCode;
       });
       expect(status).to.equal(500);
       expect(lines).to.have.length(1);
-      expect(JSON.parse(lines[0]!)).to.deep.include({ level: 'error', status: 500 }).and.have.nested.property('error.name', 'ConfigurationError');
-      expect(methods).to.deep.equal(['error']);
+      // Lambda files a JSON line under its own `level` key (handler/log-output.ts).
+      expect(JSON.parse(lines[0]!)).to.deep.include({ level: 'ERROR', status: 500 }).and.have.nested.property('error.name', 'ConfigurationError');
     });
   });
 });

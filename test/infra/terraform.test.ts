@@ -217,6 +217,21 @@ function docOf(policyJson: Hcl | undefined): string {
   return match?.[1] as string;
 }
 
+/**
+ * The blocks a `dynamic "<name>"` makes, for the one shape used here: for_each over a local list
+ * of strings, content using `<name>.value` and `lower(<name>.value)`.
+ */
+function expandDynamic(tf: TerraformConfig, body: HclBody, name: string): HclBody[] {
+  const blocks = ((body.dynamic as HclBody[] | undefined) ?? []).map((d) => d[name] as HclBody | undefined).filter((d): d is HclBody => d !== undefined);
+  return blocks.flatMap((d) => {
+    const local = /^\$\{local\.(\w+)\}$/.exec(String(d.for_each))?.[1];
+    const values = tf.locals.get(local ?? '') as string[] | undefined;
+    expect(values, `${name} for_each ${String(d.for_each)}`).to.be.an('array');
+    const content = JSON.stringify(block(d, 'content'));
+    return values!.map((v) => JSON.parse(content.split(`\${lower(${name}.value)}`).join(v.toLowerCase()).split(`\${${name}.value}`).join(v)) as HclBody);
+  });
+}
+
 /** The Terraform configuration and the template, read for a describe block. */
 async function readBoth(): Promise<{ tf: TerraformConfig; t: CfnTemplate }> {
   const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
@@ -307,18 +322,26 @@ describe('infra/terraform', () => {
   it('writes every IAM policy as an aws_iam_policy_document, none with "*" in an action or a resource', () => {
     const statements = policyStatements(tf);
     expect(statements.length).to.be.at.least(4);
-    // A key policy's Resource is always "*", which means the key it is attached to.
+    // Two documented exceptions: a KMS key policy, whose Resource "*" means the key it is attached
+    // to (and whose account administration may be the default kms:*); and X-Ray's write actions,
+    // which take no resource-level permissions.
     // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html
     const keyPolicies = new Set([...resourcesOf(tf, 'aws_kms_key').values()].map((k) => docOf(k.policy as Hcl)));
     for (const { doc, statement } of statements) {
       expect(statement, doc).not.to.have.any.keys('not_actions', 'not_resources', 'not_principals');
       expect(statement.effect ?? 'Allow', doc).to.equal('Allow');
-      for (const action of (statement.actions as string[] | undefined) ?? []) expect(action, doc).not.to.include('*');
       if (keyPolicies.has(doc)) {
         expect(statement.resources, doc).to.deep.equal(['*']);
         for (const p of (statement.principals as HclBody[] | undefined) ?? []) expect(p.identifiers, doc).not.to.include('*');
         continue;
       }
+      const actions = (statement.actions as string[] | undefined) ?? [];
+      if (actions.length > 0 && actions.every((a) => ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].includes(a))) {
+        expect(statement.resources, doc).to.deep.equal(['*']);
+        continue;
+      }
+      for (const action of actions) expect(action, doc).not.to.include('*');
       for (const resource of (statement.resources as string[] | undefined) ?? []) {
         // The one allowed "*": the ":*" after a log group ARN (its log streams; the provider's arn
         // attribute drops the suffix the template's !GetAtt LogGroup.Arn carries).
@@ -370,6 +393,7 @@ describe('infra/terraform', () => {
       expect(service.size, 'one service per statement').to.equal(1);
       if (service.has('dynamodb')) expect(s.resources).to.deep.equal([`\${aws_dynamodb_table.${tableName}.arn}`]);
       else if (service.has('kms')) expect(s.resources).to.deep.equal(['${local.table_kms_key_arn}']);
+      else if (service.has('xray')) expect(s.resources).to.deep.equal(['*']);
       else expect(s.resources).to.deep.equal([`\${aws_cloudwatch_log_group.${logGroup}.arn}:*`]);
     }
     // The function starts only once its policies exist (CloudFormation: inline Policies on the role).
@@ -392,7 +416,7 @@ describe('infra/terraform', () => {
     const [tableName] = onlyResource(tf, 'aws_dynamodb_table');
     expect((block(fn, 'environment').variables as HclBody).TABLE_NAME).to.equal(`\${aws_dynamodb_table.${tableName}.name}`);
     const logging = block(fn, 'logging_config');
-    expect(logging.log_format).to.equal('Text');
+    expect(logging.log_format).to.equal((c.LoggingConfig as { LogFormat?: string }).LogFormat ?? 'Text');
     const groupName = /^aws_cloudwatch_log_group\.(\w+)\.name$/.exec(reference(logging.log_group))?.[1] as string;
     const cfnGroup = t.Resources[(c.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref] as TemplateResource;
     expect(resourcesOf(tf, 'aws_cloudwatch_log_group').get(groupName)?.retention_in_days).to.equal(asTerraform(t, cfnProps(cfnGroup).RetentionInDays));
@@ -964,5 +988,96 @@ describe('infra/terraform/cognito.tf (AuthMode COGNITO_USER_POOLS)', () => {
       expect(method.authorizer_id, name).to.equal('${local.auth_cognito ? aws_api_gateway_authorizer.cognito[0].id : null}');
       expect(method.authorization_scopes, name).to.equal('${local.cognito_scopes ? local.authorization_scopes : null}');
     }
+  });
+});
+
+describe('infra/terraform observability.tf (the template\'s monitoring)', () => {
+  let tf: TerraformConfig;
+  let t: CfnTemplate;
+  before(async () => {
+    ({ tf, t } = await readBoth());
+  });
+
+  /** Template alarm id -> Terraform resource name: Api5xxRateAlarm -> api5xx_rate. */
+  const tfAlarm = (id: string) => snake(id.replace(/Alarm$/, ''));
+
+  it('traces the function and the stage, and logs JSON at the same levels', () => {
+    const [, fn] = onlyResource(tf, 'aws_lambda_function');
+    const c = cfnProps(cfnOnly(t, 'AWS::Lambda::Function'));
+    expect(block(fn, 'tracing_config')).to.deep.equal({ mode: (c.TracingConfig as { Mode: string }).Mode });
+    const logging = c.LoggingConfig as Record<string, TemplateValue>;
+    expect(block(fn, 'logging_config')).to.deep.include({
+      log_format: logging.LogFormat,
+      application_log_level: asTerraform(t, logging.ApplicationLogLevel),
+      system_log_level: asTerraform(t, logging.SystemLogLevel),
+    });
+    const env = block(fn, 'environment').variables as HclBody;
+    expect(env.METRICS_NAMESPACE).to.equal('ItemsApi/${var.name}');
+    const [, stage] = onlyResource(tf, 'aws_api_gateway_stage');
+    expect(stage.xray_tracing_enabled).to.equal(cfnProps(cfnOnly(t, 'AWS::ApiGateway::Stage')).TracingEnabled);
+  });
+
+  it('has the same alarms: metric, statistic, threshold variable, comparison, periods, and the topic', () => {
+    const alarms = cfnResources(t, 'AWS::CloudWatch::Alarm');
+    expect([...resourcesOf(tf, 'aws_cloudwatch_metric_alarm').keys()].sort()).to.deep.equal(alarms.map(([id]) => tfAlarm(id)).sort());
+    for (const [id, alarm] of alarms) {
+      const c = cfnProps(alarm);
+      const a = resourcesOf(tf, 'aws_cloudwatch_metric_alarm').get(tfAlarm(id)) as HclBody;
+      expect(a.threshold, id).to.equal(asTerraform(t, c.Threshold));
+      expect([a.comparison_operator, a.evaluation_periods, a.datapoints_to_alarm, a.treat_missing_data], id).to.deep.equal([c.ComparisonOperator, c.EvaluationPeriods, c.DatapointsToAlarm, c.TreatMissingData]);
+      expect(a.alarm_actions, id).to.deep.equal(['${aws_sns_topic.alarms.arn}']);
+      expect(a.ok_actions, id).to.deep.equal(['${aws_sns_topic.alarms.arn}']);
+      if (c.MetricName !== undefined) {
+        expect([a.namespace, a.metric_name, a.statistic ?? a.extended_statistic, a.period], id).to.deep.equal([c.Namespace, c.MetricName, c.Statistic ?? c.ExtendedStatistic, c.Period]);
+        expect(Object.keys(a.dimensions as HclBody).sort(), id).to.deep.equal((c.Dimensions as { Name: string }[]).map((d) => d.Name).sort());
+      } else {
+        const queries = [...expandDynamic(tf, a, 'metric_query'), ...((a.metric_query as HclBody[] | undefined) ?? [])];
+        const cfnQueries = c.Metrics as { Id: string; Expression?: TemplateValue; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: TemplateValue }[] }; Stat: string; Period: number } }[];
+        expect(queries.map((q) => q.id), id).to.deep.equal(cfnQueries.map((q) => q.Id));
+        cfnQueries.forEach((q, i) => {
+          const tq = queries[i] as HclBody;
+          if (q.MetricStat) {
+            const m = block(tq, 'metric');
+            expect([m.namespace, m.metric_name, m.stat, m.period], `${id}.${q.Id}`).to.deep.equal([q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName, q.MetricStat.Stat, q.MetricStat.Period]);
+            const op = q.MetricStat.Metric.Dimensions.find((d) => d.Name === 'Operation');
+            if (op) expect((m.dimensions as HclBody).Operation, `${id}.${q.Id}`).to.equal(op.Value);
+          } else {
+            const expression = typeof q.Expression === 'string' ? q.Expression : (q.Expression as { 'Fn::Sub': string })['Fn::Sub'].replace('${FunctionTimeout}', '${var.function_timeout}');
+            expect(tq.expression, `${id}.${q.Id}`).to.equal(expression);
+            expect(tq.return_data, `${id}.${q.Id}`).to.equal(true);
+          }
+        });
+      }
+    }
+  });
+
+  it('has the composite alarm over the same alarms, the encrypted topic and the optional e-mail subscription', () => {
+    const [, composite] = onlyResource(tf, 'aws_cloudwatch_composite_alarm');
+    const rule = (cfnProps(cfnOnly(t, 'AWS::CloudWatch::CompositeAlarm')).AlarmRule as { 'Fn::Sub': string })['Fn::Sub'];
+    expect(composite.alarm_rule).to.equal(rule.replace(/\$\{(\w+)\.Arn\}/g, (_, id: string) => `\${aws_cloudwatch_metric_alarm.${tfAlarm(id)}.arn}`));
+    const [keyName, key] = onlyResource(tf, 'aws_kms_key');
+    expect(key.enable_key_rotation).to.equal(true);
+    const [, topic] = onlyResource(tf, 'aws_sns_topic');
+    expect(topic.kms_master_key_id).to.equal(`\${aws_kms_key.${keyName}.arn}`);
+    const keyDoc = tf.data.get('aws_iam_policy_document')?.get(docOf(key.policy)) as HclBody;
+    const cloudwatch = (keyDoc.statement as HclBody[]).find((s) => JSON.stringify(s.principals).includes('cloudwatch.amazonaws.com'));
+    expect(cloudwatch?.actions).to.deep.equal(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    const [, subscription] = onlyResource(tf, 'aws_sns_topic_subscription');
+    expect(subscription).to.deep.include({ count: '${var.alarm_email == "" ? 0 : 1}', protocol: 'email', endpoint: '${var.alarm_email}' });
+  });
+
+  it('builds the dashboard from the same body as the template', async () => {
+    const [, dashboard] = onlyResource(tf, 'aws_cloudwatch_dashboard');
+    expect(String(dashboard.dashboard_body)).to.match(/^\$\{templatefile\("\$\{path\.module\}\/dashboard\.json\.tftpl", \{/);
+    const tftpl = await readFile(join(terraformDir, 'dashboard.json.tftpl'), 'utf8');
+    const cfnBody = (cfnProps(cfnOnly(t, 'AWS::CloudWatch::Dashboard')).DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+    // Both with their ${...} as the template's names in snake_case: the same JSON.
+    const canonical = (name: string) => (name === 'AWS::Region' ? 'region' : name === 'AWS::StackName' ? 'name' : name.endsWith('.Arn') ? `${snake(name.slice(0, -4))}_arn` : snake(name));
+    const fromCfn = JSON.parse(cfnBody.replace(/\$\{([^}]+)\}/g, (_, n: string) => `<${canonical(n)}>`)) as unknown;
+    const fromTf = JSON.parse(tftpl.replace(/\$\{([^}]+)\}/g, (_, n: string) => `<${n}>`)) as unknown;
+    expect(fromTf).to.deep.equal(fromCfn);
+    // Every name the file uses is passed to templatefile.
+    const passed = [...String(dashboard.dashboard_body).matchAll(/(\w+)\s*=/g)].map((m) => m[1]);
+    for (const name of new Set([...tftpl.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]))) expect(passed, name).to.include(name);
   });
 });

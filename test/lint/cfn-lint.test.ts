@@ -140,4 +140,63 @@ describe('cli/lint/cfn-lint', () => {
       expect(reporter.stderr).to.deep.equal(['infra/cfn/template.yaml: 0 errors, 0 warnings, 0 informational (cfn-lint)']);
     });
   });
+
+  describe('serverless rules', () => {
+    // A function without TracingConfig: awslabs' serverless rule WS1000 ("should have Tracing
+    // property set to 'Active'"), https://awslabs.github.io/serverless-rules/rules/lambda/tracing/
+    const UNTRACED = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code: {ZipFile: 'exports.handler = async () => 1'}
+`;
+
+    it('appends the serverless rules (cfn-lint-serverless) to cfn-lint\'s own', async () => {
+      await writeFile(join(bare, 'untraced.yaml'), UNTRACED);
+      const result = await runCfnLint({ root: bare, templates: ['untraced.yaml'], env: { ...process.env, CFN_LINT: realCfnLint } });
+      expect(result.serverlessRules).to.equal('applied');
+      expect(result.findings.map((f) => f.rule)).to.include('WS1000');
+    });
+
+    it('runs cfn-lint\'s own rules and says so when the plugin is not installed', async function () {
+      // Two cfn-lint runs (the first one stops at the missing plugin), on a shared machine.
+      this.timeout(120_000);
+      await writeFile(join(bare, 'untraced.yaml'), UNTRACED);
+      // The real cfn-lint, in an interpreter where the plugin cannot be imported.
+      const python = join(root, '.venv', 'bin', 'python');
+      const withoutPlugin = join(dir, 'cfn-lint-without-plugin');
+      await writeFile(
+        withoutPlugin,
+        `#!/bin/sh
+exec "${python}" -c '
+import sys
+class Hide:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "cfn_lint_serverless":
+            raise ModuleNotFoundError("No module named %r" % name)
+sys.meta_path.insert(0, Hide())
+from cfnlint.runner import main
+sys.argv[0] = "cfn-lint"
+sys.exit(main())
+' "$@"
+`,
+      );
+      await chmod(withoutPlugin, 0o755);
+      const env = { ...process.env, CFN_LINT: withoutPlugin };
+      const reporter = createMemoryReporter();
+      await lint({ templates: ['untraced.yaml'], json: true }, { reporter, root: bare, env }).catch(() => undefined);
+      const result = JSON.parse(reporter.stdout.join('\n')) as { serverlessRules: string; findings: { rule: string }[] };
+      expect(result.serverlessRules).to.equal('missing');
+      expect(result.findings.map((f) => f.rule)).to.not.include('WS1000');
+      expect(reporter.stderr[0]).to.match(/^warning: the serverless rules did not run: cfn-lint-serverless is not installed next to cfn-lint; install it/);
+    });
+  });
 });

@@ -107,7 +107,7 @@ describe('cli/local (the project template and handler)', () => {
       expect(outputs.DynamoDBManagerUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/prod\/DynamoDBManager$/);
       const banner = first.reporter.stderr.join('\n');
       expect(banner).to.contain('Local stack of infra/cfn/template.yaml (stage prod, region us-east-1)');
-      expect(banner).to.contain(`DynamoDBManagerUrl    ${outputs.DynamoDBManagerUrl}`);
+      expect(banner).to.match(new RegExp(`DynamoDBManagerUrl +${outputs.DynamoDBManagerUrl!.replace(/[.]/g, '\\.')}\n`));
       expect(banner).to.match(/POST   http:\/\/127\.0\.0\.1:\d+\/prod\/DynamoDBManager/);
       expect(banner).to.match(/ready in \d+ ms/);
       expect(first.result.stoppedBy).to.equal('SIGTERM');

@@ -50,6 +50,19 @@ describe('cli/stack/logs', () => {
       expect(formatLogLine(line, plain)).to.equal(`2030-01-01T00:00:00.000Z ${shown}`);
     });
 
+    it("reads the handler's own JSON line (written to stdout, fields top-level: handler/log-output.ts)", () => {
+      const own = JSON.stringify({ timestamp: '2030-01-01T00:00:00.000Z', level: 'ERROR', message: 'POST /DynamoDBManager 500', requestId: LAMBDA_ID, apiRequestId: API_ID, traceId: '1-5759e988-bd862e3fe1be46a994272793', route: 'POST /DynamoDBManager', status: 500 });
+      const line = parseLogLine({ eventId: '11', timestamp: Date.UTC(2030, 0, 1), message: own + '\n' });
+      expect(line).to.deep.include({ level: 'ERROR', requestId: LAMBDA_ID, message: 'POST /DynamoDBManager 500', isError: true });
+      expect(line.fields).to.deep.equal({ apiRequestId: API_ID, traceId: '1-5759e988-bd862e3fe1be46a994272793', route: 'POST /DynamoDBManager', status: 500 });
+    });
+
+    it('shows an EMF document as its dimensions and values', () => {
+      const doc = JSON.stringify({ _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'n', Dimensions: [['Route']], Metrics: [{ Name: 'Requests', Unit: 'Count' }] }] }, Route: 'GET /items', Requests: 1 });
+      const line = parseLogLine({ eventId: '12', timestamp: 0, message: doc + '\n' });
+      expect(formatLogLine(line, plain)).to.equal('1970-01-01T00:00:00.000Z metrics {"Route":"GET /items","Requests":1}');
+    });
+
     it("drops the handler's requestId when it is Lambda's (a direct invoke) and names platform events of the JSON format", () => {
       const direct = parseLogLine({ eventId: '7', timestamp: 0, message: `1970-01-01T00:00:00.000Z\t${LAMBDA_ID}\tINFO\t{"level":"info","requestId":"${LAMBDA_ID}","status":200}` });
       expect(formatLogLine(direct, plain)).to.equal(`1970-01-01T00:00:00.000Z INFO  ${LAMBDA_ID} {"status":200}`);

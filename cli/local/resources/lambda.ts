@@ -35,7 +35,12 @@ export const lambdaFunction = {
       if (typeof value === 'object') throw new TemplateError(`${at(`Environment.Variables.${key}`)}: must be a string`);
       environment[key] = String(value);
     }
-    const loggingGroup = (properties?.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup;
+    const loggingConfig = properties?.LoggingConfig as { LogGroup?: unknown; LogFormat?: unknown; ApplicationLogLevel?: unknown } | undefined;
+    const loggingGroup = loggingConfig?.LogGroup;
+    const logFormat = loggingConfig?.LogFormat === undefined ? 'Text' : resolver.resolveString(loggingConfig.LogFormat, `Resources.${id}.Properties.LoggingConfig.LogFormat`);
+    if (logFormat !== 'Text' && logFormat !== 'JSON') throw new TemplateError(`${at('LoggingConfig.LogFormat')}: must be Text or JSON, got ${JSON.stringify(logFormat)}`);
+    const applicationLogLevel =
+      loggingConfig?.ApplicationLogLevel === undefined ? undefined : resolver.resolveString(loggingConfig.ApplicationLogLevel, `Resources.${id}.Properties.LoggingConfig.ApplicationLogLevel`);
     const name = resolver.physicalId(id);
     return {
       logicalId: id,
@@ -47,6 +52,7 @@ export const lambdaFunction = {
       memorySize,
       environment,
       logGroupName: loggingGroup === undefined ? `/aws/lambda/${name}` : resolver.resolveString(loggingGroup, `Resources.${id}.Properties.LoggingConfig.LogGroup`),
+      logging: { format: logFormat, ...(applicationLogLevel !== undefined && { applicationLogLevel }) },
     };
   },
 } satisfies ResourceType;
