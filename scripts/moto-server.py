@@ -479,6 +479,10 @@ def create_method_from_cloudformation_json(cls, resource_name, cloudformation_js
         authorization_type=properties["AuthorizationType"],
         api_key_required=properties.get("ApiKeyRequired"),
         request_parameters=properties.get("RequestParameters"),
+        # What moto's own model dropped too (moto_cognito.py wrapped it for these; this model
+        # replaces that one, so it keeps them itself).
+        authorizer_id=properties.get("AuthorizerId"),
+        authorization_scopes=properties.get("AuthorizationScopes"),
     )
     for response in properties.get("MethodResponses", []):
         backend.put_method_response(api, resource, http_method, str(response["StatusCode"]), response.get("ResponseModels"), response.get("ResponseParameters"))

@@ -184,6 +184,8 @@ variable "waf_rate_limit" {
     condition     = var.waf_rate_limit >= 10 && var.waf_rate_limit <= 2000000000 && floor(var.waf_rate_limit) == var.waf_rate_limit
     error_message = "waf_rate_limit: a whole number of requests from 10 to 2000000000."
   }
+}
+
 variable "user_pool_arn" {
   type        = string
   default     = ""
