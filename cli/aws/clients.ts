@@ -1,12 +1,13 @@
 /**
  * The one place AWS clients are built. Everything else sees the narrow interfaces (StackApi,
- * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi); every client shares one region,
+ * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, FunctionApi); every client shares one region,
  * profile, endpoint and call counter.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 /** Static keys, as the SDK's fromEnv provider would read them. */
@@ -19,6 +20,7 @@ import { UsageError } from '../errors.js';
 import { createS3ArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { createApiGatewayKeyApi, createDynamoTableApi, type ApiKeyApi, type TableApi } from './data-api.js';
 import { createStsIdentity, type Identity } from './identity.js';
+import { createSdkFunctionApi, type FunctionApi } from './function-api.js';
 import { createCloudWatchLogsApi, type LogsApi } from './logs-api.js';
 import { keepErrorDetails } from './aws-errors.js';
 import { countCalls, createCallMetrics, type CallMetrics } from './metrics.js';
@@ -45,6 +47,7 @@ export interface AwsClients {
   logs: LogsApi;
   tables: TableApi;
   apiKeys: ApiKeyApi;
+  functions: FunctionApi;
   metrics: CallMetrics;
   destroy(): void;
 }
@@ -81,6 +84,7 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   const logs = new CloudWatchLogsClient(withRegion);
   const dynamodb = new DynamoDBClient(withRegion);
   const apigateway = new APIGatewayClient(withRegion);
+  const lambda = new LambdaClient(withRegion);
 
   const metrics = createCallMetrics();
   countCalls(cfn, 'CloudFormation', metrics);
@@ -89,7 +93,8 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   countCalls(logs, 'CloudWatchLogs', metrics);
   countCalls(dynamodb, 'DynamoDB', metrics);
   countCalls(apigateway, 'APIGateway', metrics);
-  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway]) keepErrorDetails(client);
+  countCalls(lambda, 'Lambda', metrics);
+  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, lambda]) keepErrorDetails(client);
 
   return {
     region,
@@ -101,9 +106,10 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
     logs: createCloudWatchLogsApi(logs),
     tables: createDynamoTableApi(dynamodb),
     apiKeys: createApiGatewayKeyApi(apigateway),
+    functions: createSdkFunctionApi(lambda),
     metrics,
     destroy() {
-      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway]) client.destroy();
+      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, lambda]) client.destroy();
     },
   };
 }

@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { buildArtifact } from '../build/artifact.js';
 import { runCfnLint } from '../lint/cfn-lint.js';
 import { deploy } from '../deploy/deploy.js';
+import { hotswap, type HotswapOutcome } from '../deploy/hotswap.js';
+import type { Artifact } from '../build/artifact.js';
+import { UsageError } from '../errors.js';
 import type { DeployResult } from '../deploy/deploy-result.js';
 import { cachedLint } from '../deploy/lint-cache.js';
 import { formatOutputsTable } from '../stack/outputs.js';
@@ -21,13 +24,30 @@ interface DeployFlags extends StackCommandOptions {
   protect: boolean;
   skipLint: boolean;
   continueRollback: boolean;
+  hotswap: boolean;
+  force: boolean;
 }
 
-export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Promise<DeployResult> {
+export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Promise<DeployResult | HotswapOutcome> {
   const parameterOverrides = parseParameterOverrides(flags.parameterOverrides ?? []);
+  if (flags.force && !flags.hotswap) throw new UsageError('--force only goes with --hotswap (it allows hotswapping a prod stage)');
   return withStack(flags, deps, ({ target, aws, hintFlags }) =>
     withInterrupt(async (signal) => {
       const io = terminalIo(deps, signal);
+      // One build per command: a hotswap that falls back hands its zip to the deploy.
+      let built: Promise<Artifact> | undefined;
+      const build = () => (built ??= buildArtifact({ root: deps.root }));
+      if (flags.hotswap) {
+        const outcome = await hotswap(
+          { stackName: target.stackName, stage: target.stage, configParameters: target.parameters, parameterOverrides, force: flags.force },
+          { aws, reporter: deps.reporter, build, loadTemplate: () => loadDeployTemplate(deps.root), signal },
+        );
+        if (outcome.status !== 'fallback') {
+          printHotswapOutcome(outcome, flags.json === true, deps);
+          return outcome;
+        }
+        deps.reporter.warn(`Not hotswappable, deploying through CloudFormation instead: ${outcome.reasons.join('; ')}.`);
+      }
       const result = await deploy(
         {
           stackName: target.stackName,
@@ -46,7 +66,7 @@ export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Pr
         {
           reporter: deps.reporter,
           aws,
-          build: () => buildArtifact({ root: deps.root }),
+          build,
           lint: () => cachedLint(deps.root, () => runCfnLint({ root: deps.root, env: deps.env })),
           loadTemplate: () => loadDeployTemplate(deps.root),
           interactive: io.interactive,
@@ -72,6 +92,12 @@ export function printDeployResult(result: DeployResult, json: boolean, deps: Pic
   for (const line of formatOutputsTable(result.orderedOutputs)) deps.reporter.result(line);
 }
 
+export function printHotswapOutcome(outcome: Exclude<HotswapOutcome, { status: 'fallback' }>, json: boolean, deps: Pick<ProgramDeps, 'reporter'>): void {
+  if (json) return deps.reporter.result(JSON.stringify(outcome, null, 2));
+  if (outcome.status === 'unchanged') return deps.reporter.info(`No changes: the function already runs ${outcome.artifactKey}.`);
+  deps.reporter.result(`${outcome.functionName}\t${outcome.artifact.key}${outcome.alias ? `\t${outcome.alias.name}=${outcome.alias.version}` : ''}`);
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function deployCommand(deps: ProgramDeps): Command {
@@ -85,7 +111,9 @@ export function deployCommand(deps: ProgramDeps): Command {
       .option('--outputs-file <file>', 'also write the Outputs as JSON to this file')
       .option('--protect', 'turn on termination protection', false)
       .option('--skip-lint', 'do not run cfn-lint', false)
-      .addOption(new Option('--continue-rollback', 'finish a failed rollback (UPDATE_ROLLBACK_FAILED), then deploy').default(false)),
+      .addOption(new Option('--continue-rollback', 'finish a failed rollback (UPDATE_ROLLBACK_FAILED), then deploy').default(false))
+      .option('--hotswap', "only the function's code changed: update it directly (UpdateFunctionCode), skipping CloudFormation; else deploy normally", false)
+      .option('--force', 'with --hotswap: hotswap a prod stage too', false),
   )
     .addHelpText(
       'after',
@@ -102,7 +130,11 @@ Examples:
   $ npx cli deploy                               deploy (asks before executing)
   $ npx cli deploy --stage dev --yes             stack ...-dev, no question asked
   $ npx cli deploy --no-execute                  preview the change set only
-  $ npx cli deploy --parameter-overrides ApiKeyRequired=true --outputs-file outputs.json`,
+  $ npx cli deploy --parameter-overrides ApiKeyRequired=true --outputs-file outputs.json
+  $ npx cli deploy --stage dev --hotswap         seconds, when only handler/ changed
+
+--hotswap leaves drift: the stack's ArtifactKey parameter still names the previous code until
+the next deploy without --hotswap, which reconciles it. A prod stage is refused without --force.`,
     )
     .action(async (flags: DeployFlags) => {
       await deployFromFlags(flags, deps);
