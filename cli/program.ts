@@ -14,6 +14,7 @@ import { publishCommand } from './commands/publish.js';
 import { logsCommand } from './commands/logs.js';
 import { devCommand } from './commands/dev.js';
 import { invokeCommand } from './commands/invoke.js';
+import { diffCommand } from './commands/diff.js';
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')
@@ -48,6 +49,7 @@ Examples:
   program.addCommand(logsCommand(deps));
   program.addCommand(devCommand(deps));
   program.addCommand(invokeCommand(deps));
+  program.addCommand(diffCommand(deps));
 
   // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
   // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.

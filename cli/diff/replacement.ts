@@ -41,6 +41,20 @@ export const REPLACING_PROPERTIES: Readonly<Record<string, readonly string[]>> =
   'AWS::KMS::Key': [],
   'AWS::Cognito::UserPool': [],
   'AWS::Cognito::UserPoolClient': ['GenerateSecret', 'UserPoolId'],
+  'AWS::SNS::TopicPolicy': [],
+  'AWS::SNS::Subscription': ['Endpoint', 'Protocol', 'TopicArn'],
+  'AWS::Logs::MetricFilter': ['FilterName', 'LogGroupName'],
+  'AWS::Logs::ResourcePolicy': ['PolicyName'],
+  'AWS::Cognito::UserPoolDomain': ['UserPoolId', 'Domain'],
+  'AWS::Cognito::UserPoolResourceServer': ['UserPoolId', 'Identifier'],
+  'AWS::Cognito::UserPoolGroup': ['UserPoolId', 'GroupName'],
+  'AWS::KMS::Alias': ['AliasName'],
+  'AWS::Lambda::EventInvokeConfig': ['FunctionName', 'Qualifier'],
+  'AWS::IAM::Policy': [],
+  'AWS::IAM::ManagedPolicy': ['ManagedPolicyName', 'Description', 'Path'],
+  'AWS::ApiGateway::DocumentationPart': ['Location', 'RestApiId'],
+  'AWS::XRay::Group': [],
+  'AWS::XRay::SamplingRule': ['SamplingRule'],
 };
 
 /** `yes`: the property replaces the resource; `unknown`: a type this table does not cover. */
