@@ -15,6 +15,7 @@ import { logsCommand } from './commands/logs.js';
 import { devCommand } from './commands/dev.js';
 import { invokeCommand } from './commands/invoke.js';
 import { diffCommand } from './commands/diff.js';
+import { syncCommand } from './commands/sync.js';
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')
@@ -50,6 +51,7 @@ Examples:
   program.addCommand(devCommand(deps));
   program.addCommand(invokeCommand(deps));
   program.addCommand(diffCommand(deps));
+  program.addCommand(syncCommand(deps));
 
   // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
   // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.

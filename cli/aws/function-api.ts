@@ -64,8 +64,3 @@ function toState(out: SdkConfiguration, functionName: string): FunctionState {
     lastUpdateStatusReason: out.LastUpdateStatusReason,
   };
 }
-
-/** Lambda's CodeSha256 of a zip whose SHA-256 is `hex` (the build's artifact.sha256). */
-export function lambdaCodeSha256(hex: string): string {
-  return Buffer.from(hex, 'hex').toString('base64');
-}

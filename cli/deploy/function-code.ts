@@ -85,6 +85,11 @@ export async function updateCodeAndWait(
   return state;
 }
 
+/** Lambda's CodeSha256 of a zip whose SHA-256 is `hex` (the build's artifact.sha256): base64 of the digest. */
+export function lambdaCodeSha256(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
+}
+
 function objectAt(value: TemplateValue | undefined): Record<string, TemplateValue> | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
 }
