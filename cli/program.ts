@@ -16,6 +16,7 @@ import { devCommand } from './commands/dev.js';
 import { invokeCommand } from './commands/invoke.js';
 import { diffCommand } from './commands/diff.js';
 import { syncCommand } from './commands/sync.js';
+import { driftCommand } from './commands/drift.js';
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')
@@ -52,6 +53,7 @@ Examples:
   program.addCommand(invokeCommand(deps));
   program.addCommand(diffCommand(deps));
   program.addCommand(syncCommand(deps));
+  program.addCommand(driftCommand(deps));
 
   // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
   // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.

@@ -1,6 +1,7 @@
 /**
  * The one place AWS clients are built. Everything else sees the narrow interfaces (StackApi,
- * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, FunctionApi); every client shares one region,
+ * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, FunctionApi,
+ * DriftApi); every client shares one region,
  * profile, endpoint and call counter.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
@@ -20,6 +21,7 @@ import { UsageError } from '../errors.js';
 import { createS3ArtifactStore, type ArtifactStore } from './artifact-store.js';
 import { createApiGatewayKeyApi, createDynamoTableApi, type ApiKeyApi, type TableApi } from './data-api.js';
 import { createStsIdentity, type Identity } from './identity.js';
+import { createSdkDriftApi, type DriftApi } from './drift-api.js';
 import { createSdkFunctionApi, type FunctionApi } from './function-api.js';
 import { createCloudWatchLogsApi, type LogsApi } from './logs-api.js';
 import { keepErrorDetails } from './aws-errors.js';
@@ -48,6 +50,7 @@ export interface AwsClients {
   tables: TableApi;
   apiKeys: ApiKeyApi;
   functions: FunctionApi;
+  drift: DriftApi;
   metrics: CallMetrics;
   destroy(): void;
 }
@@ -107,6 +110,7 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
     tables: createDynamoTableApi(dynamodb),
     apiKeys: createApiGatewayKeyApi(apigateway),
     functions: createSdkFunctionApi(lambda),
+    drift: createSdkDriftApi(cfn),
     metrics,
     destroy() {
       for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, lambda]) client.destroy();
