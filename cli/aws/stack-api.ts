@@ -90,6 +90,12 @@ export interface ChangeSetParameter {
   usePreviousValue?: boolean;
 }
 
+/** https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html */
+export interface RollbackConfiguration {
+  triggers: { arn: string; type: string }[];
+  monitoringMinutes: number;
+}
+
 export interface CreateChangeSetInput {
   stackName: string;
   changeSetName: string;
@@ -99,6 +105,7 @@ export interface CreateChangeSetInput {
   capabilities: Capability[];
   description?: string;
   tags?: Record<string, string>;
+  rollbackConfiguration?: RollbackConfiguration;
 }
 
 export interface DescribeEventsOptions {
@@ -153,6 +160,10 @@ export function createSdkStackApi(client: CloudFormationClient): StackApi {
           Capabilities: input.capabilities,
           Description: input.description,
           Tags: input.tags ? Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
+          RollbackConfiguration: input.rollbackConfiguration && {
+            RollbackTriggers: input.rollbackConfiguration.triggers.map((t) => ({ Arn: t.arn, Type: t.type })),
+            MonitoringTimeInMinutes: input.rollbackConfiguration.monitoringMinutes,
+          },
         }),
       );
       return { id: out.Id ?? input.changeSetName, stackId: out.StackId ?? input.stackName };

@@ -7,6 +7,7 @@ import { deploy } from '../deploy/deploy.js';
 import { hotswap, type HotswapOutcome } from '../deploy/hotswap.js';
 import type { Artifact } from '../build/artifact.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_MONITORING_MINUTES, parseMonitoringMinutes } from '../deploy/rollback-triggers.js';
 import type { DeployResult } from '../deploy/deploy-result.js';
 import { cachedLint } from '../deploy/lint-cache.js';
 import { formatOutputsTable } from '../stack/outputs.js';
@@ -26,10 +27,12 @@ interface DeployFlags extends StackCommandOptions {
   continueRollback: boolean;
   hotswap: boolean;
   force: boolean;
+  rollbackMonitoring?: string;
 }
 
 export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Promise<DeployResult | HotswapOutcome> {
   const parameterOverrides = parseParameterOverrides(flags.parameterOverrides ?? []);
+  const rollbackMonitoringMinutes = parseMonitoringMinutes(flags.rollbackMonitoring);
   if (flags.force && !flags.hotswap) throw new UsageError('--force only goes with --hotswap (it allows hotswapping a prod stage)');
   return withStack(flags, deps, ({ target, aws, hintFlags }) =>
     withInterrupt(async (signal) => {
@@ -62,6 +65,7 @@ export async function deployFromFlags(flags: DeployFlags, deps: ProgramDeps): Pr
           skipLint: flags.skipLint,
           continueRollback: flags.continueRollback,
           hintFlags,
+          rollbackMonitoringMinutes,
         },
         {
           reporter: deps.reporter,
@@ -113,7 +117,8 @@ export function deployCommand(deps: ProgramDeps): Command {
       .option('--skip-lint', 'do not run cfn-lint', false)
       .addOption(new Option('--continue-rollback', 'finish a failed rollback (UPDATE_ROLLBACK_FAILED), then deploy').default(false))
       .option('--hotswap', "only the function's code changed: update it directly (UpdateFunctionCode), skipping CloudFormation; else deploy normally", false)
-      .option('--force', 'with --hotswap: hotswap a prod stage too', false),
+      .option('--force', 'with --hotswap: hotswap a prod stage too', false)
+      .option('--rollback-monitoring <minutes>', "minutes CloudFormation watches the stack's alarms after an update, rolling back if one fires (0-180)", String(DEFAULT_MONITORING_MINUTES)),
   )
     .addHelpText(
       'after',
@@ -133,6 +138,9 @@ Examples:
   $ npx cli deploy --parameter-overrides ApiKeyRequired=true --outputs-file outputs.json
   $ npx cli deploy --stage dev --hotswap         seconds, when only handler/ changed
 
+Updates pass the stack's alarms (the composite ApiUnhealthyAlarm when there is one) to
+CloudFormation as rollback triggers: it rolls back if one fires during the update or within
+--rollback-monitoring minutes after it. A first deploy has no alarms to watch yet.
 --hotswap leaves drift: the stack's ArtifactKey parameter still names the previous code until
 the next deploy without --hotswap, which reconciles it. A prod stage is refused without --force.`,
     )

@@ -12,7 +12,7 @@ import { CliError, InterruptedError } from '../errors.js';
 import { awsFailure, withAwsFailures } from '../aws/aws-errors.js';
 import type { BucketRef } from '../aws/artifact-store.js';
 import type { AwsClients } from '../aws/clients.js';
-import type { ChangeSetDescription, ChangeSetParameter, StackDescription } from '../aws/stack-api.js';
+import type { ChangeSetDescription, ChangeSetParameter, RollbackConfiguration, StackDescription } from '../aws/stack-api.js';
 import type { Artifact } from '../build/artifact.js';
 import { CfnLintNotInstalledError, formatFinding, type LintResult } from '../lint/cfn-lint.js';
 import { resolveParameters } from '../template/parameters.js';
@@ -39,6 +39,7 @@ import { deployResult, type DeployResult } from './deploy-result.js';
 import { DEFAULT_POLL_MS, defaultSleep, followStack, runStackOperation, stoppedWaiting, type StackWatch } from './follow-stack.js';
 import { changeSetParameters, parameterLayers } from './parameters.js';
 import { localTemplate } from './local-template.js';
+import { DEFAULT_MONITORING_MINUTES, rollbackConfiguration } from './rollback-triggers.js';
 import { codeTarget, functionName, lambdaCodeSha256, updateCodeAndWait } from './function-code.js';
 import { dataLossRisks, formatChangeTable, formatDataLossWarnings, type DataLossRisk } from './preview.js';
 import { isSuccessStatus } from './progress-state.js';
@@ -82,6 +83,8 @@ export interface DeployOptions {
   continueRollback?: boolean;
   /** Flags to repeat in hints (`--stage dev --region eu-west-1`). */
   hintFlags?: string;
+  /** --rollback-monitoring: minutes CloudFormation watches the alarms after the update (default 5). */
+  rollbackMonitoringMinutes?: number;
 }
 
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
@@ -344,6 +347,7 @@ async function changeSetStep(
   const skip = await alreadyDeployed(stacks, current, input.text, input.parameters);
   if (skip.skip) return { kind: 'none', why: skip.reason };
   ctx.reporter.info(`Creating ${cs.type} change set ${cs.name} (${skip.reason})...`);
+  const rollback = await rollbackStep(ctx, current);
   const outcome = await createChangeSet(
     stacks,
     {
@@ -354,6 +358,7 @@ async function changeSetStep(
       parameters: input.parameters,
       capabilities: input.capabilities,
       description: `npx cli deploy ${input.artifactKey}`,
+      rollbackConfiguration: rollback,
     },
     { sleep: ctx.deps.sleep ?? defaultSleep, intervalMs: Math.min(ctx.deps.pollIntervalMs ?? DEFAULT_POLL_MS, 1_000), signal: ctx.deps.signal },
   ).catch(async (err: unknown) => {
@@ -363,6 +368,17 @@ async function changeSetStep(
   if (outcome.kind === 'ready') return outcome;
   if (outcome.created) await stacks.deleteChangeSet(cs.stackName, cs.name);
   return { kind: 'none', why: 'CloudFormation found no change to make' };
+}
+
+/** The stack's alarms as rollback triggers (none on a first deploy: they do not exist yet). */
+async function rollbackStep(ctx: Context, current: StackDescription | undefined): Promise<RollbackConfiguration | undefined> {
+  if (!current) return undefined;
+  const minutes = ctx.options.rollbackMonitoringMinutes ?? DEFAULT_MONITORING_MINUTES;
+  const config = rollbackConfiguration(current.stackId, await ctx.deps.aws.stacks.listResources(current.stackId), minutes);
+  if (config) {
+    ctx.reporter.info(`Rollback triggers: ${config.triggers.map((t) => t.arn.split(':').pop()).join(', ')}; CloudFormation rolls back if one goes into ALARM during the update or the ${minutes} minutes after.`);
+  }
+  return config;
 }
 
 /** "Nothing to do" is a success: the stack's Outputs, as after a deploy. */

@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { FunctionApi, FunctionState } from '../../cli/aws/function-api.js';
-import { lambdaCodeSha256 } from '../../cli/aws/function-api.js';
+import { lambdaCodeSha256 } from '../../cli/deploy/function-code.js';
 import type { Artifact } from '../../cli/build/artifact.js';
 import { deploy } from '../../cli/deploy/deploy.js';
 import { hotswap, type HotswapDeps, type HotswapOptions } from '../../cli/deploy/hotswap.js';
@@ -34,7 +34,7 @@ describe('cli/deploy/hotswap against moto', () => {
     const reporter = createMemoryReporter();
     const result = await deploy(
       { stackName: STACK, ...STAGE, yes: true, skipLint: true },
-      { reporter, aws, build: async () => artifact, lint: async () => ({ findings: [], errors: 0 }) as never, loadTemplate: () => loadDeployTemplate(root), interactive: false, pollIntervalMs: 10 },
+      { reporter, aws, build: async () => artifact, lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }), loadTemplate: () => loadDeployTemplate(root), interactive: false, pollIntervalMs: 10 },
     );
     return { result, aws, stderr: reporter.stderr.join('\n') };
   }

@@ -42,7 +42,7 @@ describe('cli diff against moto', () => {
       const artifact = await buildArtifact({ root });
       await deploy(
         { stackName: STACK, parameterOverrides: { AuthMode: 'NONE' }, yes: true, skipLint: true },
-        { reporter: createMemoryReporter(), aws: await suite.clients(), build: async () => artifact, lint: async () => ({ findings: [], errors: 0 }) as never, loadTemplate: () => loadDeployTemplate(root), interactive: false, pollIntervalMs: 10 },
+        { reporter: createMemoryReporter(), aws: await suite.clients(), build: async () => artifact, lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }), loadTemplate: () => loadDeployTemplate(root), interactive: false, pollIntervalMs: 10 },
       );
     });
 

@@ -22,7 +22,7 @@ describe('cli/drift', () => {
   before(async () => {
     await deploy(
       { stackName: STACK, parameterOverrides: { AuthMode: 'NONE' }, yes: true, skipLint: true },
-      { reporter: createMemoryReporter(), aws: await suite.clients(), build: async () => suite.artifact, lint: async () => ({ findings: [], errors: 0 }) as never, loadTemplate: () => loadDeployTemplate(root), interactive: false, pollIntervalMs: 10 },
+      { reporter: createMemoryReporter(), aws: await suite.clients(), build: async () => suite.artifact, lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }), loadTemplate: () => loadDeployTemplate(root), interactive: false, pollIntervalMs: 10 },
     );
   });
 

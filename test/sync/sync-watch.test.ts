@@ -47,7 +47,7 @@ describe('cli/sync/sync-watch against moto', () => {
     const first = await build();
     await deploy(
       { stackName: STACK, stage: 'dev', parameterOverrides: { AuthMode: 'NONE' }, yes: true, skipLint: true },
-      { reporter: createMemoryReporter(), aws: await suite.clients(), build: async () => first, lint: async () => ({ findings: [], errors: 0 }) as never, loadTemplate: () => loadDeployTemplate(root), interactive: false, pollIntervalMs: 10 },
+      { reporter: createMemoryReporter(), aws: await suite.clients(), build: async () => first, lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }), loadTemplate: () => loadDeployTemplate(root), interactive: false, pollIntervalMs: 10 },
     );
   });
 
