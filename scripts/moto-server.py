@@ -15,6 +15,12 @@ bench. Everything else is moto as installed in .venv.
    belongs to. The CLI names change sets after the clock (to the second), so two stacks deployed
    within a second share a name: lookups by name take the newest one of the stack named, as
    DescribeChangeSet and ExecuteChangeSet already take the newest.
+4. moto's CloudFormation does not support AWS::Lambda::Alias (it skips the resource with a
+   warning, so the stack "succeeds" without it), and its AWS::Lambda::Version has neither a Ref
+   (CloudFormation: the version's ARN) nor the Version attribute. Both are added here over moto's
+   own Lambda backend (create_alias / update / delete_alias, publish_version).
+   https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html#aws-resource-lambda-alias-return-values
+   https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#aws-resource-lambda-version-return-values
 """
 import sys
 
@@ -68,6 +74,90 @@ def build_resource_diff(self, other_template, parameters=None):
 
 
 parsing.ResourceMap.build_resource_diff = build_resource_diff
+
+
+from moto.awslambda import models as lambda_models
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.core.common_models import CloudFormationModel
+
+_create_version = lambda_models.LambdaVersion.create_from_cloudformation_json.__func__
+
+
+def create_version(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    version = _create_version(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    name = cloudformation_json["Properties"]["FunctionName"]
+    unqualified = lambda_models.lambda_backends[account_id][region_name].get_function(name).function_arn
+    version.arn = f"{unqualified.rsplit(':', 1)[0] if unqualified.count(':') > 6 else unqualified}:{version.version}"
+    return version
+
+
+def version_attribute(self, attr):
+    if attr == "Version":
+        return str(self.version)
+    if attr == "FunctionArn":
+        return self.arn
+    raise UnformattedGetAttTemplateException()
+
+
+lambda_models.LambdaVersion.create_from_cloudformation_json = classmethod(create_version)
+lambda_models.LambdaVersion.physical_resource_id = property(lambda self: self.arn)
+lambda_models.LambdaVersion.has_cfn_attr = classmethod(lambda cls, attr: attr in ("Version", "FunctionArn"))
+lambda_models.LambdaVersion.get_cfn_attribute = version_attribute
+
+
+class CfnLambdaAlias(CloudFormationModel):
+    # moto's model metaclass files every model under the service named by its module.
+    __module__ = "moto.awslambda.models"
+
+    def __init__(self, alias, function_name):
+        self.alias = alias
+        self.function_name = function_name
+
+    @staticmethod
+    def cloudformation_name_type():
+        return ""
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Lambda::Alias"
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr == "AliasArn"
+
+    @property
+    def physical_resource_id(self):
+        return self.alias.arn
+
+    def get_cfn_attribute(self, attr):
+        if attr == "AliasArn":
+            return self.alias.arn
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        p = cloudformation_json["Properties"]
+        backend = lambda_models.lambda_backends[account_id][region_name]
+        alias = backend.create_alias(p["Name"], p["FunctionName"], str(p["FunctionVersion"]), p.get("Description", ""), p.get("RoutingConfig"))
+        return cls(alias, p["FunctionName"])
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        p = cloudformation_json["Properties"]
+        original_resource.alias.update(p.get("Description"), str(p["FunctionVersion"]), p.get("RoutingConfig"))
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        p = cloudformation_json["Properties"]
+        try:
+            lambda_models.lambda_backends[account_id][region_name].delete_alias(p["Name"], p["FunctionName"])
+        except Exception:  # noqa: BLE001 - the function went first: Lambda deletes its aliases with it
+            pass
+
+    def is_created(self):
+        return True
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

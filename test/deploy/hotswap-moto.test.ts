@@ -63,13 +63,17 @@ describe('cli/deploy/hotswap against moto', () => {
 
   it('updates only the function code, in at most 4 AWS calls, and prints the drift it leaves', async () => {
     const { outcome, aws, stderr } = await swap(v2);
+    const calls = { ...aws.metrics.byOperation };
     expect(outcome.status).to.equal('hotswapped');
+    expect(outcome.status === 'hotswapped' && outcome.alias).to.deep.equal({ name: 'live', version: '2' });
     expect(await runningSha()).to.equal(lambdaCodeSha256(v2.sha256));
     const stack = await aws.stacks.describeStack(STACK);
     expect(stack?.parameters.ArtifactKey).to.equal(`${STACK}/${v1.key}`);
     expect(stack?.status).to.equal('CREATE_COMPLETE');
-    expect(aws.metrics.calls).to.be.at.most(4);
-    expect(Object.keys(aws.metrics.byOperation).sort()).to.deep.equal(['CloudFormation.DescribeStacks', 'CloudFormation.GetTemplate', 'Lambda.UpdateFunctionCode']);
+    // The alias moved too: the API invokes it.
+    const fn = stack!.outputs.find((o) => o.key === 'FunctionName')!.value;
+    expect((await aws.functions.getState(fn, 'live')).codeSha256).to.equal(lambdaCodeSha256(v2.sha256));
+    expect(calls).to.deep.equal({ 'CloudFormation.DescribeStacks': 1, 'CloudFormation.GetTemplate': 1, 'Lambda.UpdateFunctionCode': 1, 'Lambda.UpdateAlias': 1 });
     expect(stderr).to.include(`drift: stack ${STACK}'s ArtifactKey parameter is still ${STACK}/${v1.key}; the function runs ${STACK}/${v2.key}`);
     expect(stderr).to.include('The next `npx cli deploy` (without --hotswap)');
   });
@@ -88,7 +92,13 @@ describe('cli/deploy/hotswap against moto', () => {
   it('falls back, saying what changed, when a parameter changes besides the code', async () => {
     const { outcome } = await swap(v2, { parameterOverrides: { AuthMode: 'NONE', FunctionMemorySize: '512' } });
     expect(outcome.status).to.equal('fallback');
-    expect(outcome.status === 'fallback' && outcome.reasons).to.deep.equal(['parameter FunctionMemorySize changes (256 -> 512)', 'Function (AWS::Lambda::Function) changes: Properties.MemorySize']);
+    // A configuration change is also a new version (its logical id is named after the function's definition).
+    expect(outcome.status === 'fallback' && outcome.reasons.slice(0, 2)).to.deep.equal(['parameter FunctionMemorySize changes (256 -> 512)', 'Function (AWS::Lambda::Function) changes: Properties.MemorySize']);
+    expect(outcome.status === 'fallback' && outcome.reasons.slice(2).map((r) => r.replace(/FunctionVersion[0-9a-f]{10}/, 'FunctionVersion<hash>'))).to.deep.equal([
+      'FunctionVersion<hash> (AWS::Lambda::Version) is removed',
+      'FunctionLiveAlias (AWS::Lambda::Alias) changes: Properties.FunctionVersion',
+      'FunctionVersion<hash> (AWS::Lambda::Version) is added',
+    ]);
     expect(await runningSha()).to.equal(lambdaCodeSha256(v1.sha256));
   });
 
@@ -138,13 +148,14 @@ describe('cli/deploy/hotswap against moto', () => {
       const state = (status: Partial<FunctionState>): FunctionState => ({ functionName: 'fn', version: '$LATEST', codeSha256: 'x', ...status });
       return {
         calls,
-        async updateCode() {
+        async updateCode(_name, _code, options) {
           calls.push('UpdateFunctionCode');
-          return state({ lastUpdateStatus: 'InProgress' });
+          return state({ lastUpdateStatus: 'InProgress', version: options.publish ? '2' : '$LATEST' });
         },
-        async getState() {
+        async getState(_name, qualifier) {
           calls.push('GetFunctionConfiguration');
-          return calls.filter((c) => c === 'GetFunctionConfiguration').length <= polls ? state({ lastUpdateStatus: 'InProgress' }) : state(end);
+          const version = qualifier ?? '$LATEST';
+          return calls.filter((c) => c === 'GetFunctionConfiguration').length <= polls ? state({ lastUpdateStatus: 'InProgress', version }) : state({ ...end, version });
         },
         async moveAlias() {
           calls.push('UpdateAlias');
@@ -157,7 +168,7 @@ describe('cli/deploy/hotswap against moto', () => {
       const aws = await suite.clients();
       const { outcome } = await swap(v2, {}, { aws: { ...aws, functions: lambda } });
       expect(outcome.status).to.equal('hotswapped');
-      expect(lambda.calls).to.deep.equal(['UpdateFunctionCode', 'GetFunctionConfiguration', 'GetFunctionConfiguration', 'GetFunctionConfiguration']);
+      expect(lambda.calls).to.deep.equal(['UpdateFunctionCode', 'GetFunctionConfiguration', 'GetFunctionConfiguration', 'GetFunctionConfiguration', 'UpdateAlias']);
     });
 
     it("reports Lambda's reason when the update fails", async () => {

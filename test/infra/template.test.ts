@@ -173,7 +173,9 @@ describe('infra/cfn/template.yaml', () => {
       expect(integration.Type, route).to.equal('AWS_PROXY');
       expect(integration.IntegrationHttpMethod, route).to.equal('POST');
       const uri = (integration.Uri as { 'Fn::Sub': string })['Fn::Sub'];
-      expect(uri, route).to.include(`/functions/\${${fnId}.Arn}/invocations`);
+      // The `live` alias of the function (cloud-loop: a release is one alias move).
+      expect(uri, route).to.include('/functions/${FunctionLiveAlias}/invocations');
+      expect(props(t.Resources.FunctionLiveAlias!).FunctionName, route).to.deep.equal({ Ref: fnId });
       expect(props(method).ApiKeyRequired, route).to.deep.equal({ 'Fn::If': ['ApiKeyEnabled', true, false] });
     }
   });
@@ -234,7 +236,8 @@ describe('infra/cfn/template.yaml', () => {
       const p = (r.Properties ?? {}) as Record<string, TemplateValue>;
       if (r.Type !== 'AWS::DynamoDB::Table') expect(p, id).not.to.have.any.keys('TableName', 'RoleName', 'LogGroupName', 'UsagePlanName');
       if (r.Type === 'AWS::Lambda::Function') expect(p, id).not.to.have.property('FunctionName');
-      if (p.Name !== undefined) expect(strings(p.Name).join(''), id).to.include('${AWS::StackName}');
+      // An alias name is scoped to its function, not to the account.
+      if (p.Name !== undefined && r.Type !== 'AWS::Lambda::Alias') expect(strings(p.Name).join(''), id).to.include('${AWS::StackName}');
     }
   });
 });
