@@ -98,6 +98,8 @@ resource "aws_lambda_function" "handler" {
   role          = aws_iam_role.function.arn
   memory_size   = var.function_memory_size
   timeout       = var.function_timeout
+  # A new version per code or configuration change, for the `live` alias (release.tf).
+  publish = true
 
   logging_config {
     log_format = "Text"

@@ -375,7 +375,6 @@ describe('infra/terraform', () => {
       expect(c.ApiKeyRequired, `template ${route}`).to.deep.equal({ 'Fn::If': ['ApiKeyEnabled', true, false] });
     }
     const [api] = onlyResource(tf, 'aws_api_gateway_rest_api');
-    const [fnName] = onlyResource(tf, 'aws_lambda_function');
     for (const [name, method] of methods) {
       expect(method.rest_api_id, name).to.equal(`\${aws_api_gateway_rest_api.${api}.id}`);
       expect(method.api_key_required, name).to.equal('${var.api_key_required}');
@@ -385,7 +384,8 @@ describe('infra/terraform', () => {
       const [, integration] = integrations[0] as [string, HclBody];
       expect(integration.type).to.equal('AWS_PROXY');
       expect(integration.integration_http_method).to.equal('POST');
-      expect(integration.uri).to.equal(`\${aws_lambda_function.${fnName}.invoke_arn}`);
+      // The `live` alias (release.tf), as the template's methods invoke FunctionLiveAlias.
+      expect(integration.uri).to.equal('${aws_lambda_alias.live.invoke_arn}');
       expect(integration.resource_id).to.equal('${each.value.resource_id}');
       expect(integration.http_method).to.equal('${each.value.http_method}');
     }
@@ -402,6 +402,7 @@ describe('infra/terraform', () => {
     expect(permission.action).to.equal(c.Action);
     expect(permission.principal).to.equal(c.Principal);
     expect(permission.function_name).to.equal(`\${aws_lambda_function.${fnName}.function_name}`);
+    expect(permission.qualifier).to.equal('${aws_lambda_alias.live.name}');
     expect(permission.source_account).to.equal('${data.aws_caller_identity.current.account_id}');
     expect(String((c.SourceArn as { 'Fn::Sub': string })['Fn::Sub'])).to.match(/\/\$\{StageName\}\/\*$/);
     expect(permission.source_arn).to.equal(`\${aws_api_gateway_rest_api.${api}.execution_arn}/\${var.stage_name}/*`);
@@ -514,6 +515,32 @@ describe('infra/terraform', () => {
       expect(output.description, name).to.be.a('string').and.not.equal('');
       expect(String(output.value), name).not.to.match(/\.value\b/);
     }
+  });
+});
+
+describe('infra/terraform/release.tf (parity with FunctionVersion and FunctionLiveAlias)', () => {
+  let t: CfnTemplate;
+  let tf: TerraformConfig;
+  before(async () => {
+    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
+    tf = mergeFiles(files);
+    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+  });
+
+  it('publishes a version per change and points a `live` alias at it, as the template does', () => {
+    const [fnName, fn] = onlyResource(tf, 'aws_lambda_function');
+    expect(fn.publish).to.equal(true);
+    const version = cfnProps(cfnOnly(t, 'AWS::Lambda::Version'));
+    const alias = cfnProps(cfnOnly(t, 'AWS::Lambda::Alias'));
+    const [cfnFn] = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function')!;
+    expect(version.FunctionName).to.deep.equal({ Ref: cfnFn });
+    expect(alias.FunctionName).to.deep.equal({ Ref: cfnFn });
+    const [aliasName, tfAlias] = onlyResource(tf, 'aws_lambda_alias');
+    expect(tfAlias.name).to.equal(alias.Name);
+    expect(tfAlias.function_name).to.equal(`\${aws_lambda_function.${fnName}.function_name}`);
+    expect(tfAlias.function_version).to.equal(`\${aws_lambda_function.${fnName}.version}`);
+    expect(tf.outputs.get('function_alias_arn')?.value).to.equal(`\${aws_lambda_alias.${aliasName}.arn}`);
+    expect(t.Outputs?.FunctionAliasArn?.Value).to.deep.equal({ Ref: 'FunctionLiveAlias' });
   });
 });
 
