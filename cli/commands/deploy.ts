@@ -14,7 +14,7 @@ import { formatOutputsTable } from '../stack/outputs.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
 import type { ProgramDeps } from './deps.js';
-import { terminalIo, withInterrupt, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import { collect, terminalIo, withInterrupt, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface DeployFlags extends StackCommandOptions {
   parameterOverrides?: string[];
@@ -101,8 +101,6 @@ export function printHotswapOutcome(outcome: Exclude<HotswapOutcome, { status: '
   if (outcome.status === 'unchanged') return deps.reporter.info(`No changes: the function already runs ${outcome.artifactKey}.`);
   deps.reporter.result(`${outcome.functionName}\t${outcome.artifact.key}${outcome.alias ? `\t${outcome.alias.name}=${outcome.alias.version}` : ''}`);
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function deployCommand(deps: ProgramDeps): Command {
   return withStackOptions(

@@ -7,7 +7,7 @@ import { stackDiff, type StackDiffResult } from '../diff/stack-diff.js';
 import { loadDeployTemplate } from '../deploy/template-source.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import type { ProgramDeps } from './deps.js';
-import { withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import { collect, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface DiffFlags extends StackCommandOptions {
   parameterOverrides?: string[];
@@ -34,8 +34,6 @@ export async function diffFromFlags(flags: DiffFlags, deps: ProgramDeps): Promis
   if (flags.fail && !result.empty) throw new CliError(`Stack ${result.stackName} differs from the local template (--fail).`);
   return result;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function diffCommand(deps: ProgramDeps): Command {
   return withStackOptions(

@@ -9,7 +9,7 @@ import { syncOnce, syncWatch } from '../sync/sync-watch.js';
 import { parseParameterOverrides } from '../template/parameters.js';
 import { printHotswapOutcome } from './deploy.js';
 import type { ProgramDeps } from './deps.js';
-import { withInterrupt, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
+import { collect, withInterrupt, withStack, withStackOptions, type StackCommandOptions } from './stack-options.js';
 
 interface SyncFlags extends StackCommandOptions {
   parameterOverrides?: string[];
@@ -51,8 +51,6 @@ async function handlerSources(root: string, configFiles: readonly string[]): Pro
   const entries = await readdir(join(root, 'handler'), { recursive: true, withFileTypes: true });
   return [...entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)), ...configFiles.map((f) => join(root, f))];
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function syncCommand(deps: ProgramDeps): Command {
   return withStackOptions(

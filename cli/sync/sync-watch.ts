@@ -31,7 +31,8 @@ export type SyncRound = { ok: true; outcome: HotswapOutcome } | { ok: false; err
 
 export async function syncOnce(deps: Pick<SyncDeps, 'build' | 'hotswap' | 'reporter'>): Promise<HotswapOutcome> {
   const outcome = await deps.hotswap(deps.build);
-  reportOutcome(deps.reporter, outcome);
+  // The command prints the result itself (cli/commands/deploy.ts printHotswapOutcome).
+  if (outcome.status === 'fallback') reportOutcome(deps.reporter, outcome);
   return outcome;
 }
 
