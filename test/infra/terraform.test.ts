@@ -349,7 +349,8 @@ describe('infra/terraform', () => {
     expect(fn.s3_bucket).to.equal(asTerraform(t, code.S3Bucket));
     expect(fn.s3_key).to.equal(asTerraform(t, code.S3Key));
     // The content-addressed key is what redeploys new code; nothing else may stand in for it.
-    expect(fn).not.to.have.any.keys('source_code_hash', 'filename', 'image_uri', 's3_object_version', 'publish');
+    // (publish = true is the template's FunctionVersion: see the release.tf block below.)
+    expect(fn).not.to.have.any.keys('source_code_hash', 'filename', 'image_uri', 's3_object_version');
     expect(fn.memory_size).to.equal(asTerraform(t, c.MemorySize));
     expect(fn.timeout).to.equal(asTerraform(t, c.Timeout));
     const [tableName] = onlyResource(tf, 'aws_dynamodb_table');
