@@ -426,7 +426,8 @@ async function reconcileStep(
   });
   let alias: { name: string; version: string } | undefined;
   if (target.alias && target.versionLogicalId) {
-    const version = (await stacks.listResources(after.stackId)).find((r) => r.logicalId === target.versionLogicalId)?.physicalId;
+    // Deployed under its prepared name, FunctionVersion<hash> (prepareTemplate).
+    const version = (await stacks.listResources(after.stackId)).find((r) => r.resourceType === 'AWS::Lambda::Version' && r.logicalId.startsWith(target.versionLogicalId!))?.physicalId;
     const number = version?.split(':').pop();
     if (number && /^\d+$/.test(number)) {
       await functions.moveAlias(name, target.alias.name, number);

@@ -133,6 +133,10 @@ describe('cli/deploy/hotswap against moto', () => {
     expect(result.reconciled?.functionName).to.be.a('string');
     expect(stderr).to.include('(an earlier --hotswap); putting the stack\'s code back');
     expect(await runningSha()).to.equal(lambdaCodeSha256(v3.sha256));
+    // The alias the API invokes is back on the stack's own version, which runs v3.
+    expect(result.reconciled?.alias?.name).to.equal('live');
+    const aws = await suite.clients();
+    expect((await aws.functions.getState(result.reconciled!.functionName, 'live')).codeSha256).to.equal(lambdaCodeSha256(v3.sha256));
     const again = await fullDeploy(v3);
     expect(again.result.reconciled).to.equal(undefined);
   });
