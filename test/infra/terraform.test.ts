@@ -210,13 +210,17 @@ function docOf(policyJson: Hcl | undefined): string {
   return match?.[1] as string;
 }
 
+/** The Terraform configuration (all files merged) and the CloudFormation template it twins. */
+async function loadBoth(): Promise<{ tf: TerraformConfig; t: CfnTemplate }> {
+  const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
+  return { tf: mergeFiles(files), t: parseTemplate(text, { file: 'infra/cfn/template.yaml' }) };
+}
+
 describe('infra/terraform', () => {
   let tf: TerraformConfig;
   let t: CfnTemplate;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await loadBoth());
   });
 
   it('parses as HCL in every file and pins terraform >= 1.5 and the hashicorp/aws provider 6.x', () => {
@@ -523,9 +527,7 @@ describe('infra/terraform/release.tf (parity with FunctionVersion and FunctionLi
   let t: CfnTemplate;
   let tf: TerraformConfig;
   before(async () => {
-    const [files, text] = await Promise.all([parseDirectory(terraformDir), readFile(join(root, 'infra', 'cfn', 'template.yaml'), 'utf8')]);
-    tf = mergeFiles(files);
-    t = parseTemplate(text, { file: 'infra/cfn/template.yaml' });
+    ({ tf, t } = await loadBoth());
   });
 
   it('publishes a version per change and points a `live` alias at it, as the template does', () => {
