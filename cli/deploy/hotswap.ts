@@ -109,6 +109,10 @@ async function runHotswap(options: HotswapOptions, deps: HotswapDeps): Promise<H
     signal: deps.signal,
   });
   const alias = await moveAlias(deps, target, name, state.version);
+  const preference = stack.parameters.DeploymentPreference;
+  if (alias && preference !== undefined && preference !== 'AllAtOnce') {
+    reporter.warn(`alias ${alias.name} moved at once: a hotswap bypasses the stack's CodeDeploy ${preference} shift (and its automatic rollback).`);
+  }
   reporter.info(reporter.color.green(`Hotswapped ${name}${alias ? ` (alias ${alias.name} -> version ${alias.version})` : ''}: the new code is live.`));
   reportDrift(reporter, stackName, deployedKey, runningKey, target);
   return {

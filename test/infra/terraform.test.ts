@@ -476,7 +476,8 @@ describe('infra/terraform', () => {
     // The template's one managed-policy exception, on the same role only.
     const cfnRole = cfnProps(t.Resources[(cfnProps(cfnOnly(t, 'AWS::ApiGateway::Account')).CloudWatchRoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string] as TemplateResource);
     const cfnPolicy = String((cfnRole.ManagedPolicyArns as { 'Fn::Sub': string }[])[0]?.['Fn::Sub']).replace('${AWS::Partition}', '${data.aws_partition.current.partition}');
-    const [, attachment] = onlyResource(tf, 'aws_iam_role_policy_attachment');
+    // (release.tf attaches CodeDeploy's policy to its own role.)
+    const attachment = resourcesOf(tf, 'aws_iam_role_policy_attachment').get('apigateway_cloudwatch') as HclBody;
     expect(attachment.count).to.equal(when);
     expect(attachment.role).to.equal(`\${aws_iam_role.${roleName}[0].name}`);
     expect(attachment.policy_arn).to.equal(cfnPolicy);
@@ -544,6 +545,26 @@ describe('infra/terraform/release.tf (parity with FunctionVersion and FunctionLi
     expect(tfAlias.function_version).to.equal(`\${aws_lambda_function.${fnName}.version}`);
     expect(tf.outputs.get('function_alias_arn')?.value).to.equal(`\${aws_lambda_alias.${aliasName}.arn}`);
     expect(t.Outputs?.FunctionAliasArn?.Value).to.deep.equal({ Ref: 'FunctionLiveAlias' });
+  });
+
+  it('creates the CodeDeploy application, role and deployment group only for a gradual DeploymentPreference, with the same configuration', () => {
+    expect(t.Conditions?.GradualDeployment).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'DeploymentPreference' }, 'AllAtOnce'] }] });
+    for (const id of ['CodeDeployApplication', 'CodeDeployRole', 'FunctionDeploymentGroup']) expect(t.Resources[id]?.Condition, id).to.equal('GradualDeployment');
+    const group = cfnProps(cfnOnly(t, 'AWS::CodeDeploy::DeploymentGroup'));
+    const [, tfGroup] = onlyResource(tf, 'aws_codedeploy_deployment_group');
+    for (const type of ['aws_codedeploy_app', 'aws_iam_role_policy_attachment', 'aws_codedeploy_deployment_group']) {
+      for (const [name, r] of resourcesOf(tf, type)) if (name === 'function' || name === 'codedeploy') expect(r.count, `${type}.${name}`).to.equal('${var.deployment_preference == "AllAtOnce" ? 0 : 1}');
+    }
+    expect(group.DeploymentConfigName).to.deep.equal({ 'Fn::Sub': 'CodeDeployDefault.Lambda${DeploymentPreference}' });
+    expect(tfGroup.deployment_config_name).to.equal('CodeDeployDefault.Lambda${var.deployment_preference}');
+    const style = group.DeploymentStyle as Record<string, string>;
+    expect(block(tfGroup, 'deployment_style')).to.deep.include({ deployment_type: style.DeploymentType, deployment_option: style.DeploymentOption });
+    const rollback = group.AutoRollbackConfiguration as { Enabled: boolean; Events: string[] };
+    expect(block(tfGroup, 'auto_rollback_configuration')).to.deep.include({ enabled: rollback.Enabled, events: rollback.Events });
+    const alias = cfnOnly(t, 'AWS::Lambda::Alias');
+    expect(alias.UpdatePolicy).to.deep.equal({
+      CodeDeployLambdaAliasUpdate: { 'Fn::If': ['GradualDeployment', { ApplicationName: { Ref: 'CodeDeployApplication' }, DeploymentGroupName: { Ref: 'FunctionDeploymentGroup' } }, { Ref: 'AWS::NoValue' }] },
+    });
   });
 });
 
