@@ -20,6 +20,9 @@ import { openapiCommand } from './commands/openapi.js';
 import { metricsCommand } from './commands/metrics.js';
 import { tracesCommand } from './commands/traces.js';
 import { tokenCommand } from './commands/token.js';
+import { diffCommand } from './commands/diff.js';
+import { syncCommand } from './commands/sync.js';
+import { driftCommand } from './commands/drift.js';
 
 export function createProgram(deps: ProgramDeps): Command {
   const program = new Command('cli')
@@ -60,6 +63,9 @@ Examples:
   program.addCommand(metricsCommand(deps));
   program.addCommand(tracesCommand(deps));
   program.addCommand(tokenCommand(deps));
+  program.addCommand(diffCommand(deps));
+  program.addCommand(syncCommand(deps));
+  program.addCommand(driftCommand(deps));
 
   // addCommand does not pass settings down: without this a subcommand's usage error (`deploy
   // --yess`) would call process.exit(1) itself, past cli/bin.ts and its exit code 2.

@@ -1,4 +1,4 @@
-"""moto_server with fourteen fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
+"""moto_server with fifteen fidelity fixes, for `npm run moto` (scripts/moto.mjs), the deploy tests and the
 bench. Everything else is moto as installed in .venv.
 
 1. moto 5.2.5 builds a stack's Outputs only when the stack is created with CreateStack/
@@ -74,6 +74,12 @@ bench. Everything else is moto as installed in .venv.
     list of AWS::SNS::Topic): a stack skips it. The model below subscribes on create, unsubscribes
     on delete; Ref is the subscription ARN.
     https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-subscription.html
+15. moto's CloudFormation does not support AWS::Lambda::Alias (it skips the resource with a
+    warning, so the stack "succeeds" without it), and its AWS::Lambda::Version has neither a Ref
+    (CloudFormation: the version's ARN) nor the Version attribute. Both are added here over moto's
+    own Lambda backend (create_alias / update / delete_alias, publish_version).
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html#aws-resource-lambda-alias-return-values
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#aws-resource-lambda-version-return-values
 """
 import json
 import sys
@@ -552,6 +558,90 @@ class CloudFormationGatewayResponse(CloudFormationModel):
         properties = cloudformation_json["Properties"]
         backend = apigateway_models.apigateway_backends[account_id][region_name]
         backend.delete_gateway_response(properties["RestApiId"], properties["ResponseType"])
+
+
+# 15. AWS::Lambda::Alias, and a Version's Ref and attributes, in CloudFormation.
+from moto.awslambda import models as lambda_models
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.core.common_models import CloudFormationModel
+
+_create_version = lambda_models.LambdaVersion.create_from_cloudformation_json.__func__
+
+
+def create_version(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    version = _create_version(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    name = cloudformation_json["Properties"]["FunctionName"]
+    unqualified = lambda_models.lambda_backends[account_id][region_name].get_function(name).function_arn
+    version.arn = f"{unqualified.rsplit(':', 1)[0] if unqualified.count(':') > 6 else unqualified}:{version.version}"
+    return version
+
+
+def version_attribute(self, attr):
+    if attr == "Version":
+        return str(self.version)
+    if attr == "FunctionArn":
+        return self.arn
+    raise UnformattedGetAttTemplateException()
+
+
+lambda_models.LambdaVersion.create_from_cloudformation_json = classmethod(create_version)
+lambda_models.LambdaVersion.physical_resource_id = property(lambda self: self.arn)
+lambda_models.LambdaVersion.has_cfn_attr = classmethod(lambda cls, attr: attr in ("Version", "FunctionArn"))
+lambda_models.LambdaVersion.get_cfn_attribute = version_attribute
+
+
+class CfnLambdaAlias(CloudFormationModel):
+    # moto's model metaclass files every model under the service named by its module.
+    __module__ = "moto.awslambda.models"
+
+    def __init__(self, alias, function_name):
+        self.alias = alias
+        self.function_name = function_name
+
+    @staticmethod
+    def cloudformation_name_type():
+        return ""
+
+    @staticmethod
+    def cloudformation_type():
+        return "AWS::Lambda::Alias"
+
+    @classmethod
+    def has_cfn_attr(cls, attr):
+        return attr == "AliasArn"
+
+    @property
+    def physical_resource_id(self):
+        return self.alias.arn
+
+    def get_cfn_attribute(self, attr):
+        if attr == "AliasArn":
+            return self.alias.arn
+        raise UnformattedGetAttTemplateException()
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        p = cloudformation_json["Properties"]
+        backend = lambda_models.lambda_backends[account_id][region_name]
+        alias = backend.create_alias(p["Name"], p["FunctionName"], str(p["FunctionVersion"]), p.get("Description", ""), p.get("RoutingConfig"))
+        return cls(alias, p["FunctionName"])
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        p = cloudformation_json["Properties"]
+        original_resource.alias.update(p.get("Description"), str(p["FunctionVersion"]), p.get("RoutingConfig"))
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        p = cloudformation_json["Properties"]
+        try:
+            lambda_models.lambda_backends[account_id][region_name].delete_alias(p["Name"], p["FunctionName"])
+        except Exception:  # noqa: BLE001 - the function went first: Lambda deletes its aliases with it
+            pass
+
+    def is_created(self):
+        return True
 
 
 # The model list is cached on first use; these classes exist before it is built.

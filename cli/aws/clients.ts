@@ -1,6 +1,7 @@
 /**
  * The one place AWS clients are built. Everything else sees the narrow interfaces (StackApi,
- * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, CloudWatchApi, TraceApi, UserPoolApi); every client shares one region,
+ * ArtifactStore, Identity, LogsApi, TableApi, ApiKeyApi, CloudWatchApi, TraceApi, UserPoolApi,
+ * FunctionApi, DriftApi); every client shares one region,
  * profile, endpoint and call counter.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
@@ -9,6 +10,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { XRayClient } from '@aws-sdk/client-xray';
@@ -25,6 +27,8 @@ import { createApiGatewayKeyApi, createDynamoTableApi, type ApiKeyApi, type Tabl
 import { createCloudWatchApi, type CloudWatchApi } from './cloudwatch-api.js';
 import { createXRayTraceApi, type TraceApi } from './xray-api.js';
 import { createStsIdentity, type Identity } from './identity.js';
+import { createSdkDriftApi, type DriftApi } from './drift-api.js';
+import { createSdkFunctionApi, type FunctionApi } from './function-api.js';
 import { createCloudWatchLogsApi, type LogsApi } from './logs-api.js';
 import { keepErrorDetails } from './aws-errors.js';
 import { countCalls, createCallMetrics, type CallMetrics } from './metrics.js';
@@ -55,6 +59,8 @@ export interface AwsClients {
   cloudwatch: CloudWatchApi;
   traces: TraceApi;
   userPools: UserPoolApi;
+  functions: FunctionApi;
+  drift: DriftApi;
   metrics: CallMetrics;
   destroy(): void;
 }
@@ -97,6 +103,7 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   const cloudwatch = new CloudWatchClient({ ...withRegion, protocol: AwsQueryProtocol });
   const xray = new XRayClient(withRegion);
   const cognito = new CognitoIdentityProviderClient(withRegion);
+  const lambda = new LambdaClient(withRegion);
 
   const metrics = createCallMetrics();
   countCalls(cfn, 'CloudFormation', metrics);
@@ -108,7 +115,8 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   countCalls(cloudwatch, 'CloudWatch', metrics);
   countCalls(xray, 'XRay', metrics);
   countCalls(cognito, 'CognitoIdentityProvider', metrics);
-  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray, cognito]) keepErrorDetails(client);
+  countCalls(lambda, 'Lambda', metrics);
+  for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray, cognito, lambda]) keepErrorDetails(client);
 
   return {
     region,
@@ -123,9 +131,11 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
     cloudwatch: createCloudWatchApi(cloudwatch),
     traces: createXRayTraceApi(xray),
     userPools: createUserPoolApi(cognito),
+    functions: createSdkFunctionApi(lambda),
+    drift: createSdkDriftApi(cfn),
     metrics,
     destroy() {
-      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray, cognito]) client.destroy();
+      for (const client of [cfn, s3, sts, logs, dynamodb, apigateway, cloudwatch, xray, cognito, lambda]) client.destroy();
     },
   };
 }

@@ -90,6 +90,12 @@ export interface ChangeSetParameter {
   usePreviousValue?: boolean;
 }
 
+/** https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html */
+export interface RollbackConfiguration {
+  triggers: { arn: string; type: string }[];
+  monitoringMinutes: number;
+}
+
 export interface CreateChangeSetInput {
   stackName: string;
   changeSetName: string;
@@ -105,6 +111,7 @@ export interface CreateChangeSetInput {
    */
   roleArn?: string;
   tags?: Record<string, string>;
+  rollbackConfiguration?: RollbackConfiguration;
 }
 
 export interface DescribeEventsOptions {
@@ -160,6 +167,10 @@ export function createSdkStackApi(client: CloudFormationClient): StackApi {
           Description: input.description,
           RoleARN: input.roleArn,
           Tags: input.tags ? Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
+          RollbackConfiguration: input.rollbackConfiguration && {
+            RollbackTriggers: input.rollbackConfiguration.triggers.map((t) => ({ Arn: t.arn, Type: t.type })),
+            MonitoringTimeInMinutes: input.rollbackConfiguration.monitoringMinutes,
+          },
         }),
       );
       return { id: out.Id ?? input.changeSetName, stackId: out.StackId ?? input.stackName };

@@ -23,6 +23,8 @@ export interface Artifact {
   bundleSize: number;
   /** esbuild warnings, formatted one per line. */
   warnings: string[];
+  /** Absolute paths of the source files the bundle was built from (absent for a zip made otherwise). */
+  inputs?: string[];
 }
 
 /** Lambda's budget for this project's zip (issue 2): 200 KB. */
@@ -50,6 +52,7 @@ export async function buildArtifact(options: { root: string; outDir?: string }):
     size: zip.length,
     bundleSize: bundle.code.byteLength,
     warnings: bundle.warnings.map((w) => (w.location ? `${w.location.file}:${w.location.line}:${w.location.column}: ${w.text}` : w.text)),
+    inputs: bundle.inputs,
   };
 }
 

@@ -34,11 +34,13 @@ export interface Bundle {
   /** The bundled JavaScript (`index.js`). */
   code: Uint8Array;
   warnings: esbuild.Message[];
+  /** Absolute paths of the files esbuild read (its metafile inputs), for watchers. */
+  inputs: string[];
 }
 
 export async function bundleHandler(root: string): Promise<Bundle> {
-  const result = await esbuild.build(handlerBuildOptions(root));
+  const result = await esbuild.build({ ...handlerBuildOptions(root), metafile: true });
   const out = result.outputFiles.find((f) => f.path.endsWith(BUNDLE_FILE));
   if (!out) throw new Error(`esbuild produced no ${BUNDLE_FILE}`);
-  return { code: out.contents, warnings: result.warnings };
+  return { code: out.contents, warnings: result.warnings, inputs: Object.keys(result.metafile.inputs).map((input) => join(root, input)) };
 }

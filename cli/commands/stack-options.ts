@@ -29,6 +29,9 @@ Target (flag > environment > ${CONFIG_FILE} > default):
 Credentials come from the AWS SDK chain (environment, SSO, ~/.aws profiles). AWS_ENDPOINT_URL
 sends every call to that endpoint (e.g. a local emulator).`;
 
+/** Commander's accumulator for a repeatable option (`--parameter-overrides A=1 --parameter-overrides B=2`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function withStackOptions(command: Command): Command {
   return command
     .option('--stack-name <name>', 'CloudFormation stack name')

@@ -18,6 +18,8 @@ export interface DeployResult {
   artifact: { bucket: string; key: string; uploaded: boolean; bytes: number };
   template: { inline: boolean; bytes: number };
   dataLossRisks: { logicalId: string; resourceType: string; kind: string }[];
+  /** The function ran other code than the stack's (an earlier hotswap) and was put back in line. */
+  reconciled?: { functionName: string; alias?: { name: string; version: string } };
   outputs: Record<string, string>;
   /** Outputs ordered for display (endpoint first). */
   orderedOutputs: StackOutput[];

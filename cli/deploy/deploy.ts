@@ -12,11 +12,10 @@ import { CliError, InterruptedError } from '../errors.js';
 import { awsFailure, withAwsFailures } from '../aws/aws-errors.js';
 import type { BucketRef } from '../aws/artifact-store.js';
 import type { AwsClients } from '../aws/clients.js';
-import type { ChangeSetDescription, ChangeSetParameter, StackDescription } from '../aws/stack-api.js';
+import type { ChangeSetDescription, ChangeSetParameter, RollbackConfiguration, StackDescription } from '../aws/stack-api.js';
 import type { Artifact } from '../build/artifact.js';
-import { prepareTemplate } from '../template/prepare-template.js';
 import { CfnLintNotInstalledError, formatFinding, type LintResult } from '../lint/cfn-lint.js';
-import { resolveParameters, type TemplateParameters } from '../template/parameters.js';
+import { resolveParameters } from '../template/parameters.js';
 import {
   ARTIFACT_EXPIRY_DAYS,
   artifactObjectKey,
@@ -38,15 +37,22 @@ import {
 } from './change-set.js';
 import { deployResult, type DeployResult } from './deploy-result.js';
 import { DEFAULT_POLL_MS, defaultSleep, followStack, runStackOperation, stoppedWaiting, type StackWatch } from './follow-stack.js';
-import { changeSetParameters, stageDefaults } from './parameters.js';
+import { changeSetParameters, parameterLayers } from './parameters.js';
+import { localTemplate } from './local-template.js';
+import { DEFAULT_MONITORING_MINUTES, rollbackConfiguration } from './rollback-triggers.js';
+import { codeTarget, functionName, lambdaCodeSha256, updateCodeAndWait } from './function-code.js';
 import { dataLossRisks, formatChangeTable, formatDataLossWarnings, type DataLossRisk } from './preview.js';
 import { isSuccessStatus } from './progress-state.js';
 import { failureDetails, type HintContext } from './root-cause.js';
 import { planForStack, type StackPlan } from './stack-state.js';
 import { placeTemplate, requiredCapabilities, TEMPLATE_BODY_LIMIT, type DeployTemplate, type TemplatePlacement } from './template-source.js';
 
-/** The part of the AWS clients a deploy uses (tests pass fakes of just these). */
-export type DeployAws = Pick<AwsClients, 'region' | 'profile' | 'endpoint' | 'stacks' | 'artifacts' | 'identity'>;
+/**
+ * The part of the AWS clients a deploy uses (tests pass fakes of just these). Without `functions`
+ * the running code is not checked against the stack (tests of a scripted CloudFormation, which
+ * has no function to ask).
+ */
+export type DeployAws = Pick<AwsClients, 'region' | 'profile' | 'endpoint' | 'stacks' | 'artifacts' | 'identity'> & Partial<Pick<AwsClients, 'functions'>>;
 
 export interface DeployDeps extends StackWatch {
   aws: DeployAws;
@@ -79,6 +85,8 @@ export interface DeployOptions {
   hintFlags?: string;
   /** --role-arn: the CloudFormation service role the change set runs with. */
   roleArn?: string;
+  /** --rollback-monitoring: minutes CloudFormation watches the alarms after the update (default 5). */
+  rollbackMonitoringMinutes?: number;
 }
 
 export async function deploy(options: DeployOptions, deps: DeployDeps): Promise<DeployResult> {
@@ -149,6 +157,7 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   const outputOrder = Object.keys(template.template.Outputs ?? {});
   const cs: ChangeSetRef = { stackName: options.stackName, name: changeSetName(ctx.now()), type: current ? 'UPDATE' : 'CREATE', region: aws.region, flags };
 
+  const reconcile = (after: StackDescription | undefined) => reconcileStep(ctx, template, current, after, artifact, { bucket: bucket.ref.name, key: upload.key });
   const step = await changeSetStep(ctx, cs, current, {
     text,
     placed,
@@ -156,7 +165,7 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
     capabilities: requiredCapabilities(template.template),
     artifactKey: upload.key,
   });
-  if (step.kind === 'none') return noChangesStep(ctx, base, current, step.why, outputOrder);
+  if (step.kind === 'none') return noChangesStep(ctx, base, current, step.why, outputOrder, reconcile);
 
   const risks = previewStep(ctx, step.changeSet, cs.type);
   const planned: Pick<DeployResult, 'changeSet' | 'dataLossRisks'> = {
@@ -178,31 +187,9 @@ async function runDeploy(options: DeployOptions, deps: DeployDeps): Promise<Depl
   });
   await executeStep(ctx, cs);
   const final = await waitStep(ctx, step.stackId, step.changeSet);
+  const reconciled = await reconcile(final);
   await protectStep(ctx, final);
-  return outputsStep(ctx, deployResult({ ...base, ...planned, status: 'deployed', stackId: step.stackId, stackStatus: final?.status }, final, outputOrder));
-}
-
-/**
- * Parameter values by source, lowest precedence first. Before the upload the artifact's values
- * are valid stand-ins (its real key is not known yet).
- */
-function parameterLayers(options: DeployOptions, declared: TemplateParameters, artifact = { bucket: 'placeholder-bucket', key: 'placeholder.zip' }) {
-  return [
-    { name: 'stage defaults', values: stageDefaults(options.stage, declared) },
-    { name: 'cli.config.json parameters', values: options.configParameters ?? {} },
-    { name: '--parameter-overrides', values: options.parameterOverrides ?? {} },
-    { name: 'artifact', values: { ArtifactBucket: artifact.bucket, ArtifactKey: artifact.key } },
-  ];
-}
-
-/** The values the stack will run with, for the Deployment hash: new ones, else the kept ones. */
-function effectiveValues(parameters: ChangeSetParameter[], previous: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of parameters) {
-    const value = p.usePreviousValue ? previous?.[p.key] : p.value;
-    if (value !== undefined) out[p.key] = value;
-  }
-  return out;
+  return outputsStep(ctx, deployResult({ ...base, ...planned, status: 'deployed', stackId: step.stackId, stackStatus: final?.status, reconciled }, final, outputOrder));
 }
 
 function checkAborted(ctx: Context): void {
@@ -337,13 +324,7 @@ async function templateStep(
   artifactKey: string,
   current: StackDescription | undefined,
 ): Promise<{ parameters: ChangeSetParameter[]; text: string; placed: TemplatePlacement }> {
-  const declared = (template.template.Parameters ?? {}) as TemplateParameters;
-  const parameters = changeSetParameters({
-    declared,
-    layers: parameterLayers(ctx.options, declared, { bucket: bucket.name, key: artifactKey }),
-    previous: current?.parameters,
-  });
-  const { text } = prepareTemplate(template.text, { parameters: effectiveValues(parameters, current?.parameters) });
+  const { parameters, text } = localTemplate(template, ctx.options, { bucket: bucket.name, key: artifactKey }, current?.parameters);
   const { artifacts, region } = ctx.deps.aws;
   const placed = await placeTemplate({ artifacts, bucket, region, stackName: ctx.options.stackName, text, now: ctx.now() });
   if (placed.key !== undefined) {
@@ -368,6 +349,7 @@ async function changeSetStep(
   const skip = await alreadyDeployed(stacks, current, input.text, input.parameters);
   if (skip.skip) return { kind: 'none', why: skip.reason };
   ctx.reporter.info(`Creating ${cs.type} change set ${cs.name} (${skip.reason})...`);
+  const rollback = await rollbackStep(ctx, current);
   const outcome = await createChangeSet(
     stacks,
     {
@@ -379,6 +361,7 @@ async function changeSetStep(
       capabilities: input.capabilities,
       description: `npx cli deploy ${input.artifactKey}`,
       roleArn: ctx.options.roleArn,
+      rollbackConfiguration: rollback,
     },
     { sleep: ctx.deps.sleep ?? defaultSleep, intervalMs: Math.min(ctx.deps.pollIntervalMs ?? DEFAULT_POLL_MS, 1_000), signal: ctx.deps.signal },
   ).catch(async (err: unknown) => {
@@ -390,13 +373,72 @@ async function changeSetStep(
   return { kind: 'none', why: 'CloudFormation found no change to make' };
 }
 
+/** The stack's alarms as rollback triggers (none on a first deploy: they do not exist yet). */
+async function rollbackStep(ctx: Context, current: StackDescription | undefined): Promise<RollbackConfiguration | undefined> {
+  if (!current) return undefined;
+  const minutes = ctx.options.rollbackMonitoringMinutes ?? DEFAULT_MONITORING_MINUTES;
+  const config = rollbackConfiguration(current.stackId, await ctx.deps.aws.stacks.listResources(current.stackId), minutes);
+  if (config) {
+    ctx.reporter.info(`Rollback triggers: ${config.triggers.map((t) => t.arn.split(':').pop()).join(', ')}; CloudFormation rolls back if one goes into ALARM during the update or the ${minutes} minutes after.`);
+  }
+  return config;
+}
+
 /** "Nothing to do" is a success: the stack's Outputs, as after a deploy. */
-async function noChangesStep(ctx: Context, base: ResultBase, current: StackDescription | undefined, why: string, outputOrder: string[]): Promise<DeployResult> {
+async function noChangesStep(
+  ctx: Context,
+  base: ResultBase,
+  current: StackDescription | undefined,
+  why: string,
+  outputOrder: string[],
+  reconcile: (stack: StackDescription | undefined) => Promise<DeployResult['reconciled']>,
+): Promise<DeployResult> {
   const { stackName } = ctx.options;
   ctx.reporter.info(ctx.reporter.color.green(`No changes: stack ${stackName} already runs this template, code and parameters (${why}).`));
   const stack = current ?? (await ctx.deps.aws.stacks.describeStack(stackName));
+  const reconciled = await reconcile(stack);
   await protectStep(ctx, stack);
-  return outputsStep(ctx, deployResult({ ...base, status: 'no-changes', stackId: stack?.stackId, stackStatus: stack?.status, dataLossRisks: [] }, stack, outputOrder));
+  return outputsStep(ctx, deployResult({ ...base, status: 'no-changes', stackId: stack?.stackId, stackStatus: stack?.status, dataLossRisks: [], reconciled }, stack, outputOrder));
+}
+
+/**
+ * The drift a hotswap leaves, undone: when this deploy kept the stack's ArtifactKey (so
+ * CloudFormation did not touch the code) but the function runs other code (an earlier
+ * `--hotswap`), the function gets the stack's artifact back from S3 and the `live` alias goes
+ * back to the stack's Version resource. One GetFunctionConfiguration when there is nothing to do.
+ */
+async function reconcileStep(
+  ctx: Context,
+  template: DeployTemplate,
+  before: StackDescription | undefined,
+  after: StackDescription | undefined,
+  artifact: Artifact,
+  s3: { bucket: string; key: string },
+): Promise<DeployResult['reconciled']> {
+  const { functions, stacks } = ctx.deps.aws;
+  const target = codeTarget(template.template);
+  if (!functions || !target || !before || !after || before.parameters.ArtifactKey !== s3.key) return undefined;
+  const name = await functionName(stacks, after, template.template, target.logicalId);
+  const state = await functions.getState(name);
+  if (state.codeSha256 === lambdaCodeSha256(artifact.sha256)) return undefined;
+  ctx.reporter.warn(`drift: ${name} runs other code than the stack's ArtifactKey ${s3.key} (an earlier --hotswap); putting the stack's code back (UpdateFunctionCode from s3://${s3.bucket}/${s3.key}).`);
+  await updateCodeAndWait(functions, name, { s3Bucket: s3.bucket, s3Key: s3.key }, { publish: false }, {
+    sleep: ctx.deps.sleep ?? defaultSleep,
+    intervalMs: Math.min(ctx.deps.pollIntervalMs ?? DEFAULT_POLL_MS, 1_000),
+    signal: ctx.deps.signal,
+  });
+  let alias: { name: string; version: string } | undefined;
+  if (target.alias && target.versionLogicalId) {
+    // Deployed under its prepared name, FunctionVersion<hash> (prepareTemplate).
+    const version = (await stacks.listResources(after.stackId)).find((r) => r.resourceType === 'AWS::Lambda::Version' && r.logicalId.startsWith(target.versionLogicalId!))?.physicalId;
+    const number = version?.split(':').pop();
+    if (number && /^\d+$/.test(number)) {
+      await functions.moveAlias(name, target.alias.name, number);
+      alias = { name: target.alias.name, version: number };
+    }
+  }
+  ctx.reporter.info(`Reconciled ${name} with the stack${alias ? ` (alias ${alias.name} -> version ${alias.version})` : ''}.`);
+  return { functionName: name, alias };
 }
 
 function previewStep(ctx: Context, changeSet: ChangeSetDescription, type: 'CREATE' | 'UPDATE'): DataLossRisk[] {

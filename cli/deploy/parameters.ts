@@ -47,3 +47,35 @@ export function changeSetParameters(sources: ParameterSources): ChangeSetParamet
   }
   return out;
 }
+
+/** Where a deploy's parameter values come from, besides the artifact. */
+export interface ParameterInputs {
+  stage?: string;
+  /** From cli.config.json (top level, then the stage). */
+  configParameters?: Record<string, string>;
+  /** --parameter-overrides, already parsed. */
+  parameterOverrides?: Record<string, string>;
+}
+
+/**
+ * Parameter values by source, lowest precedence first. Before the upload the artifact's values
+ * are valid stand-ins (its real key is not known yet).
+ */
+export function parameterLayers(inputs: ParameterInputs, declared: TemplateParameters, artifact = { bucket: 'placeholder-bucket', key: 'placeholder.zip' }): ParameterLayer[] {
+  return [
+    { name: 'stage defaults', values: stageDefaults(inputs.stage, declared) },
+    { name: 'cli.config.json parameters', values: inputs.configParameters ?? {} },
+    { name: '--parameter-overrides', values: inputs.parameterOverrides ?? {} },
+    { name: 'artifact', values: { ArtifactBucket: artifact.bucket, ArtifactKey: artifact.key } },
+  ];
+}
+
+/** The values the stack will run with: new ones, else the kept ones. */
+export function effectiveValues(parameters: readonly ChangeSetParameter[], previous: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of parameters) {
+    const value = p.usePreviousValue ? previous?.[p.key] : p.value;
+    if (value !== undefined) out[p.key] = value;
+  }
+  return out;
+}

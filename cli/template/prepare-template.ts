@@ -25,6 +25,8 @@ export interface PreparedTemplate {
   deploymentId: string | undefined;
   /** Every rename made: source logical id -> deployed logical id, with the hash. */
   deployments: { from: string; to: string; hash: string }[];
+  /** The AWS::Lambda::Version renames, likewise (see versionHash). */
+  versions: { from: string; to: string; hash: string }[];
 }
 
 export interface PrepareOptions {
@@ -58,8 +60,42 @@ export function prepareTemplate(text: string, options: PrepareOptions = {}): Pre
     renames.set(id, to);
     deployments.push({ from: id, to, hash });
   }
-  if (renames.size === 0) return { text, deploymentId: undefined, deployments };
-  return { text: renameLogicalIds(text, renames), deploymentId: deployments[0]?.to, deployments };
+  const versions: PreparedTemplate['versions'] = [];
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Version') continue;
+    const hash = versionHash(template, id, options.parameters ?? {});
+    renames.set(id, `${id}${hash}`);
+    versions.push({ from: id, to: `${id}${hash}`, hash });
+  }
+  if (renames.size === 0) return { text, deploymentId: undefined, deployments, versions };
+  return { text: renameLogicalIds(text, renames), deploymentId: deployments[0]?.to, deployments, versions };
+}
+
+/**
+ * An AWS::Lambda::Version is published once, when it is created: a new version of the function
+ * needs a new logical id. The hash covers what a version captures (the function's code and
+ * configuration: its definition and the values of the parameters it uses, ArtifactKey among
+ * them) and the Version's own definition.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html
+ */
+export function versionHash(template: CfnTemplate, versionId: string, parameters: Readonly<Record<string, string>>): string {
+  const version = template.Resources[versionId];
+  if (!version) throw new Error(`no resource ${versionId}`);
+  const functionId = refName(version.Properties?.FunctionName);
+  const included: Record<string, TemplateValue> = { [versionId]: stripUndefined(version) };
+  const fn = functionId === undefined ? undefined : template.Resources[functionId];
+  if (functionId !== undefined && fn) included[functionId] = stripUndefined(fn);
+  return hashOf(template, included, parameters);
+}
+
+function hashOf(template: CfnTemplate, included: Record<string, TemplateValue>, parameters: Readonly<Record<string, string>>): string {
+  const params: Record<string, string> = {};
+  for (const name of [...parametersUsed(template, Object.values(included))].sort()) {
+    const given = parameters[name];
+    const fallback = template.Parameters?.[name]?.Default;
+    params[name] = given ?? (fallback === undefined ? '' : String(fallback));
+  }
+  return createHash('sha256').update(canonicalJson({ resources: included, parameters: params })).digest('hex').slice(0, HASH_LENGTH);
 }
 
 /** The hash of everything the Deployment `deploymentId` snapshots (see the module comment). */
@@ -72,13 +108,7 @@ export function deploymentHash(template: CfnTemplate, deploymentId: string, para
     const belongs = apiId !== undefined && (id === apiId || (API_DEFINITION_TYPES.has(resource.Type) && refName(resource.Properties?.RestApiId) === apiId));
     if (belongs) included[id] = stripUndefined(resource);
   }
-  const params: Record<string, string> = {};
-  for (const name of [...parametersUsed(template, Object.values(included))].sort()) {
-    const given = parameters[name];
-    const fallback = template.Parameters?.[name]?.Default;
-    params[name] = given ?? (fallback === undefined ? '' : String(fallback));
-  }
-  return createHash('sha256').update(canonicalJson({ resources: included, parameters: params })).digest('hex').slice(0, HASH_LENGTH);
+  return hashOf(template, included, parameters);
 }
 
 /** Parameters referenced by `values`, following Fn::If / Condition into the Conditions section. */

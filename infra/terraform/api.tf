@@ -76,7 +76,7 @@ resource "aws_api_gateway_integration" "route" {
   http_method             = each.value.http_method
   type                    = "AWS_PROXY"
   integration_http_method = "POST"
-  uri                     = aws_lambda_function.handler.invoke_arn
+  uri                     = aws_lambda_alias.live.invoke_arn
 }
 
 # -----------------------------------------------------------------------------------------------
@@ -91,6 +91,7 @@ resource "aws_lambda_permission" "api_invoke" {
   statement_id   = "AllowApiGatewayInvoke"
   action         = "lambda:InvokeFunction"
   function_name  = aws_lambda_function.handler.function_name
+  qualifier      = aws_lambda_alias.live.name
   principal      = "apigateway.amazonaws.com"
   source_account = data.aws_caller_identity.current.account_id
   source_arn     = "${aws_api_gateway_rest_api.api.execution_arn}/${var.stage_name}/*"

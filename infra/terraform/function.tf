@@ -146,6 +146,8 @@ resource "aws_lambda_function" "handler" {
   tracing_config {
     mode = "Active"
   }
+  # A new version per code or configuration change, for the `live` alias (release.tf).
+  publish = true
 
   logging_config {
     log_format            = "JSON"

@@ -199,7 +199,9 @@ describe('infra/cfn/template.yaml', () => {
       expect(integration.Type, route).to.equal('AWS_PROXY');
       expect(integration.IntegrationHttpMethod, route).to.equal('POST');
       const uri = (integration.Uri as { 'Fn::Sub': string })['Fn::Sub'];
-      expect(uri, route).to.include(`/functions/\${${fnId}.Arn}/invocations`);
+      // The `live` alias of the function (cloud-loop: a release is one alias move).
+      expect(uri, route).to.include('/functions/${FunctionLiveAlias}/invocations');
+      expect(props(t.Resources.FunctionLiveAlias!).FunctionName, route).to.deep.equal({ Ref: fnId });
       expect(props(method).ApiKeyRequired, route).to.deep.equal({ 'Fn::If': ['ApiKeyEnabled', true, false] });
     }
   });
@@ -262,9 +264,10 @@ describe('infra/cfn/template.yaml', () => {
       const p = (r.Properties ?? {}) as Record<string, TemplateValue>;
       if (r.Type !== 'AWS::DynamoDB::Table') expect(p, id).not.to.have.any.keys('TableName', 'RoleName', 'LogGroupName', 'UsagePlanName');
       if (r.Type === 'AWS::Lambda::Function') expect(p, id).not.to.have.property('FunctionName');
-      // A model's or request validator's name is unique within its REST API only, which is this stack's own.
-      const apiScoped = r.Type === 'AWS::ApiGateway::Model' || r.Type === 'AWS::ApiGateway::RequestValidator';
-      if (p.Name !== undefined && !apiScoped) expect(strings(p.Name).join(''), id).to.include('${AWS::StackName}');
+      // A model's or request validator's name is unique within its REST API only, which is this
+      // stack's own; an alias name is scoped to its function, not to the account.
+      const scoped = r.Type === 'AWS::ApiGateway::Model' || r.Type === 'AWS::ApiGateway::RequestValidator' || r.Type === 'AWS::Lambda::Alias';
+      if (p.Name !== undefined && !scoped) expect(strings(p.Name).join(''), id).to.include('${AWS::StackName}');
     }
   });
 

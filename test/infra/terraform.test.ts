@@ -410,7 +410,8 @@ describe('infra/terraform', () => {
     expect(fn.s3_bucket).to.equal(asTerraform(t, code.S3Bucket));
     expect(fn.s3_key).to.equal(asTerraform(t, code.S3Key));
     // The content-addressed key is what redeploys new code; nothing else may stand in for it.
-    expect(fn).not.to.have.any.keys('source_code_hash', 'filename', 'image_uri', 's3_object_version', 'publish');
+    // (publish = true is the template's FunctionVersion: see the release.tf block below.)
+    expect(fn).not.to.have.any.keys('source_code_hash', 'filename', 'image_uri', 's3_object_version');
     expect(fn.memory_size).to.equal(asTerraform(t, c.MemorySize));
     expect(fn.timeout).to.equal(asTerraform(t, c.Timeout));
     const [tableName] = onlyResource(tf, 'aws_dynamodb_table');
@@ -436,7 +437,6 @@ describe('infra/terraform', () => {
       expect(c.ApiKeyRequired, `template ${route}`).to.deep.equal({ 'Fn::If': ['ApiKeyEnabled', true, false] });
     }
     const [api] = onlyResource(tf, 'aws_api_gateway_rest_api');
-    const [fnName] = onlyResource(tf, 'aws_lambda_function');
     for (const [name, method] of methods) {
       if (method.http_method === 'OPTIONS') continue;
       expect(method.rest_api_id, name).to.equal(`\${aws_api_gateway_rest_api.${api}.id}`);
@@ -447,7 +447,8 @@ describe('infra/terraform', () => {
       const [, integration] = integrations[0] as [string, HclBody];
       expect(integration.type).to.equal('AWS_PROXY');
       expect(integration.integration_http_method).to.equal('POST');
-      expect(integration.uri).to.equal(`\${aws_lambda_function.${fnName}.invoke_arn}`);
+      // The `live` alias (release.tf), as the template's methods invoke FunctionLiveAlias.
+      expect(integration.uri).to.equal('${aws_lambda_alias.live.invoke_arn}');
       expect(integration.resource_id).to.equal('${each.value.resource_id}');
       expect(integration.http_method).to.equal('${each.value.http_method}');
     }
@@ -464,6 +465,7 @@ describe('infra/terraform', () => {
     expect(permission.action).to.equal(c.Action);
     expect(permission.principal).to.equal(c.Principal);
     expect(permission.function_name).to.equal(`\${aws_lambda_function.${fnName}.function_name}`);
+    expect(permission.qualifier).to.equal('${aws_lambda_alias.live.name}');
     expect(permission.source_account).to.equal('${data.aws_caller_identity.current.account_id}');
     expect(String((c.SourceArn as { 'Fn::Sub': string })['Fn::Sub'])).to.match(/\/\$\{StageName\}\/\*$/);
     expect(permission.source_arn).to.equal(`\${aws_api_gateway_rest_api.${api}.execution_arn}/\${var.stage_name}/*`);
@@ -544,7 +546,8 @@ describe('infra/terraform', () => {
     // The template's one managed-policy exception, on the same role only.
     const cfnRole = cfnProps(t.Resources[(cfnProps(cfnOnly(t, 'AWS::ApiGateway::Account')).CloudWatchRoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string] as TemplateResource);
     const cfnPolicy = String((cfnRole.ManagedPolicyArns as { 'Fn::Sub': string }[])[0]?.['Fn::Sub']).replace('${AWS::Partition}', '${data.aws_partition.current.partition}');
-    const [, attachment] = onlyResource(tf, 'aws_iam_role_policy_attachment');
+    // (release.tf attaches CodeDeploy's policy to its own role.)
+    const attachment = resourcesOf(tf, 'aws_iam_role_policy_attachment').get('apigateway_cloudwatch') as HclBody;
     expect(attachment.count).to.equal(when);
     expect(attachment.role).to.equal(`\${aws_iam_role.${roleName}[0].name}`);
     expect(attachment.policy_arn).to.equal(cfnPolicy);
@@ -628,6 +631,50 @@ describe('infra/terraform (identity: auth modes, quotas, the invoke policy)', ()
     const doc = tf.data.get('aws_iam_policy_document')?.get('invoke');
     expect(doc?.statement).to.deep.equal([{ effect: 'Allow', actions: ['execute-api:Invoke'], resources: ['${aws_api_gateway_rest_api.api.execution_arn}/${var.stage_name}/*/*'] }]);
     expect(tf.outputs.get('invoke_policy_arn')?.value).to.equal('${one(aws_iam_policy.invoke[*].arn)}');
+  });
+});
+
+describe('infra/terraform/release.tf (parity with FunctionVersion and FunctionLiveAlias)', () => {
+  let t: CfnTemplate;
+  let tf: TerraformConfig;
+  before(async () => {
+    ({ tf, t } = await readBoth());
+  });
+
+  it('publishes a version per change and points a `live` alias at it, as the template does', () => {
+    const [fnName, fn] = onlyResource(tf, 'aws_lambda_function');
+    expect(fn.publish).to.equal(true);
+    const version = cfnProps(cfnOnly(t, 'AWS::Lambda::Version'));
+    const alias = cfnProps(cfnOnly(t, 'AWS::Lambda::Alias'));
+    const [cfnFn] = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function')!;
+    expect(version.FunctionName).to.deep.equal({ Ref: cfnFn });
+    expect(alias.FunctionName).to.deep.equal({ Ref: cfnFn });
+    const [aliasName, tfAlias] = onlyResource(tf, 'aws_lambda_alias');
+    expect(tfAlias.name).to.equal(alias.Name);
+    expect(tfAlias.function_name).to.equal(`\${aws_lambda_function.${fnName}.function_name}`);
+    expect(tfAlias.function_version).to.equal(`\${aws_lambda_function.${fnName}.version}`);
+    expect(tf.outputs.get('function_alias_arn')?.value).to.equal(`\${aws_lambda_alias.${aliasName}.arn}`);
+    expect(t.Outputs?.FunctionAliasArn?.Value).to.deep.equal({ Ref: 'FunctionLiveAlias' });
+  });
+
+  it('creates the CodeDeploy application, role and deployment group only for a gradual DeploymentPreference, with the same configuration', () => {
+    expect(t.Conditions?.GradualDeployment).to.deep.equal({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'DeploymentPreference' }, 'AllAtOnce'] }] });
+    for (const id of ['CodeDeployApplication', 'CodeDeployRole', 'FunctionDeploymentGroup']) expect(t.Resources[id]?.Condition, id).to.equal('GradualDeployment');
+    const group = cfnProps(cfnOnly(t, 'AWS::CodeDeploy::DeploymentGroup'));
+    const [, tfGroup] = onlyResource(tf, 'aws_codedeploy_deployment_group');
+    for (const type of ['aws_codedeploy_app', 'aws_iam_role_policy_attachment', 'aws_codedeploy_deployment_group']) {
+      for (const [name, r] of resourcesOf(tf, type)) if (name === 'function' || name === 'codedeploy') expect(r.count, `${type}.${name}`).to.equal('${var.deployment_preference == "AllAtOnce" ? 0 : 1}');
+    }
+    expect(group.DeploymentConfigName).to.deep.equal({ 'Fn::Sub': 'CodeDeployDefault.Lambda${DeploymentPreference}' });
+    expect(tfGroup.deployment_config_name).to.equal('CodeDeployDefault.Lambda${var.deployment_preference}');
+    const style = group.DeploymentStyle as Record<string, string>;
+    expect(block(tfGroup, 'deployment_style')).to.deep.include({ deployment_type: style.DeploymentType, deployment_option: style.DeploymentOption });
+    const rollback = group.AutoRollbackConfiguration as { Enabled: boolean; Events: string[] };
+    expect(block(tfGroup, 'auto_rollback_configuration')).to.deep.include({ enabled: rollback.Enabled, events: rollback.Events });
+    const alias = cfnOnly(t, 'AWS::Lambda::Alias');
+    expect(alias.UpdatePolicy).to.deep.equal({
+      CodeDeployLambdaAliasUpdate: { 'Fn::If': ['GradualDeployment', { ApplicationName: { Ref: 'CodeDeployApplication' }, DeploymentGroupName: { Ref: 'FunctionDeploymentGroup' } }, { Ref: 'AWS::NoValue' }] },
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deploymentHash, prepareTemplate } from '../../cli/template/prepare-template.js';
+import { deploymentHash, versionHash, prepareTemplate } from '../../cli/template/prepare-template.js';
 import { parseTemplate } from '../../cli/template/read-template.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,7 +25,9 @@ describe('cli/template/prepare-template', () => {
       expect(after.Resources[id]).to.deep.equal(before.Resources.ApiDeployment);
       expect(after.Resources.Stage?.Properties?.DeploymentId).to.deep.equal({ Ref: id });
       const changed = prepared.text.split('\n').filter((line, i) => line !== text.split('\n')[i]);
-      expect(changed.map((l) => l.trim())).to.deep.equal([`${id}:`, `DeploymentId: !Ref ${id}`]);
+      const version = prepared.versions[0]?.to;
+      expect(version).to.match(/^FunctionVersion[0-9a-f]{10}$/);
+      expect(changed.map((l) => l.trim())).to.deep.equal([`${id}:`, `DeploymentId: !Ref ${id}`, `${version}:`, `FunctionVersion: !GetAtt ${version}.Version`]);
     });
 
     it('renames long-form, Fn::GetAtt, Fn::Sub and DependsOn references as well', () => {
@@ -84,7 +86,20 @@ describe('cli/template/prepare-template', () => {
 
     it('returns the text unchanged when there is no Deployment', () => {
       const source = 'Resources:\n  T: {Type: AWS::SNS::Topic}\n';
-      expect(prepareTemplate(source)).to.deep.equal({ text: source, deploymentId: undefined, deployments: [] });
+      expect(prepareTemplate(source)).to.deep.equal({ text: source, deploymentId: undefined, deployments: [], versions: [] });
+    });
+  });
+
+  describe('versionHash', () => {
+    // A version is published only when the AWS::Lambda::Version is created:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html
+    it("changes with the function's code and configuration, not with parameters it does not use", () => {
+      const template = parseTemplate(text);
+      const base = { ArtifactKey: 'a/handler-1.zip', ArtifactBucket: 'b', StageName: 'dev' };
+      const hash = versionHash(template, 'FunctionVersion', base);
+      expect(versionHash(template, 'FunctionVersion', { ...base, ArtifactKey: 'a/handler-2.zip' })).to.not.equal(hash);
+      expect(versionHash(template, 'FunctionVersion', { ...base, FunctionMemorySize: '512' })).to.not.equal(hash);
+      expect(versionHash(template, 'FunctionVersion', { ...base, StageName: 'test' })).to.equal(hash);
     });
   });
 

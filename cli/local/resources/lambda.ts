@@ -57,4 +57,33 @@ export const lambdaFunction = {
   },
 } satisfies ResourceType;
 
-export const LAMBDA_TYPES: readonly ResourceType[] = [lambdaFunction];
+/**
+ * The local stack runs one code per function (the handler's latest build): a version and an
+ * alias are names for that same function, so the API's integration with an alias ARN invokes it.
+ * Ref of a Version is the version's ARN, its Version attribute the number (always "1" here: one
+ * is published per deploy in AWS); Ref of an Alias is the alias ARN.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#aws-resource-lambda-version-return-values
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-alias.html#aws-resource-lambda-alias-return-values
+ */
+const LOCAL_VERSION = '1';
+const qualifiedArn = (id: string, resolver: TemplateResolver, qualifier: string) =>
+  arn(resolver.pseudo, 'lambda', `function:${resolver.resolveString(resolver.template.Resources[id]!.Properties?.FunctionName, `Resources.${id}.Properties.FunctionName`)}:${qualifier}`);
+
+export const lambdaVersion = {
+  type: 'AWS::Lambda::Version',
+  physicalId: (id, resolver) => qualifiedArn(id, resolver, LOCAL_VERSION),
+  attributes: {
+    Version: () => LOCAL_VERSION,
+    FunctionArn: (id, resolver) => qualifiedArn(id, resolver, LOCAL_VERSION),
+  },
+} satisfies ResourceType;
+
+export const lambdaAlias = {
+  type: 'AWS::Lambda::Alias',
+  physicalId: (id, resolver) => qualifiedArn(id, resolver, resolver.propertyString(id, 'Name') ?? id),
+  attributes: {
+    AliasArn: (id, resolver) => qualifiedArn(id, resolver, resolver.propertyString(id, 'Name') ?? id),
+  },
+} satisfies ResourceType;
+
+export const LAMBDA_TYPES: readonly ResourceType[] = [lambdaFunction, lambdaVersion, lambdaAlias];
