@@ -78,16 +78,6 @@ const SCENARIOS: Scenario[] = [
   { file: 'existing-key.json', what: 'TableKmsKey=<an existing key ARN>', overrides: { TableKmsKey: KEY_ARN }, mustPass: ['CKV_AWS_119 AWS::DynamoDB::Table.Table'] },
 ];
 
-/**
- * Failures that other work of the same issues fixes (merged separately): tolerated here, printed,
- * and to be deleted from this list once that work is in.
- */
-const FIXED_ELSEWHERE: Readonly<Record<string, string>> = {
-  CKV_AWS_59: 'identity (issue 11 section 2): AuthMode defaults to AWS_IAM',
-  CKV_AWS_73: 'observability (issue 12): X-Ray tracing on the stage',
-  CKV_AWS_50: 'observability (issue 12): X-Ray tracing on the function',
-  CKV2_AWS_53: 'contract (issue 14): request validators on the methods',
-};
 
 interface CheckResult {
   check_id: string;
@@ -168,13 +158,7 @@ describe('checkov (infra/cfn/template.yaml resolved per mode, and infra/terrafor
     terraform = byType('terraform');
   });
 
-  const unexpected = (failed: CheckResult[], expected: Set<string>) => failed.filter((r) => !expected.has(key(r)) && !Object.hasOwn(FIXED_ELSEWHERE, r.check_id));
-
-  const noteFixedElsewhere = (where: string, failed: CheckResult[]) => {
-    const pending = failed.filter((r) => Object.hasOwn(FIXED_ELSEWHERE, r.check_id));
-    // Printed so the merge that brings the fix can delete the entry.
-    if (pending.length > 0) console.log(`      (${where}: ${pending.length} failures fixed elsewhere: ${[...new Set(pending.map((r) => `${r.check_id}: ${FIXED_ELSEWHERE[r.check_id]}`))].join('; ')})`);
-  };
+  const unexpected = (failed: CheckResult[], expected: Set<string>) => failed.filter((r) => !expected.has(key(r)));
 
   for (const s of SCENARIOS) {
     describe(`the template with ${s.what}`, () => {
@@ -184,7 +168,6 @@ describe('checkov (infra/cfn/template.yaml resolved per mode, and infra/terrafor
         const expected = new Set(s.expectedFailures?.checks(resolved.get(s.file)!) ?? []);
         const failedKeys = new Set(results.failed_checks.map(key));
         for (const e of expected) expect(failedKeys.has(e), `${e} is expected to fail with ${s.what}`).to.equal(true);
-        noteFixedElsewhere(s.what, results.failed_checks);
         expect(unexpected(results.failed_checks, expected).map((r) => describeFailure(r, templateText))).to.deep.equal([]);
       });
 
@@ -206,7 +189,6 @@ describe('checkov (infra/cfn/template.yaml resolved per mode, and infra/terrafor
   describe('infra/terraform', () => {
     it('fails no check', () => {
       expect(terraform.passed_checks.length, 'checkov evaluated infra/terraform').to.be.greaterThan(10);
-      noteFixedElsewhere('infra/terraform', terraform.failed_checks);
       expect(unexpected(terraform.failed_checks, new Set()).map((r) => describeFailure(r, templateText))).to.deep.equal([]);
     });
 
