@@ -79,6 +79,12 @@ resource "aws_codedeploy_deployment_group" "function" {
     deployment_option = "WITH_TRAFFIC_CONTROL"
   }
 
+  # The stop condition: the composite "API unhealthy" alarm (observability.tf).
+  alarm_configuration {
+    enabled = true
+    alarms  = [aws_cloudwatch_composite_alarm.api_unhealthy.alarm_name]
+  }
+
   auto_rollback_configuration {
     enabled = true
     events  = ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]

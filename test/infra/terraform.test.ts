@@ -671,6 +671,9 @@ describe('infra/terraform/release.tf (parity with FunctionVersion and FunctionLi
     expect(block(tfGroup, 'deployment_style')).to.deep.include({ deployment_type: style.DeploymentType, deployment_option: style.DeploymentOption });
     const rollback = group.AutoRollbackConfiguration as { Enabled: boolean; Events: string[] };
     expect(block(tfGroup, 'auto_rollback_configuration')).to.deep.include({ enabled: rollback.Enabled, events: rollback.Events });
+    // Stopped by the composite alarm in both.
+    expect(group.AlarmConfiguration).to.deep.equal({ Enabled: true, Alarms: [{ Name: { Ref: 'ApiUnhealthyAlarm' } }] });
+    expect(block(tfGroup, 'alarm_configuration')).to.deep.include({ enabled: true, alarms: ['${aws_cloudwatch_composite_alarm.api_unhealthy.alarm_name}'] });
     const alias = cfnOnly(t, 'AWS::Lambda::Alias');
     expect(alias.UpdatePolicy).to.deep.equal({
       CodeDeployLambdaAliasUpdate: { 'Fn::If': ['GradualDeployment', { ApplicationName: { Ref: 'CodeDeployApplication' }, DeploymentGroupName: { Ref: 'FunctionDeploymentGroup' } }, { Ref: 'AWS::NoValue' }] },
