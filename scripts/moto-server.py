@@ -65,6 +65,8 @@ bench. Everything else is moto as installed in .venv.
    a list of the Default too, `''` being `['']`
    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html,
    aws-cloudformation/cfn-language-discussion#102: a blank list parameter "becomes [""]").
+   And an update that keeps a list parameter's previous value is given the list itself, which
+   DescribeStacks then answers as Python's repr ("['a', 'b']"); it is made text again.
 12. CloudFormation support for Cognito user pools, app clients, resource servers and API Gateway
     authorizers, which moto lacks (moto_cognito.py).
 13. moto's CreateFunction keeps TracingConfig, but its AWS::Lambda::Function model passes only a
@@ -460,7 +462,13 @@ def load_parameters(self):
     for name, spec in self._template.get("Parameters", {}).items():
         value_type = spec.get("Type", "String")
         value = self.resolved_parameters.get(name)
-        if isinstance(value, str) and (value_type == "CommaDelimitedList" or (value_type.startswith("List<") and "SSM" not in value_type)):
+        is_list = value_type == "CommaDelimitedList" or (value_type.startswith("List<") and "SSM" not in value_type)
+        if is_list and isinstance(value, list):
+            # An update that keeps the previous value is handed the list Ref gave; the parameter's
+            # value is the text (DescribeStacks answered Python's repr of the list, "['']").
+            value = ",".join(str(v) for v in value)
+            self.resolved_parameters[name] = value
+        if isinstance(value, str) and is_list:
             items = value.split(",")
             if value_type == "List<Number>":
                 items = [float(v) if "." in v else int(v) for v in items]
