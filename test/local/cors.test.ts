@@ -104,6 +104,8 @@ describe('cli/local CORS (the project template and handler)', () => {
       expect(created.headers.vary).to.equal('Origin');
       expect(created.headers.location).to.be.a('string');
       // The function's log line (what the preflight test looks for and does not find).
+      // The function's stdout reaches the terminal through the worker's stream, after the answer.
+      while (!terminal().includes('"route":"POST /items"')) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(terminal()).to.include('"route":"POST /items"');
       const refused = await send(`${stack.endpoint}/items/cors-1`, 'GET', { Origin: EVIL });
       expect(refused.status).to.equal(200);

@@ -236,6 +236,8 @@ describe('cli/local identity and abuse limits (over HTTP)', () => {
       try {
         const res = await signed(stack.outputs.DynamoDBManagerUrl!, { method: 'POST', body: '{"operation":"ping"}' });
         expect(res.status).to.equal(200);
+        // The function's stdout reaches the terminal through the worker's stream, after the answer.
+        while (!reporter.stderr.some((l) => l.includes('"route":"POST /DynamoDBManager"'))) await new Promise((resolve) => setTimeout(resolve, 10));
         const line = reporter.stderr.find((l) => l.includes('"route":"POST /DynamoDBManager"'));
         expect(line, reporter.stderr.join('\n')).to.contain('"caller":{"iamArn":"arn:aws:iam::000000000000:user/local-developer"}');
         expect(reporter.stderr.join('\n')).to.not.contain('Signature=');
