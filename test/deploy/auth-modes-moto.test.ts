@@ -10,11 +10,8 @@ import { APIGatewayClient, GetMethodCommand, GetResourcesCommand } from '@aws-sd
 import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { deploy } from '../../cli/deploy/deploy.js';
 import type { DeployResult } from '../../cli/deploy/deploy-result.js';
-import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
-import { createMemoryReporter } from '../../cli/ui/reporter.js';
-import { OK_HANDLER, useMoto } from '../support/moto.js';
+import { deploySynthetic, OK_HANDLER, useMoto } from '../support/moto.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -33,18 +30,7 @@ describe('the auth modes deployed against moto', () => {
   });
 
   async function deployStack(stackName: string, parameterOverrides: Record<string, string>): Promise<DeployResult> {
-    return deploy(
-      { stackName, yes: true, skipLint: true, parameterOverrides: { TableName: `${stackName}-table`, ...parameterOverrides } },
-      {
-        reporter: createMemoryReporter(),
-        aws: await suite.clients(),
-        build: async () => suite.artifact,
-        lint: async () => ({ findings: [], errors: 0, warnings: 0, informational: 0 }),
-        loadTemplate: () => loadDeployTemplate(root),
-        interactive: false,
-        pollIntervalMs: 10,
-      },
-    );
+    return deploySynthetic(suite, root, stackName, { TableName: `${stackName}-table`, ...parameterOverrides });
   }
 
   /** Every method of the stack's API: `METHOD /path` -> its authorizationType and apiKeyRequired. */

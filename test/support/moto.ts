@@ -12,6 +12,7 @@ import { freePort, MOTO_REGION, motoEnvironment, startMotoServer } from '../../s
 import { deploy } from '../../cli/deploy/deploy.js';
 import { loadDeployTemplate } from '../../cli/deploy/template-source.js';
 import { createMemoryReporter } from '../../cli/ui/reporter.js';
+import type { DeployResult } from '../../cli/deploy/deploy-result.js';
 import { syntheticArtifact } from './synthetic-artifact.js';
 import { useTempDir } from './temp-dir.js';
 
@@ -142,8 +143,8 @@ export function useMoto(prefix: string, options: { handler?: string } = {}): Mot
  * Deploys the project's template (from `root`) as `stackName` to the suite's moto with its
  * synthetic handler, no lint and no questions: what a test of a deployed stack needs first.
  */
-export async function deploySynthetic(suite: MotoSuite, root: string, stackName: string, parameterOverrides: Record<string, string>): Promise<void> {
-  await deploy(
+export async function deploySynthetic(suite: MotoSuite, root: string, stackName: string, parameterOverrides: Record<string, string>): Promise<DeployResult> {
+  return deploy(
     { stackName, yes: true, skipLint: true, parameterOverrides },
     {
       reporter: createMemoryReporter(),
