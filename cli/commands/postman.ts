@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { EnvironmentTarget } from '../postman/collection.js';
 import type { ProgramDeps } from './deps.js';
+import { collect } from './stack-options.js';
 
 interface PostmanFlags {
   out: string;
@@ -12,8 +13,6 @@ interface PostmanFlags {
   profile?: string;
   json: boolean;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 async function localTarget(deps: ProgramDeps): Promise<EnvironmentTarget> {
   const { resolveInvokeTarget } = await import('../invoke/target.js');
